@@ -1,0 +1,140 @@
+// The signaling wire format, shared by the server and the browser client. Every frame is one JSON object;
+// both sides parse incoming frames here and nowhere else. The server never reads `data` of a signal: it is
+// an opaque string (JSON today, ciphertext once signaling is end-to-end encrypted) relayed to a named peer.
+
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** Room ids are base64url of at least 128 random bits (22 chars); the cap keeps ids bounded. */
+export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
+export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+
+export type ClientMessage =
+  | { type: 'join'; room: string; resume?: string }
+  | { type: 'signal'; to: string; data: string }
+  | { type: 'leave' }
+  | { type: 'ping' };
+
+export interface IceServer {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
+export type ErrorCode =
+  | 'bad-message'
+  | 'too-large'
+  | 'room-full'
+  | 'not-joined'
+  | 'already-joined'
+  | 'unknown-peer'
+  | 'rate-limited'
+  | 'forbidden-origin';
+
+export type ServerMessage =
+  | { type: 'welcome'; id: string; room: string; peers: string[]; resume: string; iceServers: IceServer[] }
+  | { type: 'peer-joined'; id: string }
+  | { type: 'peer-left'; id: string }
+  | { type: 'signal'; from: string; data: string }
+  | { type: 'error'; code: ErrorCode; message: string }
+  | { type: 'pong' };
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+
+function fail<T>(code: ErrorCode, message: string): Parsed<T> {
+  return { ok: false, code, message };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function decode(raw: string | ArrayBuffer | Uint8Array): Parsed<Record<string, unknown>> {
+  const size = typeof raw === 'string' ? raw.length : raw.byteLength;
+  if (size > MAX_FRAME_BYTES) return fail('too-large', `frame exceeds ${MAX_FRAME_BYTES} bytes`);
+  const text = typeof raw === 'string' ? raw : new TextDecoder().decode(raw);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return fail('bad-message', 'frame is not valid JSON');
+  }
+  if (!isRecord(value) || typeof value.type !== 'string') return fail('bad-message', 'frame has no type');
+  return { ok: true, value };
+}
+
+function str(v: unknown, pattern: RegExp): v is string {
+  return typeof v === 'string' && pattern.test(v);
+}
+
+/** Validates a frame from a browser. Extra fields are ignored; the sender's identity is never taken from it. */
+export function parseClientMessage(raw: string | ArrayBuffer | Uint8Array): Parsed<ClientMessage> {
+  const d = decode(raw);
+  if (!d.ok) return d;
+  const m = d.value;
+  switch (m.type) {
+    case 'join':
+      if (!str(m.room, ROOM_ID_PATTERN)) return fail('bad-message', 'join needs a valid room id');
+      if (m.resume !== undefined && !str(m.resume, TOKEN_PATTERN)) return fail('bad-message', 'bad resume token');
+      return { ok: true, value: m.resume === undefined ? { type: 'join', room: m.room } : { type: 'join', room: m.room, resume: m.resume } };
+    case 'signal':
+      if (!str(m.to, PEER_ID_PATTERN)) return fail('bad-message', 'signal needs a valid peer id in "to"');
+      if (typeof m.data !== 'string' || m.data.length === 0) return fail('bad-message', 'signal needs string data');
+      return { ok: true, value: { type: 'signal', to: m.to, data: m.data } };
+    case 'leave':
+      return { ok: true, value: { type: 'leave' } };
+    case 'ping':
+      return { ok: true, value: { type: 'ping' } };
+    default:
+      return fail('bad-message', 'unknown message type');
+  }
+}
+
+function isIceServer(v: unknown): v is IceServer {
+  return (
+    isRecord(v) &&
+    Array.isArray(v.urls) &&
+    v.urls.every((u) => typeof u === 'string') &&
+    (v.username === undefined || typeof v.username === 'string') &&
+    (v.credential === undefined || typeof v.credential === 'string')
+  );
+}
+
+const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'bad-message', 'too-large', 'room-full', 'not-joined', 'already-joined', 'unknown-peer', 'rate-limited', 'forbidden-origin',
+]);
+
+/** Validates a frame from the server; the client treats the server as untrusted too. */
+export function parseServerMessage(raw: string | ArrayBuffer | Uint8Array): Parsed<ServerMessage> {
+  const d = decode(raw);
+  if (!d.ok) return d;
+  const m = d.value;
+  switch (m.type) {
+    case 'welcome':
+      if (
+        !str(m.id, PEER_ID_PATTERN) ||
+        !str(m.room, ROOM_ID_PATTERN) ||
+        !Array.isArray(m.peers) ||
+        !m.peers.every((p) => str(p, PEER_ID_PATTERN)) ||
+        !str(m.resume, TOKEN_PATTERN) ||
+        !Array.isArray(m.iceServers) ||
+        !m.iceServers.every(isIceServer)
+      )
+        return fail('bad-message', 'malformed welcome');
+      return { ok: true, value: { type: 'welcome', id: m.id, room: m.room, peers: m.peers as string[], resume: m.resume, iceServers: m.iceServers as IceServer[] } };
+    case 'peer-joined':
+    case 'peer-left':
+      if (!str(m.id, PEER_ID_PATTERN)) return fail('bad-message', `malformed ${m.type}`);
+      return { ok: true, value: { type: m.type, id: m.id } };
+    case 'signal':
+      if (!str(m.from, PEER_ID_PATTERN) || typeof m.data !== 'string') return fail('bad-message', 'malformed signal');
+      return { ok: true, value: { type: 'signal', from: m.from, data: m.data } };
+    case 'error':
+      if (typeof m.code !== 'string' || !ERROR_CODES.has(m.code) || typeof m.message !== 'string')
+        return fail('bad-message', 'malformed error');
+      return { ok: true, value: { type: 'error', code: m.code as ErrorCode, message: m.message.slice(0, 500) } };
+    case 'pong':
+      return { ok: true, value: { type: 'pong' } };
+    default:
+      return fail('bad-message', 'unknown message type');
+  }
+}
