@@ -1,0 +1,31 @@
+// `npm start`: the signaling server plus the built app on one port. Settings come from the environment
+// (see config.ts and docs/deploy.md).
+
+import { loadConfig } from './config.ts';
+import { createSignalingServer } from './node.ts';
+import { iceServersFor } from './turn.ts';
+
+const config = loadConfig(process.env);
+const server = await createSignalingServer({
+  port: config.port,
+  host: config.host,
+  distDir: config.distDir,
+  roomCap: config.roomCap,
+  graceMs: config.graceMs,
+  heartbeatMs: config.heartbeatMs,
+  rateLimit: config.rateLimit,
+  allowedOrigins: config.allowedOrigins,
+  iceServers: iceServersFor(config.iceServers, config.turn),
+  log: (line) => console.error(line),
+});
+const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+console.log(`Listening on http://${shownHost}:${server.port}`);
+
+let stopping = false;
+const stop = (): void => {
+  if (stopping) return;
+  stopping = true;
+  server.close().then(() => process.exit(0), () => process.exit(1));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

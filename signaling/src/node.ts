@@ -1,0 +1,220 @@
+// The Node adapter: one HTTP server on one port that upgrades /ws to a WebSocket speaking protocol.ts, serves
+// the built app, and answers GET /healthz. All room logic lives in rooms.ts; this file only moves frames
+// between sockets and the core, and adds the transport's hardening: frame size, rate limit, Origin check,
+// heartbeats.
+
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { originAllowed } from './origin.ts';
+import { MAX_FRAME_BYTES, parseClientMessage, type ErrorCode, type IceServer, type ServerMessage } from './protocol.ts';
+import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from './rate-limit.ts';
+import { Rooms, type ConnId, type Delivery } from './rooms.ts';
+import { serveStatic } from './static.ts';
+
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  /** The built app; defaults to ./dist. */
+  distDir?: string;
+  roomCap?: number;
+  graceMs?: number;
+  heartbeatMs?: number;
+  rateLimit?: RateLimit;
+  /** See origin.ts for what an empty list means. */
+  allowedOrigins?: string[];
+  iceServers?: (peerId: string) => IceServer[];
+  log?: (line: string) => void;
+}
+
+export interface SignalingServer {
+  httpServer: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Close codes: 1008 policy violation (flooding), 1009 frame far beyond the limit (closed by `ws` itself). */
+const CLOSE_POLICY = 1008;
+// Frames up to MAX_FRAME_BYTES are parsed; larger ones up to this hard cap get a typed `too-large` error and the
+// socket stays usable; beyond it `ws` stops reading and closes with 1009 so memory per socket stays bounded.
+const HARD_MAX_PAYLOAD = 4 * MAX_FRAME_BYTES;
+// A reader that lets this much pile up in its send buffer is not keeping up; dropping it bounds server memory.
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+interface Conn {
+  ws: WebSocket;
+  bucket: TokenBucket;
+  alive: boolean;
+}
+
+function base64url(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export async function createSignalingServer(opts: ServerOptions = {}): Promise<SignalingServer> {
+  const log = opts.log ?? (() => {});
+  const distDir = opts.distDir ?? 'dist';
+  const rateLimit = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const allowedOrigins = opts.allowedOrigins ?? [];
+  const rooms = new Rooms({
+    randomId: base64url,
+    iceServers: opts.iceServers ?? (() => []),
+    ...(opts.roomCap === undefined ? {} : { cap: opts.roomCap }),
+    ...(opts.graceMs === undefined ? {} : { graceMs: opts.graceMs }),
+  });
+  const conns = new Map<ConnId, Conn>();
+  let nextConnId = 0;
+
+  const send = (conn: Conn, msg: ServerMessage): void => {
+    if (conn.ws.readyState !== WebSocket.OPEN) return;
+    if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      conn.ws.terminate();
+      return;
+    }
+    conn.ws.send(JSON.stringify(msg));
+  };
+  const sendError = (conn: Conn, code: ErrorCode, message: string): void => send(conn, { type: 'error', code, message });
+
+  const deliver = (deliveries: Delivery[]): void => {
+    for (const d of deliveries) {
+      if ('close' in d) conns.get(d.close)?.ws.close(d.code, d.reason);
+      else {
+        const target = conns.get(d.to);
+        if (target) send(target, d.msg);
+      }
+    }
+    armExpiry();
+  };
+
+  // One timer, armed for the earliest grace deadline, releases slots of peers that did not come back.
+  let expiryTimer: NodeJS.Timeout | null = null;
+  let armedFor: number | null = null;
+  const armExpiry = (): void => {
+    const next = rooms.nextDeadline();
+    if (next === armedFor) return;
+    if (expiryTimer) clearTimeout(expiryTimer);
+    expiryTimer = null;
+    armedFor = next;
+    if (next === null) return;
+    expiryTimer = setTimeout(() => {
+      expiryTimer = null;
+      armedFor = null;
+      deliver(rooms.expire(Date.now()));
+    }, Math.max(0, next - Date.now()));
+  };
+
+  const onFrame = (id: ConnId, conn: Conn, data: RawData, isBinary: boolean): void => {
+    if (conn.ws.readyState !== WebSocket.OPEN) return;
+    conn.alive = true;
+    const now = Date.now();
+    const verdict = conn.bucket.take(now);
+    if (verdict === 'abuse') {
+      conn.ws.close(CLOSE_POLICY, 'rate limit exceeded');
+      return;
+    }
+    if (verdict === 'limited') {
+      if (conn.bucket.firstRefusal) sendError(conn, 'rate-limited', `more than ${rateLimit.perSecond} messages per second`);
+      return;
+    }
+    if (isBinary) {
+      sendError(conn, 'bad-message', 'frames must be JSON text');
+      return;
+    }
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+    const parsed = parseClientMessage(bytes);
+    if (!parsed.ok) {
+      sendError(conn, parsed.code, parsed.message);
+      return;
+    }
+    deliver(rooms.handle(id, parsed.value, now));
+  };
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_MAX_PAYLOAD, perMessageDeflate: false });
+  wss.on('connection', (ws: WebSocket) => {
+    const id = String(++nextConnId);
+    const conn: Conn = { ws, bucket: new TokenBucket(rateLimit, Date.now()), alive: true };
+    conns.set(id, conn);
+    rooms.connect(id);
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    ws.on('message', (data, isBinary) => onFrame(id, conn, data, isBinary));
+    // `ws` reports protocol violations (oversized or invalid frames) here and then closes the socket.
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      conns.delete(id);
+      deliver(rooms.disconnect(id, Date.now()));
+    });
+  });
+
+  // Sockets that miss a pong for a whole interval are gone (a laptop lid closed, a NAT dropped the mapping).
+  const heartbeat = setInterval(() => {
+    for (const conn of conns.values()) {
+      if (!conn.alive) {
+        conn.ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.ws.ping();
+    }
+  }, opts.heartbeatMs ?? 15_000);
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      const { rooms: roomCount } = rooms.stats();
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      res.end(JSON.stringify({ ok: true, rooms: roomCount, sockets: conns.size }));
+      return;
+    }
+    serveStatic(req, res, distDir).catch((err: unknown) => {
+      log(`static error: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy());
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/ws') return refuse(socket, 404, 'Not Found');
+    if (!originAllowed(req.headers.origin, req.headers.host, allowedOrigins)) {
+      log(`refused origin ${req.headers.origin ?? ''}`);
+      return refuse(socket, 403, 'Forbidden');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+
+  const httpServer = createServer(onRequest);
+  httpServer.on('upgrade', onUpgrade);
+  await new Promise<void>((resolveListen, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => {
+      httpServer.off('error', reject);
+      resolveListen();
+    });
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    httpServer,
+    port: (httpServer.address() as AddressInfo).port,
+    close() {
+      closing ??= new Promise<void>((resolveClose) => {
+        clearInterval(heartbeat);
+        if (expiryTimer) clearTimeout(expiryTimer);
+        for (const conn of conns.values()) conn.ws.terminate();
+        wss.close();
+        httpServer.close(() => resolveClose());
+        httpServer.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`);
+}

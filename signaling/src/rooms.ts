@@ -1,0 +1,250 @@
+// The room core: pure state and small handlers. No sockets, timers, clocks or runtime APIs, so the same code
+// runs under the Node `ws` adapter and inside a Cloudflare Durable Object. Callers pass `now` in and carry
+// out the returned deliveries; randomness and ICE servers are injected.
+//
+// Identity: a connection gets its peer id from the server at join and every relayed signal is stamped with
+// the sender's id here, so a client can neither choose nor spoof one.
+//
+// Resume: a socket that closes without `leave` keeps its slot (and its id) for `graceMs`. A new connection
+// that joins with the secret resume token within that time takes the slot over and nobody else is told, so
+// the other peers' RTCPeerConnections survive a network blip. While a peer is away, room events addressed to
+// it are dropped and signals to it are buffered (bounded) and flushed on resume; its fresh `welcome.peers`
+// is the truth about who joined or left meanwhile.
+
+import type { ClientMessage, ErrorCode, IceServer, ServerMessage } from './protocol.ts';
+
+export type ConnId = string;
+
+export type Delivery =
+  | { to: ConnId; msg: ServerMessage }
+  | { close: ConnId; code: number; reason: string };
+
+/** Close code sent to a connection whose peer slot was resumed by a newer connection. */
+export const CLOSE_REPLACED = 4000;
+
+export interface RoomsOptions {
+  /** Returns `bytes` random bytes as base64url (no padding). Must be cryptographically random. */
+  randomId: (bytes: number) => string;
+  /** ICE servers for a peer's `welcome`; called only for peers that joined a room (TURN credentials are per peer). */
+  iceServers: (peerId: string) => IceServer[];
+  cap?: number;
+  graceMs?: number;
+  /** Bounds on signals buffered for a peer that is away; beyond them signals are dropped. */
+  bufferCount?: number;
+  bufferBytes?: number;
+}
+
+export const DEFAULT_ROOM_CAP = 6;
+export const DEFAULT_GRACE_MS = 20_000;
+// 16 bytes = 128 bits for peer ids (22 chars); 32 bytes for the secret resume tokens (43 chars).
+const PEER_ID_BYTES = 16;
+const TOKEN_BYTES = 32;
+
+interface Peer {
+  id: string;
+  room: Room;
+  conn: ConnId | null;
+  token: string;
+  /** Set while the peer is away (socket gone without `leave`): when its slot is released. */
+  graceUntil: number | null;
+  buffered: { from: string; data: string }[];
+  bufferedBytes: number;
+}
+
+interface Room {
+  id: string;
+  peers: Map<string, Peer>;
+}
+
+export class Rooms {
+  private readonly rooms = new Map<string, Room>();
+  private readonly peers = new Map<string, Peer>();
+  private readonly tokens = new Map<string, Peer>();
+  /** Peers in their grace period, so expiry never scans every peer on every message. */
+  private readonly away = new Set<Peer>();
+  /** Every live connection; the value is its peer once it joined. */
+  private readonly conns = new Map<ConnId, Peer | null>();
+  private readonly cap: number;
+  private readonly graceMs: number;
+  private readonly bufferCount: number;
+  private readonly bufferBytes: number;
+
+  constructor(private readonly opts: RoomsOptions) {
+    this.cap = opts.cap ?? DEFAULT_ROOM_CAP;
+    this.graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
+    this.bufferCount = opts.bufferCount ?? 64;
+    this.bufferBytes = opts.bufferBytes ?? 256 * 1024;
+  }
+
+  connect(conn: ConnId): void {
+    this.conns.set(conn, null);
+  }
+
+  handle(conn: ConnId, msg: ClientMessage, now: number): Delivery[] {
+    // Release overdue slots first so a late timer (or Durable Object alarm) never makes a room look full.
+    const out = this.expire(now);
+    out.push(...this.dispatch(conn, msg));
+    return out;
+  }
+
+  /** The socket is gone. A joined peer is kept for the grace period rather than announced as left. */
+  disconnect(conn: ConnId, now: number): Delivery[] {
+    const peer = this.conns.get(conn);
+    this.conns.delete(conn);
+    if (!peer || peer.conn !== conn) return [];
+    peer.conn = null;
+    if (this.graceMs <= 0) return this.remove(peer);
+    peer.graceUntil = now + this.graceMs;
+    this.away.add(peer);
+    return [];
+  }
+
+  /** Releases the slots of peers whose grace period ended by `now` and tells the rest of their rooms. */
+  expire(now: number): Delivery[] {
+    const out: Delivery[] = [];
+    for (const peer of [...this.away]) {
+      if (peer.graceUntil !== null && peer.graceUntil <= now) out.push(...this.remove(peer));
+    }
+    return out;
+  }
+
+  /** The earliest time `expire` has work to do, so an adapter can arm one timer (or a Durable Object alarm). */
+  nextDeadline(): number | null {
+    let next: number | null = null;
+    for (const peer of this.away) {
+      if (peer.graceUntil !== null && (next === null || peer.graceUntil < next)) next = peer.graceUntil;
+    }
+    return next;
+  }
+
+  /** Counts only: room ids are secrets and are never listed. */
+  stats(): { rooms: number; peers: number; connections: number } {
+    return { rooms: this.rooms.size, peers: this.peers.size, connections: this.conns.size };
+  }
+
+  private dispatch(conn: ConnId, msg: ClientMessage): Delivery[] {
+    if (!this.conns.has(conn)) this.conns.set(conn, null);
+    const peer = this.conns.get(conn) ?? null;
+    switch (msg.type) {
+      case 'ping':
+        return [{ to: conn, msg: { type: 'pong' } }];
+      case 'join':
+        if (peer) return [error(conn, 'already-joined', 'this connection already joined a room')];
+        return this.join(conn, msg.room, msg.resume);
+      case 'signal':
+        if (!peer) return [error(conn, 'not-joined', 'join a room first')];
+        return this.signal(conn, peer, msg.to, msg.data);
+      case 'leave':
+        if (!peer) return [error(conn, 'not-joined', 'join a room first')];
+        this.conns.set(conn, null);
+        return this.remove(peer);
+    }
+  }
+
+  private join(conn: ConnId, roomId: string, resume: string | undefined): Delivery[] {
+    const resumed = resume === undefined ? undefined : this.tokens.get(resume);
+    if (resumed && resumed.room.id === roomId) return this.resume(conn, resumed);
+
+    const room = this.rooms.get(roomId) ?? { id: roomId, peers: new Map<string, Peer>() };
+    if (room.peers.size >= this.cap) return [error(conn, 'room-full', `this room already has ${this.cap} people`)];
+    this.rooms.set(roomId, room);
+
+    const peer: Peer = {
+      id: this.unique((id) => this.peers.has(id), PEER_ID_BYTES),
+      room,
+      conn,
+      token: '',
+      graceUntil: null,
+      buffered: [],
+      bufferedBytes: 0,
+    };
+    const others = [...room.peers.values()];
+    room.peers.set(peer.id, peer);
+    this.peers.set(peer.id, peer);
+    this.conns.set(conn, peer);
+    const out: Delivery[] = [this.welcome(peer, others)];
+    for (const other of others) {
+      if (other.conn !== null) out.push({ to: other.conn, msg: { type: 'peer-joined', id: peer.id } });
+    }
+    return out;
+  }
+
+  private resume(conn: ConnId, peer: Peer): Delivery[] {
+    const out: Delivery[] = [];
+    // The old socket may still look open (its loss not yet noticed by heartbeats): the newer one wins.
+    if (peer.conn !== null) {
+      this.conns.set(peer.conn, null);
+      out.push({ close: peer.conn, code: CLOSE_REPLACED, reason: 'resumed on another connection' });
+    }
+    peer.conn = conn;
+    peer.graceUntil = null;
+    this.away.delete(peer);
+    this.conns.set(conn, peer);
+    const others = [...peer.room.peers.values()].filter((p) => p !== peer);
+    out.push(this.welcome(peer, others));
+    for (const { from, data } of peer.buffered) out.push({ to: conn, msg: { type: 'signal', from, data } });
+    peer.buffered = [];
+    peer.bufferedBytes = 0;
+    return out;
+  }
+
+  /** Issues a fresh resume token each time, so a token works once and an old one cannot hijack the slot. */
+  private welcome(peer: Peer, others: Peer[]): Delivery {
+    if (peer.token) this.tokens.delete(peer.token);
+    peer.token = this.unique((t) => this.tokens.has(t), TOKEN_BYTES);
+    this.tokens.set(peer.token, peer);
+    if (peer.conn === null) throw new Error('welcome for a peer without a connection');
+    return {
+      to: peer.conn,
+      msg: {
+        type: 'welcome',
+        id: peer.id,
+        room: peer.room.id,
+        peers: others.map((p) => p.id),
+        resume: peer.token,
+        iceServers: this.opts.iceServers(peer.id),
+      },
+    };
+  }
+
+  private signal(conn: ConnId, from: Peer, to: string, data: string): Delivery[] {
+    const target = from.room.peers.get(to);
+    if (!target || target === from) return [error(conn, 'unknown-peer', `peer ${to} is not in this room`)];
+    if (target.conn !== null) return [{ to: target.conn, msg: { type: 'signal', from: from.id, data } }];
+    const size = data.length + from.id.length;
+    if (target.buffered.length < this.bufferCount && target.bufferedBytes + size <= this.bufferBytes) {
+      target.buffered.push({ from: from.id, data });
+      target.bufferedBytes += size;
+    }
+    return [];
+  }
+
+  private remove(peer: Peer): Delivery[] {
+    const room = peer.room;
+    if (!room.peers.delete(peer.id)) return [];
+    this.peers.delete(peer.id);
+    this.tokens.delete(peer.token);
+    this.away.delete(peer);
+    if (room.peers.size === 0) {
+      this.rooms.delete(room.id);
+      return [];
+    }
+    const out: Delivery[] = [];
+    for (const other of room.peers.values()) {
+      if (other.conn !== null) out.push({ to: other.conn, msg: { type: 'peer-left', id: peer.id } });
+    }
+    return out;
+  }
+
+  private unique(taken: (id: string) => boolean, bytes: number): string {
+    for (let i = 0; i < 8; i++) {
+      const id = this.opts.randomId(bytes);
+      if (!taken(id)) return id;
+    }
+    throw new Error('randomId keeps colliding; is it random?');
+  }
+}
+
+function error(to: ConnId, code: ErrorCode, message: string): Delivery {
+  return { to, msg: { type: 'error', code, message } };
+}
