@@ -1,0 +1,93 @@
+import type { MediaProblem } from './media';
+import type { LinkState } from './peer-link';
+import type { ServerStatus } from './signaling-client';
+
+export type Phase = 'home' | 'prejoin' | 'joining' | 'in-call' | 'full';
+/** Codes, not sentences: the UI translates them. */
+export type Notice = 'server-refused' | 'bad-room';
+
+export interface Participant {
+  /** Stable for the life of the remote tab, unlike the server-assigned peer id. */
+  key: string;
+  name: string;
+  stream: MediaStream | null;
+  mic: boolean;
+  camera: boolean;
+  connection: LinkState;
+}
+
+export interface DeviceList {
+  audio: ReadonlyArray<{ id: string; label: string }>;
+  video: ReadonlyArray<{ id: string; label: string }>;
+}
+
+export interface CallState {
+  phase: Phase;
+  room: string | null;
+  name: string;
+  mic: boolean;
+  camera: boolean;
+  localStream: MediaStream | null;
+  mediaProblem: MediaProblem | null;
+  devices: DeviceList;
+  audioId: string;
+  videoId: string;
+  server: ServerStatus;
+  participants: ReadonlyArray<Participant>;
+  /** A message for the user that is not tied to one participant (e.g. the server refused us). */
+  notice: Notice | null;
+}
+
+export const initialState: CallState = {
+  phase: 'home',
+  room: null,
+  name: '',
+  mic: true,
+  camera: true,
+  localStream: null,
+  mediaProblem: null,
+  devices: { audio: [], video: [] },
+  audioId: '',
+  videoId: '',
+  server: 'closed',
+  participants: [],
+  notice: null,
+};
+
+type Listener = (s: CallState) => void;
+
+/** Immutable snapshots: a new object on every change, so readers can compare by identity. */
+export class CallStore {
+  private state: CallState;
+  private readonly listeners = new Set<Listener>();
+
+  constructor(initial: CallState = initialState) {
+    this.state = initial;
+  }
+
+  get(): CallState {
+    return this.state;
+  }
+
+  set(patch: Partial<CallState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l(this.state);
+  }
+
+  upsertParticipant(key: string, patch: Partial<Participant>): void {
+    const list = this.state.participants;
+    const i = list.findIndex((p) => p.key === key);
+    const base: Participant = i >= 0 ? list[i] : { key, name: '', stream: null, mic: true, camera: true, connection: 'connecting' };
+    const next = { ...base, ...patch };
+    this.set({ participants: i >= 0 ? list.map((p, j) => (j === i ? next : p)) : [...list, next] });
+  }
+
+  removeParticipant(key: string): void {
+    this.set({ participants: this.state.participants.filter((p) => p.key !== key) });
+  }
+
+  subscribe(l: Listener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+}

@@ -1,0 +1,185 @@
+import { parsePeerMessage, type PeerMessage, type SignalPayload } from './peer-protocol';
+
+export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+
+export interface PeerLinkEvents {
+  signal(payload: SignalPayload): void;
+  stream(stream: MediaStream): void;
+  message(msg: PeerMessage): void;
+  state(state: LinkState): void;
+  /** The control channel opened (or reopened): a good moment to send our state. */
+  channelOpen(): void;
+}
+
+export interface PeerLinkOptions {
+  polite: boolean;
+  /** The offerer adds transceivers at once; the answerer attaches its tracks to the offered ones. */
+  initiator: boolean;
+  iceServers: RTCIceServer[];
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** How long "disconnected" may last before we restart ICE ourselves. */
+  disconnectGraceMs?: number;
+}
+
+const KINDS = ['audio', 'video'] as const;
+type Kind = (typeof KINDS)[number];
+
+/**
+ * One RTCPeerConnection to one remote peer, using the perfect-negotiation pattern
+ * (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example): both sides may renegotiate at any time,
+ * the impolite side wins collisions, and the polite side rolls back. ICE restarts on failure.
+ */
+export class PeerLink {
+  readonly pc: RTCPeerConnection;
+  private readonly remote = new MediaStream();
+  private control: RTCDataChannel | null = null;
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private settingRemoteAnswer = false;
+  private answeredOnce = false;
+  private chain: Promise<void> = Promise.resolve();
+  private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+  private readonly tracks: Record<Kind, MediaStreamTrack | null> = { audio: null, video: null };
+
+  constructor(
+    private readonly opts: PeerLinkOptions,
+    private readonly on: PeerLinkEvents,
+    local: { audio: MediaStreamTrack | null; video: MediaStreamTrack | null },
+  ) {
+    this.tracks = { ...local };
+    this.pc = new RTCPeerConnection({ iceServers: opts.iceServers, iceTransportPolicy: opts.iceTransportPolicy ?? 'all' });
+    this.pc.onnegotiationneeded = () => void this.negotiate();
+    this.pc.onicecandidate = ({ candidate }) => {
+      if (candidate) this.on.signal({ kind: 'candidate', candidate: { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex } });
+    };
+    this.pc.ontrack = ({ track }) => {
+      this.remote.addTrack(track);
+      this.on.stream(this.remote);
+    };
+    this.pc.onconnectionstatechange = () => this.watchConnection();
+    if (opts.initiator) {
+      for (const kind of KINDS) {
+        const t = this.pc.addTransceiver(kind, { direction: 'sendrecv' });
+        void t.sender.replaceTrack(this.tracks[kind]);
+      }
+      this.openControl();
+    }
+  }
+
+  /** Swaps what we send without renegotiation (camera off/on, device switch). */
+  async setTrack(kind: Kind, track: MediaStreamTrack | null): Promise<void> {
+    this.tracks[kind] = track;
+    const t = this.transceiver(kind);
+    if (t) await t.sender.replaceTrack(track);
+  }
+
+  send(msg: PeerMessage): boolean {
+    if (this.control?.readyState !== 'open') return false;
+    this.control.send(JSON.stringify(msg));
+    return true;
+  }
+
+  /** Remote signaling payloads are applied strictly in arrival order. */
+  receive(payload: SignalPayload): Promise<void> {
+    this.chain = this.chain.then(() => this.apply(payload)).catch((err: unknown) => console.warn('peer-link: signal failed', err));
+    return this.chain;
+  }
+
+  restartIce(): void {
+    if (!this.closed) this.pc.restartIce();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.disconnectTimer);
+    this.control?.close();
+    this.pc.close();
+    this.on.state('closed');
+  }
+
+  private transceiver(kind: Kind): RTCRtpTransceiver | undefined {
+    // The first transceiver of each kind carries the camera/microphone; later ones (screen share) are extra.
+    return this.pc.getTransceivers().find((t) => t.receiver.track.kind === kind && t.direction !== 'stopped');
+  }
+
+  private openControl(): void {
+    // Negotiated with a fixed id on both sides, so neither waits for an ondatachannel round trip.
+    const dc = this.pc.createDataChannel('control', { negotiated: true, id: 0 });
+    dc.onopen = () => this.on.channelOpen();
+    dc.onmessage = (ev) => {
+      const parsed = parsePeerMessage(ev.data);
+      if (parsed.ok) this.on.message(parsed.value);
+      else console.warn('peer-link: dropped control message:', parsed.error);
+    };
+    this.control = dc;
+  }
+
+  private async negotiate(): Promise<void> {
+    // The answerer must not offer before the first offer arrives, or it would race the initiator for nothing.
+    if (!this.opts.initiator && !this.answeredOnce) return;
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      const d = this.pc.localDescription;
+      if (d && (d.type === 'offer' || d.type === 'answer')) this.on.signal({ kind: 'description', description: { type: d.type, sdp: d.sdp } });
+    } catch (err) {
+      console.warn('peer-link: offer failed', err);
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  private async apply(payload: SignalPayload): Promise<void> {
+    if (this.closed) return;
+    if (payload.kind === 'candidate') {
+      try {
+        await this.pc.addIceCandidate(payload.candidate ?? undefined);
+      } catch (err) {
+        if (!this.ignoreOffer) throw err;
+      }
+      return;
+    }
+    if (payload.kind !== 'description') return;
+    const description = payload.description;
+    const readyForOffer = !this.makingOffer && (this.pc.signalingState === 'stable' || this.settingRemoteAnswer);
+    const collision = description.type === 'offer' && !readyForOffer;
+    this.ignoreOffer = !this.opts.polite && collision;
+    if (this.ignoreOffer) return;
+    this.settingRemoteAnswer = description.type === 'answer';
+    await this.pc.setRemoteDescription(description);
+    this.settingRemoteAnswer = false;
+    if (description.type === 'offer') {
+      if (!this.answeredOnce && !this.opts.initiator) this.attachToOffer();
+      await this.pc.setLocalDescription();
+      const d = this.pc.localDescription;
+      if (d) this.on.signal({ kind: 'description', description: { type: 'answer', sdp: d.sdp } });
+      this.answeredOnce = true;
+    }
+  }
+
+  private attachToOffer(): void {
+    for (const kind of KINDS) {
+      const t = this.transceiver(kind);
+      if (!t) continue;
+      t.direction = 'sendrecv';
+      void t.sender.replaceTrack(this.tracks[kind]);
+    }
+    this.openControl();
+  }
+
+  private watchConnection(): void {
+    const s = this.pc.connectionState;
+    clearTimeout(this.disconnectTimer);
+    if (s === 'connected') this.on.state('connected');
+    else if (s === 'disconnected') {
+      this.on.state('reconnecting');
+      // Chrome often recovers from "disconnected" by itself; give it a moment before restarting ICE.
+      this.disconnectTimer = setTimeout(() => this.restartIce(), this.opts.disconnectGraceMs ?? 2_000);
+    } else if (s === 'failed') {
+      this.on.state('reconnecting');
+      this.restartIce();
+    }
+  }
+}

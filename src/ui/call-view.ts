@@ -1,0 +1,62 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { CallState } from '../core/call-store';
+import { t } from './i18n';
+import { emit } from './intent';
+import { buttons } from './shared-styles';
+import './video-tile';
+
+/** The call itself: everyone's tiles and the controls. */
+@customElement('call-view')
+export class CallView extends LitElement {
+  @property({ attribute: false }) state!: CallState;
+  /** Feedback for "Copy link", announced politely to screen readers. */
+  @state() private status = '';
+
+  static styles = [
+    buttons,
+    css`
+      :host { display: grid; grid-template-rows: auto 1fr auto; height: 100dvh; }
+      .banner { margin: 0; padding: 8px 16px; background: var(--warn-bg); color: var(--warn-text); text-align: center; }
+      .tiles { display: grid; gap: 8px; padding: 8px; align-content: center; overflow: auto;
+        grid-template-columns: repeat(auto-fit, minmax(min(100%, 320px), 1fr)); }
+      @media (orientation: portrait) and (max-width: 700px) { .tiles { grid-template-columns: 1fr; } }
+      .waiting { grid-column: 1 / -1; text-align: center; color: var(--muted-text); }
+      .controls { display: flex; flex-wrap: wrap; gap: 8px; justify-content: center; padding: 10px; border-top: 1px solid var(--line); background: var(--surface); }
+      .status { position: absolute; }
+    `,
+  ];
+
+  private async copyLink() {
+    emit(this, { type: 'copy-link' });
+  }
+
+  /** Called by the root after the copy finished, so the message tells the truth. */
+  announce(text: string) {
+    this.status = text;
+  }
+
+  render() {
+    const s = this.state;
+    return html`
+      ${s.server === 'reconnecting' ? html`<p class="banner" role="status">${t('serverReconnecting')}</p>` : html`<div></div>`}
+      <section class="tiles" aria-label=${t('participants')}>
+        <video-tile local .name=${s.name} .stream=${s.localStream} ?camera=${s.camera && s.localStream?.getVideoTracks().length !== 0 && s.localStream !== null} ?mic=${s.mic}></video-tile>
+        ${repeat(
+          s.participants,
+          (p) => p.key,
+          (p) => html`<video-tile .name=${p.name || t('connecting')} .stream=${p.stream} ?camera=${p.camera} ?mic=${p.mic} .connection=${p.connection}></video-tile>`,
+        )}
+        ${s.participants.length === 0 ? html`<p class="waiting">${t('waiting')}</p>` : nothing}
+      </section>
+      <div class="controls" role="toolbar" aria-label=${t('controls')}>
+        <button aria-pressed=${String(s.mic)} @click=${() => emit(this, { type: 'toggle-mic' })}>${t('microphone')}</button>
+        <button aria-pressed=${String(s.camera)} @click=${() => emit(this, { type: 'toggle-camera' })}>${t('camera')}</button>
+        <button @click=${this.copyLink}>${t('copyLink')}</button>
+        <button class="danger" @click=${() => emit(this, { type: 'leave' })}>${t('leave')}</button>
+        <span class="visually-hidden" role="status">${this.status}</span>
+      </div>
+    `;
+  }
+}

@@ -1,0 +1,25 @@
+import { LitElement, css, html } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { t } from './i18n';
+import { emit } from './intent';
+import { buttons } from './shared-styles';
+
+@customElement('home-view')
+export class HomeView extends LitElement {
+  static styles = [
+    buttons,
+    css`
+      :host { display: grid; place-items: center; min-height: 70vh; text-align: center; padding: 16px; }
+      h1 { font-size: clamp(1.8rem, 6vw, 2.6rem); margin: 0 0 8px; }
+      p { max-width: 32rem; margin: 0 auto 24px; color: var(--muted-text); }
+    `,
+  ];
+
+  render() {
+    return html`<main>
+      <h1>${t('appName')}</h1>
+      <p>${t('tagline')}</p>
+      <button class="primary" @click=${() => emit(this, { type: 'start' })}>${t('startCall')}</button>
+    </main>`;
+  }
+}
