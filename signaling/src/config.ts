@@ -28,6 +28,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   if ((turnSecret === '') !== (turnUrls.length === 0)) {
     throw new Error('TURN_SECRET and TURN_URLS must be set together');
   }
+  const badTurnUrl = turnUrls.find((u) => !/^turns?:/.test(u));
+  if (badTurnUrl) throw new Error(`TURN_URLS must be turn: or turns: URLs, got "${badTurnUrl}"`);
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',

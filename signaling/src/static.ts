@@ -55,13 +55,13 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, dis
   const file = pathname.includes('\0') ? null : resolve(join(root, pathname));
   const inside = file !== null && (file === root || file.startsWith(root + sep));
 
-  let target = inside && file !== root ? file : join(root, 'index.html');
-  let info = await fileStat(target);
+  let target = inside ? (file === root ? join(root, 'index.html') : file) : null;
+  let info = target === null ? null : await fileStat(target);
   if (!info && inside && extname(pathname) === '') {
     target = join(root, 'index.html');
     info = await fileStat(target);
   }
-  if (!info) {
+  if (!info || target === null) {
     const missingApp = !(await fileStat(join(root, 'index.html')));
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS })
       .end(missingApp ? 'Not Found (the app is not built: run npm run build)\n' : 'Not Found\n');
