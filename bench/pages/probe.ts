@@ -1,0 +1,166 @@
+// Injected into every page of every contender before any page script runs (Playwright addInitScript), so
+// the measurement is the same code whatever the app does. It patches the platform, never the app: clicks,
+// getUserMedia, WebSocket, RTCPeerConnection and HTMLMediaElement.srcObject. Each mark is the FIRST time the
+// event happened, in epoch milliseconds (timeOrigin + now) so marks from two pages share one clock.
+
+export type MarkName =
+  | 'click'
+  | 'gum'
+  | 'wsOpen'
+  | 'wsMessage'
+  | 'localOffer'
+  | 'remoteOffer'
+  | 'localAnswer'
+  | 'remoteAnswer'
+  | 'track'
+  | 'iceConnected'
+  | 'connected'
+  | 'frame';
+
+export interface Probe {
+  marks: Partial<Record<MarkName, number>>;
+  /** aria-label of the role=group around the video that showed the first remote frame. */
+  frameTile: string | null;
+  /** Size of that first remote frame, e.g. "1280x720". */
+  frameSize: string | null;
+  /** Only a click after arm() counts, so navigation clicks before Join don't move t0. */
+  arm(): void;
+}
+
+declare global {
+  interface Window {
+    __bench: Probe;
+  }
+}
+
+const epoch = (t: number = performance.now()): number => performance.timeOrigin + t;
+let armed = false;
+const probe: Probe = {
+  marks: {},
+  frameTile: null,
+  frameSize: null,
+  arm() {
+    armed = true;
+    delete probe.marks.click;
+  },
+};
+window.__bench = probe;
+
+function mark(name: MarkName, at: number = epoch()): void {
+  if (probe.marks[name] === undefined) probe.marks[name] = at;
+}
+
+// Capture phase on window: runs before any handler the page installs, shadow DOM or not.
+window.addEventListener(
+  'click',
+  () => {
+    if (armed) {
+      mark('click');
+      armed = false;
+    }
+  },
+  { capture: true },
+);
+
+const media = navigator.mediaDevices as MediaDevices | undefined;
+if (media) {
+  const getUserMedia = media.getUserMedia.bind(media);
+  media.getUserMedia = async (constraints?: MediaStreamConstraints): Promise<MediaStream> => {
+    const stream = await getUserMedia(constraints);
+    mark('gum');
+    return stream;
+  };
+}
+
+const NativeWebSocket = window.WebSocket;
+class ProbedWebSocket extends NativeWebSocket {
+  constructor(url: string | URL, protocols?: string | string[]) {
+    super(url, protocols);
+    this.addEventListener('open', () => mark('wsOpen'));
+    this.addEventListener('message', () => mark('wsMessage'));
+  }
+}
+window.WebSocket = ProbedWebSocket;
+
+const remoteTracks = new WeakSet<MediaStreamTrack>();
+const watched = new WeakSet<RTCPeerConnection>();
+
+// Listeners go on at the first description call: that is before any track or ICE event can fire, and it
+// leaves the constructor alone (PeerJS's webrtc-adapter and simple-peer both wrap or inspect it).
+function watch(pc: RTCPeerConnection): void {
+  if (watched.has(pc)) return;
+  watched.add(pc);
+  pc.addEventListener('track', (e) => {
+    remoteTracks.add(e.track);
+    mark('track');
+  });
+  pc.addEventListener('iceconnectionstatechange', () => {
+    if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed') mark('iceConnected');
+  });
+  pc.addEventListener('connectionstatechange', () => {
+    if (pc.connectionState === 'connected') mark('connected');
+  });
+}
+
+const pcProto = RTCPeerConnection.prototype;
+// Typed as the promise forms: the legacy callback overloads would otherwise be picked for .call().
+const setLocal: (this: RTCPeerConnection, d?: RTCLocalSessionDescriptionInit) => Promise<void> = pcProto.setLocalDescription;
+const setRemote: (this: RTCPeerConnection, d: RTCSessionDescriptionInit) => Promise<void> = pcProto.setRemoteDescription;
+pcProto.setLocalDescription = async function (this: RTCPeerConnection, d?: RTCLocalSessionDescriptionInit): Promise<void> {
+  watch(this);
+  await setLocal.call(this, d);
+  const type = this.localDescription?.type;
+  if (type === 'offer') mark('localOffer');
+  if (type === 'answer') mark('localAnswer');
+};
+pcProto.setRemoteDescription = async function (this: RTCPeerConnection, d: RTCSessionDescriptionInit): Promise<void> {
+  watch(this);
+  // Marked on arrival, not on completion: the wait we care about is the network's.
+  if (d.type === 'offer') mark('remoteOffer');
+  if (d.type === 'answer') mark('remoteAnswer');
+  await setRemote.call(this, d);
+};
+
+function isRemote(src: MediaProvider | null): boolean {
+  return src instanceof MediaStream && src.getVideoTracks().some((t) => remoteTracks.has(t));
+}
+
+/** The closest role=group ancestor across shadow roots: the participant tile. */
+function tileLabel(el: Element): string | null {
+  let node: Node | null = el;
+  while (node) {
+    if (node instanceof Element && node.getAttribute('role') === 'group') return node.getAttribute('aria-label');
+    node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
+  }
+  return null;
+}
+
+// Every video that gets a stream is watched frame by frame until it shows a remote track's frame. Hooking
+// the srcObject setter finds videos inside any shadow root without walking the DOM.
+const watchedVideos = new WeakSet<HTMLVideoElement>();
+function watchFrames(video: HTMLVideoElement): void {
+  if (watchedVideos.has(video)) return;
+  watchedVideos.add(video);
+  const onFrame = (_now: number, meta: VideoFrameCallbackMetadata): void => {
+    if (probe.marks.frame === undefined && isRemote(video.srcObject)) {
+      mark('frame', epoch(meta.presentationTime));
+      probe.frameTile = tileLabel(video);
+      probe.frameSize = `${meta.width}x${meta.height}`;
+      return;
+    }
+    if (probe.marks.frame === undefined) video.requestVideoFrameCallback(onFrame);
+  };
+  video.requestVideoFrameCallback(onFrame);
+}
+
+const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+if (srcObject?.set && srcObject.get) {
+  const set = srcObject.set;
+  Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+    ...srcObject,
+    set(this: HTMLMediaElement, value: MediaProvider | null) {
+      set.call(this, value);
+      if (this instanceof HTMLVideoElement && value) watchFrames(this);
+    },
+  });
+}

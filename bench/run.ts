@@ -1,0 +1,48 @@
+// `npm run bench [scenario|all]`: runs benchmark scenarios, prints each report and writes it to
+// bench/results/<scenario>.md, then prints every summary line last. Registering a scenario is one line.
+import { mkdirSync, writeFileSync } from 'node:fs';
+
+export interface ScenarioResult {
+  /** The whole markdown report: tables plus the conditions they were measured under. */
+  table: string;
+  /** One `key=value` line per figure, e.g. `setup_ratio_vs_raw=1.02`. */
+  summary: string;
+}
+
+const scenarios: Record<string, () => Promise<{ run(): Promise<ScenarioResult> }>> = {
+  setup: () => import('./setup.ts'),
+};
+
+async function main(): Promise<void> {
+  const arg = process.argv[2] ?? 'all';
+  const names = arg === 'all' ? Object.keys(scenarios) : [arg];
+  const unknown = names.filter((n) => !(n in scenarios));
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
+  const resultsDir = new URL('./results/', import.meta.url);
+  mkdirSync(resultsDir, { recursive: true });
+  const summaries: string[] = [];
+  for (const name of names) {
+    const load = scenarios[name];
+    if (!load) continue;
+    const { table, summary } = await (await load()).run();
+    writeFileSync(new URL(`${name}.md`, resultsDir), table);
+    console.log(table);
+    summaries.push(summary);
+  }
+  console.log(summaries.join('\n'));
+}
+
+// A hard ceiling so a wedged browser can never hang CI; teardown happens in each scenario's finally.
+const ceiling = setTimeout(() => {
+  console.error('bench: gave up after 20 minutes');
+  process.exit(2);
+}, 20 * 60_000);
+ceiling.unref();
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  },
+);
