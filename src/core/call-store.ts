@@ -1,3 +1,5 @@
+import type { ChatEntry } from './chat';
+import type { Transfer } from './file-transfer';
 import type { MediaProblem } from './media';
 import type { LinkState } from './peer-link';
 import type { ServerStatus } from './signaling-client';
@@ -36,6 +38,8 @@ export interface CallState {
   participants: ReadonlyArray<Participant>;
   /** A message for the user that is not tied to one participant (e.g. the server refused us). */
   notice: Notice | null;
+  chat: ReadonlyArray<ChatEntry>;
+  transfers: ReadonlyArray<Transfer>;
 }
 
 export const initialState: CallState = {
@@ -52,6 +56,8 @@ export const initialState: CallState = {
   server: 'closed',
   participants: [],
   notice: null,
+  chat: [],
+  transfers: [],
 };
 
 type Listener = (s: CallState) => void;

@@ -12,6 +12,13 @@ export interface MeshOptions {
   localTracks(): { audio: MediaStreamTrack | null; video: MediaStreamTrack | null };
   /** A peer whose connection stays broken this long (and no server says it left) is dropped. */
   goneAfterMs?: number;
+  /** Everything but 'state' (chat, files) goes here, tagged with the sender's key. */
+  peerMessage?(key: string, msg: PeerMessage): void;
+  peerChannel?(key: string, channel: RTCDataChannel): void;
+  /** The control channel to this peer (re)opened. */
+  peerOpen?(key: string): void;
+  /** This peer is gone for good (left, or unreachable for too long). */
+  peerGone?(key: string): void;
 }
 
 interface Entry {
@@ -71,6 +78,18 @@ export class Mesh {
     for (const e of this.byKey.values()) e.link.send(msg);
   }
 
+  sendPeer(key: string, msg: PeerMessage): boolean {
+    return this.byKey.get(key)?.link.send(msg) ?? false;
+  }
+
+  createChannel(key: string, label: string): RTCDataChannel | null {
+    return this.byKey.get(key)?.link.createChannel(label) ?? null;
+  }
+
+  isOpen(key: string): boolean {
+    return this.byKey.get(key)?.link.controlOpen() ?? false;
+  }
+
   links(): ReadonlyMap<string, { id: string; link: PeerLink }> {
     return this.byKey;
   }
@@ -107,9 +126,19 @@ export class Mesh {
           if (e) this.sendTo(e.id, p);
         },
         stream: (stream) => this.store.upsertParticipant(key, { stream }),
-        message: (m) => this.store.upsertParticipant(key, { name: m.name, mic: m.mic, camera: m.camera }),
+        message: (m) => {
+          if (m.type === 'state') this.store.upsertParticipant(key, { name: m.name, mic: m.mic, camera: m.camera });
+          else this.opts.peerMessage?.(key, m);
+        },
         state: (connection) => this.linkState(key, connection),
-        channelOpen: () => link.send(this.opts.localState()),
+        channelOpen: () => {
+          link.send(this.opts.localState());
+          this.opts.peerOpen?.(key);
+        },
+        dataChannel: (channel) => {
+          if (this.opts.peerChannel) this.opts.peerChannel(key, channel);
+          else channel.close();
+        },
       },
       this.opts.localTracks(),
     );
@@ -134,6 +163,7 @@ export class Mesh {
     if (this.keyById.get(e.id) === key) this.keyById.delete(e.id);
     e.link.close();
     this.store.removeParticipant(key);
+    this.opts.peerGone?.(key);
   }
 
   private sendTo(id: string, payload: SignalPayload): void {
