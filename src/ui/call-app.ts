@@ -76,8 +76,22 @@ export class CallApp extends LitElement {
         return void this.call.toggleCamera();
       case 'copy-link':
         return void this.copyLink();
+      case 'chat':
+        return this.call.sendChat(i.text);
+      case 'send-files':
+        return this.call.sendFiles(i.files, i.to);
+      case 'transfer':
+        return this.transfer(i.action, i.id);
     }
   };
+
+  private transfer(action: 'accept' | 'decline' | 'cancel' | 'dismiss', id: string) {
+    // Accept runs synchronously inside the click: it may open the browser's save dialog.
+    if (action === 'accept') void this.call.acceptTransfer(id);
+    else if (action === 'decline') this.call.declineTransfer(id);
+    else if (action === 'cancel') this.call.cancelTransfer(id);
+    else this.call.dismissTransfer(id);
+  }
 
   private async copyLink() {
     try {

@@ -6,6 +6,8 @@ import { t } from './i18n';
 import { emit } from './intent';
 import { buttons } from './shared-styles';
 import './video-tile';
+import './chat-panel';
+import './transfer-list';
 
 /** The call itself: everyone's tiles and the controls. */
 @customElement('call-view')
@@ -25,6 +27,10 @@ export class CallView extends LitElement {
       .waiting { grid-column: 1 / -1; text-align: center; color: var(--muted-text); }
       .controls { display: flex; flex-wrap: wrap; gap: 8px; justify-content: center; padding: 10px; border-top: 1px solid var(--line); background: var(--surface); }
       .status { position: absolute; }
+      .middle { display: flex; min-height: 0; }
+      .middle .tiles { flex: 1; }
+      .side { width: min(360px, 40vw); display: flex; flex-direction: column; gap: 12px; padding: 8px; overflow-y: auto; border-inline-start: 1px solid var(--line); }
+      @media (max-width: 700px) { .middle { flex-direction: column; overflow-y: auto; } .side { width: auto; border-inline-start: 0; } }
     `,
   ];
 
@@ -41,6 +47,7 @@ export class CallView extends LitElement {
     const s = this.state;
     return html`
       ${s.server === 'reconnecting' ? html`<p class="banner" role="status">${t('serverReconnecting')}</p>` : html`<div></div>`}
+      <div class="middle">
       <section class="tiles" aria-label=${t('participants')}>
         <video-tile local .name=${s.name} .stream=${s.localStream} ?camera=${s.camera && s.localStream?.getVideoTracks().length !== 0 && s.localStream !== null} ?mic=${s.mic}></video-tile>
         ${repeat(
@@ -50,6 +57,11 @@ export class CallView extends LitElement {
         )}
         ${s.participants.length === 0 ? html`<p class="waiting">${t('waiting')}</p>` : nothing}
       </section>
+      <aside class="side">
+        <transfer-list .transfers=${s.transfers} .participants=${s.participants}></transfer-list>
+        <chat-panel .chat=${s.chat}></chat-panel>
+      </aside>
+      </div>
       <div class="controls" role="toolbar" aria-label=${t('controls')}>
         <button aria-pressed=${String(s.mic)} @click=${() => emit(this, { type: 'toggle-mic' })}>${t('microphone')}</button>
         <button aria-pressed=${String(s.camera)} @click=${() => emit(this, { type: 'toggle-camera' })}>${t('camera')}</button>

@@ -8,7 +8,11 @@ export type Intent =
   | { type: 'device'; kind: 'audio' | 'video'; id: string }
   | { type: 'toggle-mic' }
   | { type: 'toggle-camera' }
-  | { type: 'copy-link' };
+  | { type: 'copy-link' }
+  | { type: 'chat'; text: string }
+  /** `to` is a participant key or 'all'. */
+  | { type: 'send-files'; files: File[]; to: string }
+  | { type: 'transfer'; action: 'accept' | 'decline' | 'cancel' | 'dismiss'; id: string };
 
 export class IntentEvent extends Event {
   constructor(readonly intent: Intent) {
