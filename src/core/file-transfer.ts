@@ -78,6 +78,8 @@ export class FileTransfers {
     const t = this.order.find((v) => v.id === id);
     if (!t || !TERMINAL.has(t.state)) return;
     if (t.url) URL.revokeObjectURL(t.url);
+    const inc = this.incoming.get(id);
+    if (inc?.sink === 'opfs') void removeStored(this.dir, inc.wireId);
     this.order = this.order.filter((v) => v !== t);
     this.incoming.delete(id);
     this.outgoing.delete(id);
@@ -120,6 +122,9 @@ export class FileTransfers {
     for (const t of [...this.incoming.values(), ...this.outgoing.values()]) t.cancel();
     clearTimeout(this.timer);
     this.timer = undefined;
+    // Finished files kept in browser storage can no longer be saved once the call view is gone.
+    for (const t of this.order) if (t.url) URL.revokeObjectURL(t.url);
+    if ([...this.incoming.values()].some((i) => i.sink === 'opfs')) void removeStored(this.dir);
   }
 
   private offered(peer: string, m: Extract<FileMessage, { type: 'file-offer' }>): void {
@@ -154,5 +159,16 @@ export class FileTransfers {
     this.timer = undefined;
     this.lastStates = this.order.map((t) => t.state).join();
     this.host.publish(this.order.map((t) => ({ ...t })));
+  }
+}
+
+/** Deletes one received file, or this tab's whole folder, from the origin-private file system. */
+async function removeStored(dir: string, name?: string): Promise<void> {
+  try {
+    const root = await navigator.storage.getDirectory();
+    if (name === undefined) return await root.removeEntry(dir, { recursive: true });
+    await (await root.getDirectoryHandle(dir)).removeEntry(name);
+  } catch (err) {
+    console.warn('file-transfer: could not delete a stored file', err);
   }
 }
