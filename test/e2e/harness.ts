@@ -273,6 +273,11 @@ export async function newParticipant(browser: Browser, origin?: string): Promise
   await context.addInitScript('globalThis.__name = (fn) => fn;');
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(20_000);
+  if (process.env.E2E_DEBUG) {
+    context.on('console', (m) => console.error(`[page ${m.type()}] ${m.text()}`));
+    context.on('weberror', (e) => console.error(`[page error] ${e.error().message}`));
+    context.on('response', (r) => void (r.status() >= 400 && console.error(`[page http ${r.status()}] ${r.url()}`)));
+  }
   return context;
 }
 
@@ -311,11 +316,26 @@ export async function videoFramesDecoded(scope: Locator): Promise<number> {
     });
 }
 
-/** Same as videoFramesDecoded for a puppeteer (Firefox) element that is or contains the <video>. */
+/**
+ * Frames presented by a puppeteer (Firefox) element that is or contains the <video>, or -1 if there is none.
+ * Firefox keeps getVideoPlaybackQuality() at zero for MediaStream sources, so the first call installs a
+ * requestVideoFrameCallback counter on the element and later calls read it.
+ */
 export async function firefoxFramesDecoded(scope: ElementHandle<Element>): Promise<number> {
   return scope.evaluate((el) => {
-    const video = el instanceof HTMLVideoElement ? el : el.querySelector('video');
-    return video ? video.getVideoPlaybackQuality().totalVideoFrames : -1;
+    const video = (el instanceof HTMLVideoElement ? el : el.querySelector('video')) as
+      | (HTMLVideoElement & { e2eFrames?: number })
+      | null;
+    if (!video) return -1;
+    if (video.e2eFrames === undefined) {
+      video.e2eFrames = 0;
+      const tick = () => {
+        video.e2eFrames = (video.e2eFrames ?? 0) + 1;
+        video.requestVideoFrameCallback(tick);
+      };
+      video.requestVideoFrameCallback(tick);
+    }
+    return video.e2eFrames;
   });
 }
 
