@@ -90,7 +90,7 @@ export class Call {
     this.identity ??= generateCertificate().then(async (certificate) => ({ certificate, fingerprint: await certificateFingerprint(certificate) }));
     Promise.all([SecureChannel.create(secret, room), this.identity]).then(
       ([channel, identity]) => {
-        if (session === this.session && this.state.phase === 'joining') this.connect(room, name, channel, identity);
+        if (session === this.session && this.state.phase === 'joining') this.connect(room, channel, identity);
       },
       (err: unknown) => {
         console.warn('call: could not prepare encryption', err);
@@ -99,7 +99,7 @@ export class Call {
     );
   }
 
-  private connect(room: string, name: string, channel: SecureChannel, identity: { certificate: RTCCertificate; fingerprint: string }): void {
+  private connect(room: string, channel: SecureChannel, identity: { certificate: RTCCertificate; fingerprint: string }): void {
     const pipe = new SecurePipe(channel, {
       selfId: () => this.signaling?.peerId ?? null,
       send: (to, data) => this.signaling?.signal(to, data),
@@ -127,7 +127,7 @@ export class Call {
         welcome: (w) => {
           this.iceServers = w.iceServers.map((s) => ({ urls: s.urls, username: s.username, credential: s.credential }));
           this.store.set({ phase: 'in-call' });
-          this.mesh?.welcome(w.peers, w.resumed, name);
+          this.mesh?.welcome(w.peers, w.resumed);
         },
         peerJoined: () => undefined,
         peerLeft: (id) => this.mesh?.peerLeft(id),

@@ -44,18 +44,16 @@ interface Entry {
 export class Mesh {
   private readonly byKey = new Map<string, Entry>();
   private readonly keyById = new Map<string, string>();
-  private name = '';
 
   constructor(
     private readonly opts: MeshOptions,
     private readonly store: CallStore,
   ) {}
 
-  welcome(peers: string[], resumed: boolean, name: string): void {
-    this.name = name;
+  welcome(peers: string[], resumed: boolean): void {
     if (resumed) return;
     this.keyById.clear();
-    for (const id of peers) this.sendTo(id, { kind: 'hello', key: this.opts.key, name, ack: false, ...this.vouch() });
+    for (const id of peers) this.sendTo(id, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: false, ...this.vouch() });
   }
 
   peerLeft(id: string): void {
@@ -108,7 +106,7 @@ export class Mesh {
       console.warn('mesh: ignored a hello that changes a known peer\'s certificate, from', from);
       return;
     }
-    if (!h.ack) this.sendTo(from, { kind: 'hello', key: this.opts.key, name: this.name, ack: true, ...this.vouch() });
+    if (!h.ack) this.sendTo(from, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: true, ...this.vouch() });
     if (existing) {
       if (existing.id !== from) this.keyById.delete(existing.id);
       existing.id = from;
