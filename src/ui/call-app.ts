@@ -18,7 +18,8 @@ import { buttons } from './shared-styles';
 export class CallApp extends LitElement {
   readonly call = new Call({
     signalingUrl: signalingUrl(location),
-    iceTransportPolicy: new URLSearchParams(location.search).get('relay') === '1' ? 'relay' : 'all',
+    // Relay-only (media only through TURN): per page with ?relay=1, or for a whole build with VITE_RELAY_ONLY=1.
+    iceTransportPolicy: new URLSearchParams(location.search).get('relay') === '1' || import.meta.env.VITE_RELAY_ONLY === '1' ? 'relay' : 'all',
   });
   private readonly view = new StoreController<CallState>(this, this.call.store, (s) => s);
   @query('call-view') private callView?: CallView;
