@@ -28,8 +28,9 @@ interface Coturn {
 }
 
 /**
- * coturn with TURN REST credentials on 127.0.0.1. Ready once its TCP listener accepts (it logs no line we
- * could wait for); its own pid file, so parallel test runs don't fight over /var/run/turnserver.pid.
+ * coturn with TURN REST credentials on 127.0.0.1, like harness.ts's startTurn but verbose: the test reads
+ * coturn's log to prove the media was relayed under server-issued credentials. Ready once its TCP listener
+ * accepts; its own pid file, so parallel test runs don't fight over /var/run/turnserver.pid.
  */
 async function startCoturn(secret = 'e2e-turn-secret'): Promise<Coturn> {
   const port = await freePort();
