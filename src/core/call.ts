@@ -52,6 +52,7 @@ export class Call {
     this.secret = secret;
     if (this.state.room === room && this.state.phase !== 'home') return;
     this.store.set({ phase: 'prejoin', room, notice: null, participants: [] });
+    this.prepareIdentity();
     await this.openLocalMedia();
   }
 
@@ -73,6 +74,11 @@ export class Call {
     if (kind === 'audio') track.enabled = this.state.mic;
   }
 
+  /** Made while the user is still on the pre-join screen, so pressing Join does not wait for key generation. */
+  private prepareIdentity(): Promise<{ certificate: RTCCertificate; fingerprint: string }> {
+    return (this.identity ??= generateCertificate().then(async (certificate) => ({ certificate, fingerprint: await certificateFingerprint(certificate) })));
+  }
+
   /** An old-style link without the secret fragment: joining it could only be done insecurely, so it is not. */
   badLink(): void {
     this.leave();
@@ -87,8 +93,7 @@ export class Call {
     this.setName(name);
     this.store.set({ phase: 'joining', notice: null });
     const session = this.session;
-    this.identity ??= generateCertificate().then(async (certificate) => ({ certificate, fingerprint: await certificateFingerprint(certificate) }));
-    Promise.all([SecureChannel.create(secret, room), this.identity]).then(
+    Promise.all([SecureChannel.create(secret, room), this.prepareIdentity()]).then(
       ([channel, identity]) => {
         if (session === this.session && this.state.phase === 'joining') this.connect(room, channel, identity);
       },
