@@ -52,7 +52,7 @@ export class Call {
     this.secret = secret;
     if (this.state.room === room && this.state.phase !== 'home') return;
     this.store.set({ phase: 'prejoin', room, notice: null, participants: [] });
-    this.prepareIdentity();
+    this.prepareIdentity().catch(() => undefined); // reported when Join needs it
     await this.openLocalMedia();
   }
 
