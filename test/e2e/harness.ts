@@ -63,7 +63,13 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, label: str
   }
 }
 
-/** Polls `check` until it returns a value other than undefined/false, or fails after `ms`. */
+/** Thrown from a waitFor check to stop waiting at once (a child process died, say) instead of retrying. */
+export class GiveUp extends Error {}
+
+/**
+ * Polls `check` until it returns a value other than undefined/false, or fails after `ms`. A check that
+ * throws is retried (the element may not exist yet) unless it throws GiveUp.
+ */
 export async function waitFor<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
   ms: number,
@@ -77,6 +83,7 @@ export async function waitFor<T>(
       const value = await check();
       if (value !== undefined && value !== false) return value;
     } catch (error) {
+      if (error instanceof GiveUp) throw error;
       lastError = error;
     }
     if (Date.now() >= deadline) {
@@ -161,7 +168,7 @@ export async function startServer(options: ServerOptions = {}): Promise<AppServe
   try {
     const url = await waitFor(
       () => {
-        if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+        if (child.exitCode !== null) throw new GiveUp(`server exited with ${child.exitCode}`);
         return /Listening on (http:\/\/[^\s/]+)/.exec(proc.output())?.[1];
       },
       timeoutMs,
@@ -218,7 +225,7 @@ export async function startTurn(secret = 'e2e-turn-secret'): Promise<TurnServer>
   try {
     await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`turnserver exited with ${child.exitCode}`);
+        if (child.exitCode !== null) throw new GiveUp(`turnserver exited with ${child.exitCode}`);
         return stunAnswers('127.0.0.1', port, 200);
       },
       10_000,
