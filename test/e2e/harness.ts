@@ -14,8 +14,14 @@ import puppeteer, { type Browser as FirefoxBrowser, type ElementHandle } from 'p
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Inside the namespace the veth address exists; outside it only loopback is safe to listen on. */
+/** Set by scripts/netns.sh. Outside a namespace on Linux, peers gather no candidates and calls never connect. */
 export const INSIDE_NETNS = process.env.NETNS_INSIDE === '1';
+
+function requireNetns(): void {
+  if (!INSIDE_NETNS && process.platform === 'linux') {
+    throw new Error('e2e tests need a network namespace: run them with `npm run test:e2e` (scripts/netns.sh)');
+  }
+}
 
 // Pages are served from 127.0.0.1 because it is a secure context: getUserMedia and the clipboard API are
 // refused on plain http://10.77.0.1. ICE still uses the veth interface, so media flows across the namespace.
@@ -259,6 +265,7 @@ async function launchBounded<B extends { close(): Promise<void> }>(launch: Promi
 const LAUNCH_TIMEOUT_MS = 60_000;
 
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  requireNetns();
   return launchBounded(
     chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] }),
     LAUNCH_TIMEOUT_MS,
@@ -302,6 +309,7 @@ export async function closeBrowser(browser: Browser | FirefoxBrowser | undefined
 
 /** Firefox ESR through WebDriver BiDi; Playwright cannot drive stock Firefox. */
 export async function launchFirefox(): Promise<FirefoxBrowser> {
+  requireNetns();
   return launchBounded(
     puppeteer.launch({
       browser: 'firefox',
