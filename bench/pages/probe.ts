@@ -13,6 +13,9 @@ export type MarkName =
   | 'localAnswer'
   | 'remoteAnswer'
   | 'track'
+  | 'playing'
+  | 'frameReceived'
+  | 'decoded'
   | 'iceConnected'
   | 'connected'
   | 'frame';
@@ -83,7 +86,7 @@ class ProbedWebSocket extends NativeWebSocket {
 window.WebSocket = ProbedWebSocket;
 
 const remoteTracks = new WeakSet<MediaStreamTrack>();
-const watched = new WeakSet<RTCPeerConnection>();
+const watched = new Set<RTCPeerConnection>();
 
 // Listeners go on at the first description call: that is before any track or ICE event can fire, and it
 // leaves the constructor alone (PeerJS's webrtc-adapter and simple-peer both wrap or inspect it).
@@ -94,12 +97,26 @@ function watch(pc: RTCPeerConnection): void {
     remoteTracks.add(e.track);
     mark('track');
   });
+  pollDecoded(pc);
   pc.addEventListener('iceconnectionstatechange', () => {
     if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed') mark('iceConnected');
   });
   pc.addEventListener('connectionstatechange', () => {
     if (pc.connectionState === 'connected') mark('connected');
   });
+}
+
+// The decoder's view, independent of any video element: the first inbound video frame decoded (polled
+// every 20 ms, so up to 20 ms late). A gap between this and 'frame' is the page's element, not the network.
+function pollDecoded(pc: RTCPeerConnection): void {
+  const timer = setInterval(() => {
+    if (probe.marks.decoded !== undefined || pc.signalingState === 'closed') return clearInterval(timer);
+    void pc.getStats().then((stats) => {
+      stats.forEach((r: { type?: string; kind?: string; framesDecoded?: number }) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video' && (r.framesDecoded ?? 0) > 0) mark('decoded');
+      });
+    });
+  }, 20);
 }
 
 const pcProto = RTCPeerConnection.prototype;
@@ -121,8 +138,15 @@ pcProto.setRemoteDescription = async function (this: RTCPeerConnection, d: RTCSe
   await setRemote.call(this, d);
 };
 
+// The receivers are asked too: a page's own ontrack handler runs before our listener and may set srcObject.
+function isRemoteTrack(t: MediaStreamTrack): boolean {
+  if (remoteTracks.has(t)) return true;
+  for (const pc of watched) if (pc.getReceivers().some((r) => r.track === t)) return true;
+  return false;
+}
+
 function isRemote(src: MediaProvider | null): boolean {
-  return src instanceof MediaStream && src.getVideoTracks().some((t) => remoteTracks.has(t));
+  return src instanceof MediaStream && src.getVideoTracks().some(isRemoteTrack);
 }
 
 /** The closest role=group ancestor across shadow roots: the participant tile. */
@@ -144,6 +168,8 @@ function watchFrames(video: HTMLVideoElement): void {
   const onFrame = (_now: number, meta: VideoFrameCallbackMetadata): void => {
     if (probe.marks.frame === undefined && isRemote(video.srcObject)) {
       mark('frame', epoch(meta.presentationTime));
+      // When the frame's last packet arrived: splits network and encoder time from decode and render time.
+      if (meta.receiveTime !== undefined) mark('frameReceived', epoch(meta.receiveTime));
       probe.frameTile = tileLabel(video);
       probe.frameSize = `${meta.width}x${meta.height}`;
       return;
@@ -151,6 +177,9 @@ function watchFrames(video: HTMLVideoElement): void {
     if (probe.marks.frame === undefined) video.requestVideoFrameCallback(onFrame);
   };
   video.requestVideoFrameCallback(onFrame);
+  video.addEventListener('playing', () => {
+    if (isRemote(video.srcObject)) mark('playing');
+  });
 }
 
 const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');

@@ -46,14 +46,19 @@ export class CallView extends LitElement {
   render() {
     const s = this.state;
     return html`
-      ${s.server === 'reconnecting' ? html`<p class="banner" role="status">${t('serverReconnecting')}</p>` : html`<div></div>`}
+      ${s.server === 'reconnecting'
+        ? html`<p class="banner" role="status">${t('serverReconnecting')}</p>`
+        : s.notice === 'tampered-signal'
+          ? html`<p class="banner" role="alert">${t('tamperedSignal')}</p>`
+          : html`<div></div>`}
       <div class="middle">
       <section class="tiles" aria-label=${t('participants')}>
         <video-tile local .name=${s.name} .stream=${s.localStream} ?camera=${s.camera && s.localStream?.getVideoTracks().length !== 0 && s.localStream !== null} ?mic=${s.mic}></video-tile>
         ${repeat(
           s.participants,
           (p) => p.key,
-          (p) => html`<video-tile .name=${p.name || t('connecting')} .stream=${p.stream} ?camera=${p.camera} ?mic=${p.mic} .connection=${p.connection}></video-tile>`,
+          (p) => html`<video-tile .name=${p.name || t('connecting')} .stream=${p.stream} ?camera=${p.camera} ?mic=${p.mic} .connection=${p.connection}
+            .safetyNumber=${p.safetyNumber ?? ''} .problem=${p.problem ?? null}></video-tile>`,
         )}
         ${s.participants.length === 0 ? html`<p class="waiting">${t('waiting')}</p>` : nothing}
       </section>
