@@ -225,7 +225,9 @@ export class Incoming {
       if (state === 'done') worker.terminate();
       else {
         // Deletes the partial file (or abandons the picked file's temporary copy) before the worker goes.
-        worker.onmessage = () => worker.terminate();
+        worker.onmessage = (ev: MessageEvent<WriterReply>) => {
+          if (ev.data.type === 'aborted' || ev.data.type === 'error') worker.terminate();
+        };
         worker.postMessage({ type: 'abort' } satisfies WriterRequest);
       }
     }

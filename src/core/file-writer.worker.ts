@@ -30,6 +30,7 @@ let hasher: IHasher | null = null;
 let written = 0;
 let reported = 0;
 let chain: Promise<void> = Promise.resolve();
+let aborting = false;
 
 const reply = (m: WriterReply): void => postMessage(m);
 
@@ -112,7 +113,7 @@ async function handle(m: WriterRequest): Promise<void> {
       return reply({ type: 'error', reason: 'no-storage' });
     }
     case 'chunk': {
-      if (!sink || !hasher) return;
+      if (!sink || !hasher || aborting) return;
       const data = new Uint8Array(m.data);
       await sink.write(data, written);
       hasher.update(data);
@@ -147,6 +148,8 @@ async function handle(m: WriterRequest): Promise<void> {
 }
 
 onmessage = (ev: MessageEvent<WriterRequest>) => {
+  // Chunks still queued behind an abort are not worth writing: the file is about to be deleted.
+  if (ev.data.type === 'abort') aborting = true;
   // One at a time and in order: a write must land before the next chunk's offset is taken.
   chain = chain.then(() => handle(ev.data)).catch((err: unknown) => {
     console.warn('file-writer: failed', err);

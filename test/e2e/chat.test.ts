@@ -29,7 +29,7 @@ async function log(page: Page): Promise<string[]> {
   return page.getByRole('log', { name: 'Messages' }).locator('li').allInnerTexts();
 }
 
-test('chat messages reach every participant, in order', { timeout: 120_000 }, async () => {
+test('chat messages reach every participant, in order', { timeout: 360_000 }, async () => {
   people = await callOf(browser, server.url, ['Alice', 'Bob', 'Carol']);
   const [alice, bob, carol] = people as [Person, Person, Person];
   const fromAlice = Array.from({ length: 6 }, (_, i) => `alice says ${i + 1}`);
