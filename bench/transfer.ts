@@ -221,7 +221,7 @@ export async function run(): Promise<{ table: string; summary: string }> {
         'worker and SHA-256 on both sides. Camera and microphone are off in the call during the runs.',
       '- raw: one RTCDataChannel, 64 KiB messages from memory, paused above 8 MiB buffered until bufferedamountlow (2 MiB).',
       '- simple-peer 9: `peer.write()` of 64 KiB, waiting for `drain` when write returns false. PeerJS 1.5: ' +
-        '`conn.send()` with serialization "raw", 64 KiB, yielding while more than 8 MiB is buffered.',
+        '`conn.send()` with serialization "raw", 64 KiB, waiting while PeerJS\'s own queue holds more than 8 MiB.',
       '- Baselines send from memory and only count bytes at the receiver; time runs from the first send to the last byte counted.',
       `- Machine: ${cpus().length} cores shared by both browsers (and whatever else runs); wall-clock figures.`,
       '',

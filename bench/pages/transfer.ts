@@ -2,7 +2,7 @@
 // simple-peer (stream writes, backpressure by 'drain') and PeerJS (serialization 'raw'). The bench relays
 // signals between the two browsers itself (window.benchIn / benchSignal), so no server is involved.
 // Every contender sends 64 KiB messages, the receiver counts bytes and stamps Date.now() at the last one.
-import { Peer, type DataConnection } from 'peerjs';
+import { BufferedConnection, Peer, type DataConnection } from 'peerjs';
 import SimplePeer from 'simple-peer';
 
 declare global {
@@ -103,8 +103,9 @@ function peerjs(role: 'send' | 'recv', o: { port: number; id: string; callee?: s
         const n = Math.min(CHUNK, total - sent);
         conn.send(payload.slice(0, n).buffer);
         sent += n;
-        // PeerJS queues internally without limit; yield now and then so the page stays alive.
-        if (conn.dataChannel.bufferedAmount > HIGH) await new Promise((r) => setTimeout(r, 5));
+        // PeerJS queues without limit in its own buffer once the channel's is full (then drains it on a
+        // timer); keeping that queue short is the backpressure its users are told to apply.
+        while (conn instanceof BufferedConnection && conn.bufferSize > HIGH / CHUNK) await new Promise((r) => setTimeout(r, 5));
       }
     };
     return new Promise((resolve) => conn.on('open', () => resolve()));
