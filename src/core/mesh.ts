@@ -10,6 +10,8 @@ export interface MeshOptions {
   iceTransportPolicy?: RTCIceTransportPolicy;
   localState(): PeerMessage;
   localTracks(): { audio: MediaStreamTrack | null; video: MediaStreamTrack | null };
+  /** The screen we share, if any: a peer that joins mid-share gets it too. */
+  localScreen?(): MediaStreamTrack | null;
   /** A peer whose connection stays broken this long (and no server says it left) is dropped. */
   goneAfterMs?: number;
 }
@@ -67,6 +69,10 @@ export class Mesh {
     for (const e of this.byKey.values()) void e.link.setTrack(kind, track);
   }
 
+  setScreen(track: MediaStreamTrack | null): void {
+    for (const e of this.byKey.values()) e.link.setScreen(track);
+  }
+
   broadcast(msg: PeerMessage): void {
     for (const e of this.byKey.values()) e.link.send(msg);
   }
@@ -107,13 +113,21 @@ export class Mesh {
           if (e) this.sendTo(e.id, p);
         },
         stream: (stream) => this.store.upsertParticipant(key, { stream }),
-        message: (m) => this.store.upsertParticipant(key, { name: m.name, mic: m.mic, camera: m.camera }),
+        message: (m) => this.message(key, m),
+        screen: (screen) => this.store.upsertParticipant(key, { screen }),
         state: (connection) => this.linkState(key, connection),
         channelOpen: () => link.send(this.opts.localState()),
       },
       this.opts.localTracks(),
     );
     this.byKey.set(key, { id: from, link });
+    const screen = this.opts.localScreen?.();
+    if (screen) link.setScreen(screen);
+  }
+
+  private message(key: string, m: PeerMessage): void {
+    if (m.type === 'state') this.store.upsertParticipant(key, { name: m.name, mic: m.mic, camera: m.camera });
+    else if (m.type === 'video-paused') this.store.upsertParticipant(key, { videoPaused: m.paused });
   }
 
   private linkState(key: string, connection: LinkState): void {

@@ -34,6 +34,15 @@ const en = {
   controls: 'Call controls',
   participants: 'Participants',
   language: 'Language',
+  shareScreen: 'Share screen',
+  screenOf: "{name}'s screen",
+  screenFailed: 'Screen sharing was not allowed or is not available in this browser.',
+  videoPaused: 'Video paused (low bandwidth)',
+  qualityGood: 'Connection good',
+  qualityFair: 'Connection fair',
+  qualityPoor: 'Connection poor',
+  speaking: 'Speaking',
+  devices: 'Devices',
 };
 
 export type StringKey = keyof typeof en;
@@ -72,6 +81,15 @@ const es: Record<StringKey, string> = {
   controls: 'Controles de la llamada',
   participants: 'Participantes',
   language: 'Idioma',
+  shareScreen: 'Compartir pantalla',
+  screenOf: 'Pantalla de {name}',
+  screenFailed: 'No se permitió compartir la pantalla o este navegador no puede hacerlo.',
+  videoPaused: 'Vídeo en pausa (poco ancho de banda)',
+  qualityGood: 'Conexión buena',
+  qualityFair: 'Conexión regular',
+  qualityPoor: 'Conexión mala',
+  speaking: 'Hablando',
+  devices: 'Dispositivos',
 };
 
 export type Lang = 'en' | 'es';
