@@ -1,7 +1,7 @@
 import { DEFAULT_UPLINK_BPS, senderBudget, shouldPauseVideo, type Encoding } from './bitrate';
 import type { CallStore } from './call-store';
 import type { PeerLink } from './peer-link';
-import { lossBetween, qualityOf, readSample, videoBpsBetween, type LinkSample } from './stats';
+import { lossBetween, qualityOf, readSample, sentBpsBetween, videoBpsBetween, type LinkSample } from './stats';
 
 export interface QualityOptions {
   /** The mesh's links, keyed by the remote participant's key; read afresh on every poll. */
@@ -16,12 +16,13 @@ export interface QualityOptions {
 export interface UplinkReport {
   budgetBps: number;
   /** Per remote participant: what our video senders actually sent them, and the cap they were given. */
-  peers: { key: string; videoBps: number; maxBitrate: number; paused: boolean }[];
+  peers: { key: string; videoBps: number; sentBps: number; maxBitrate: number; paused: boolean }[];
 }
 
 interface PerLink {
   last: LinkSample | null;
   videoBps: number;
+  sentBps: number;
   paused: boolean;
   pausedAt: number;
   /** Per sender, the encoding we set last, so unchanged settings are not re-applied every poll. */
@@ -76,7 +77,7 @@ export class QualityMonitor {
       budgetBps: this.budgetBps(),
       peers: [...links.keys()].map((key) => {
         const e = this.perLink.get(key);
-        return { key, videoBps: e?.videoBps ?? 0, maxBitrate: budget.camera.maxBitrate + (budget.screen?.maxBitrate ?? 0), paused: e?.paused ?? false };
+        return { key, videoBps: e?.videoBps ?? 0, sentBps: e?.sentBps ?? 0, maxBitrate: budget.camera.maxBitrate + (budget.screen?.maxBitrate ?? 0), paused: e?.paused ?? false };
       }),
     };
   }
@@ -88,7 +89,7 @@ export class QualityMonitor {
   private entry(key: string): PerLink {
     let e = this.perLink.get(key);
     if (!e) {
-      e = { last: null, videoBps: 0, paused: false, pausedAt: 0, applied: new WeakMap() };
+      e = { last: null, videoBps: 0, sentBps: 0, paused: false, pausedAt: 0, applied: new WeakMap() };
       this.perLink.set(key, e);
     }
     return e;
@@ -109,6 +110,7 @@ export class QualityMonitor {
       e.last = sample;
       if (prev) {
         e.videoBps = videoBpsBetween(prev, sample);
+        e.sentBps = sentBpsBetween(prev, sample);
         this.store.upsertParticipantIfPresent(key, { quality: qualityOf(sample.rttMs, lossBetween(prev, sample)) });
       }
       const retry = e.paused && Date.now() - e.pausedAt > (this.opts.retryPausedMs ?? 15_000);

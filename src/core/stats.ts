@@ -15,6 +15,8 @@ export interface LinkSample {
   packetsLost: number;
   /** Cumulative bytes sent on outbound video RTP, keyed by the stats id, for a bitrate between samples. */
   videoBytesSent: ReadonlyMap<string, number>;
+  /** Cumulative payload bytes sent on every outbound RTP stream (audio and video). */
+  bytesSent: number;
 }
 
 type Stat = Record<string, unknown>;
@@ -43,12 +45,14 @@ export function readSample(report: RTCStatsReport, at = Date.now()): LinkSample 
   let packetsLost = 0;
   let remoteRtt: number | null = null;
   const videoBytesSent = new Map<string, number>();
+  let bytesSent = 0;
   for (const s of report.values() as IterableIterator<Stat>) {
     if (s.type === 'inbound-rtp') {
       packetsReceived += num(s.packetsReceived) ?? 0;
       packetsLost += Math.max(0, num(s.packetsLost) ?? 0);
-    } else if (s.type === 'outbound-rtp' && (s.kind === 'video' || s.mediaType === 'video') && typeof s.id === 'string') {
-      videoBytesSent.set(s.id, num(s.bytesSent) ?? 0);
+    } else if (s.type === 'outbound-rtp') {
+      bytesSent += num(s.bytesSent) ?? 0;
+      if ((s.kind === 'video' || s.mediaType === 'video') && typeof s.id === 'string') videoBytesSent.set(s.id, num(s.bytesSent) ?? 0);
     } else if (s.type === 'remote-inbound-rtp') {
       remoteRtt ??= num(s.roundTripTime);
     }
@@ -62,6 +66,7 @@ export function readSample(report: RTCStatsReport, at = Date.now()): LinkSample 
     packetsReceived,
     packetsLost,
     videoBytesSent,
+    bytesSent,
   };
 }
 
@@ -80,6 +85,12 @@ export function videoBpsBetween(prev: LinkSample, next: LinkSample): number {
   let bytes = 0;
   for (const [id, sent] of next.videoBytesSent) bytes += Math.max(0, sent - (prev.videoBytesSent.get(id) ?? sent));
   return (bytes * 8) / seconds;
+}
+
+/** Everything sent (audio, video, screen) in bits per second between two samples. */
+export function sentBpsBetween(prev: LinkSample, next: LinkSample): number {
+  const seconds = (next.at - prev.at) / 1000;
+  return seconds > 0 ? (Math.max(0, next.bytesSent - prev.bytesSent) * 8) / seconds : 0;
 }
 
 /** Thresholds after ITU-T G.114 (RTT ~300 ms is where talk turns awkward) and the usual loss rules of thumb. */
