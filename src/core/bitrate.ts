@@ -31,8 +31,8 @@ export interface SenderBudget {
 export const DEFAULT_UPLINK_BPS = 2_000_000;
 export const DEFAULT_AUDIO_BPS = 48_000;
 const DEFAULT_MAX_VIDEO_BPS = 1_500_000;
-/** Below this a video copy is not worth sending: a slideshow that starves audio. */
-export const VIDEO_FLOOR_BPS = 100_000;
+/** Below this a video copy is not worth sending: a slideshow that starves audio (Opus plus a sliver). */
+export const VIDEO_FLOOR_BPS = 80_000;
 
 /**
  * Resolution steps down with the room size, and further when the bits per copy are few, so the encoder

@@ -25,10 +25,13 @@ interface PerLink {
   sentBps: number;
   paused: boolean;
   pausedAt: number;
+  /** Consecutive polls that disagreed with `paused`: one low estimate is noise, several are a thin link. */
+  streak: number;
   /** Per sender, the encoding we set last, so unchanged settings are not re-applied every poll. */
   applied: WeakMap<RTCRtpSender, string>;
 }
 
+const PAUSE_AFTER_POLLS = 3;
 /** Above this audio level (0..1, from RTP header extensions) someone counts as talking. */
 const SPEAKING_LEVEL = 0.02;
 /** A speaker keeps the highlight this long after going quiet, so it does not flicker between words. */
@@ -89,7 +92,7 @@ export class QualityMonitor {
   private entry(key: string): PerLink {
     let e = this.perLink.get(key);
     if (!e) {
-      e = { last: null, videoBps: 0, sentBps: 0, paused: false, pausedAt: 0, applied: new WeakMap() };
+      e = { last: null, videoBps: 0, sentBps: 0, paused: false, pausedAt: 0, streak: 0, applied: new WeakMap() };
       this.perLink.set(key, e);
     }
     return e;
@@ -115,7 +118,11 @@ export class QualityMonitor {
       }
       const retry = e.paused && Date.now() - e.pausedAt > (this.opts.retryPausedMs ?? 15_000);
       const paused = retry ? false : shouldPauseVideo(e.paused, sample.availableOutgoingBps);
-      if (paused !== e.paused) {
+      e.streak = paused === e.paused ? 0 : e.streak + 1;
+      // Pausing waits for PAUSE_AFTER_POLLS low readings in a row (the estimate dips while it ramps up or
+      // when the CPU stalls); resuming happens at the first good one.
+      if (paused !== e.paused && (!paused || e.streak >= PAUSE_AFTER_POLLS)) {
+        e.streak = 0;
         e.paused = paused;
         e.pausedAt = Date.now();
         link.send({ type: 'video-paused', paused });
