@@ -30,7 +30,7 @@ interface SizeResult {
 }
 
 async function join(page: Page, url: string, name: string): Promise<void> {
-  await page.goto(url);
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
   await page.getByRole('textbox', { name: 'Your name' }).fill(name);
   await page.getByRole('button', { name: 'Join', exact: true }).click();
 }
@@ -99,7 +99,7 @@ async function runSize(browser: Browser, origin: string, probe: string, n: numbe
     for (const page of early) await waitAllDecoding(page, early.length - 1);
 
     const last = pages[n - 1] as Page;
-    await last.goto(url);
+    await last.goto(url, { waitUntil: 'domcontentloaded' });
     await last.getByRole('textbox', { name: 'Your name' }).fill(NAMES[n - 1] ?? 'Last');
     const button = last.getByRole('button', { name: 'Join', exact: true });
     await last.waitForFunction(() => window.__bench.marks.gum !== undefined);

@@ -192,7 +192,7 @@ export class Call {
     this.store.set({ phase, participants: [] });
   }
 
-  private localState(): PeerMessage {
+  private localState(): Extract<PeerMessage, { type: 'state' }> {
     return { type: 'state', name: this.state.name || 'Guest', mic: this.state.mic, camera: this.state.camera && this.media.video !== null };
   }
 

@@ -8,7 +8,7 @@ export interface MeshOptions {
   send(to: string, data: string): void;
   iceServers(): RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
-  localState(): PeerMessage;
+  localState(): Extract<PeerMessage, { type: 'state' }>;
   localTracks(): { audio: MediaStreamTrack | null; video: MediaStreamTrack | null };
   /** The screen we share, if any: a peer that joins mid-share gets it too. */
   localScreen?(): MediaStreamTrack | null;

@@ -58,14 +58,14 @@ describe('Chromium and Firefox in one call', () => {
     const context = await newParticipant(chromium, server.url);
     context.setDefaultTimeout(45_000);
     const ann = await context.newPage();
-    await ann.goto(url);
+    await ann.goto(url, { waitUntil: 'domcontentloaded' });
     await ann.getByRole('textbox', { name: 'Your name' }).fill('Ann');
     await ann.getByRole('button', { name: 'Join', exact: true }).click();
     await ann.getByRole('button', { name: 'Leave' }).waitFor();
 
     const fox = await newFirefoxPage(firefox);
     fox.setDefaultTimeout(45_000);
-    await fox.goto(url, { timeout: 60_000 });
+    await fox.goto(url, { timeout: 60_000, waitUntil: 'domcontentloaded' });
     const input = await fox.waitForSelector('call-app >>> input[name="name"]');
     await input!.type('Fox');
     await (await fox.waitForSelector('call-app >>> button[type="submit"]'))!.click();

@@ -76,7 +76,7 @@ async function participant(browser: Browser, origin: string): Promise<BrowserCon
 
 async function join(context: BrowserContext, url: string, name: string): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(url);
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
   await page.getByRole('textbox', { name: 'Your name' }).fill(name);
   await page.getByRole('button', { name: 'Join', exact: true }).click();
   await page.getByRole('button', { name: 'Leave' }).waitFor({ timeout: 60_000 });
@@ -195,7 +195,7 @@ describe('group call (Chromium mesh)', () => {
     }
 
     const seventh = await (await participant(browser, server.url)).newPage();
-    await seventh.goto(url);
+    await seventh.goto(url, { waitUntil: 'domcontentloaded' });
     await seventh.getByRole('textbox', { name: 'Your name' }).fill('Late');
     await seventh.getByRole('button', { name: 'Join', exact: true }).click();
     await seventh.getByRole('heading', { name: 'This call is full' }).waitFor({ timeout: 20_000 });
