@@ -58,7 +58,7 @@ const room = (): string => randomBytes(16).toString('base64url');
 
 // Five meshed cameras at the app's 1280x720 are twenty VP8 encoders on two cores; a small fake camera keeps
 // the test about the mesh, not about the machine. Only the size changes: device ids and the rest pass through.
-const SMALL_CAMERA = `{
+const SMALL_CAMERA = `if (navigator.mediaDevices) {
   const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
   navigator.mediaDevices.getUserMedia = (c) => original(c && c.video
     ? { ...c, video: { ...(typeof c.video === 'object' ? c.video : {}), width: 320, height: 180, frameRate: 15 } }
@@ -87,7 +87,7 @@ const tile = (page: Page, name: string) => page.getByRole('group', { name, exact
 
 /** Exactly one tile per remote name, and no others besides our own: no duplicates, no ghosts. */
 async function assertTiles(page: Page, self: string, others: string[]): Promise<void> {
-  const labels = await page.getByRole('group').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  const labels = await page.locator('figure[role="group"]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
   assert.deepEqual([...labels].sort(), [`${self} (you)`, ...others].sort(), `tiles on ${self}'s page`);
 }
 
