@@ -61,8 +61,12 @@ export class PeerLink {
     this.pc.onicecandidate = ({ candidate }) => {
       if (candidate) this.on.signal({ kind: 'candidate', candidate: { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex } });
     };
-    this.pc.ontrack = ({ track, transceiver }) => {
-      if (track.kind === 'video' && transceiver !== this.transceiver('video')) {
+    this.pc.ontrack = ({ track }) => {
+      // The camera's video is always negotiated before any screen (a screen is added only once the control
+      // channel is open), so the first remote video is the camera and any later one a screen. Comparing
+      // transceivers would misfile the camera after glare, when our own unused transceivers come first.
+      const camera = this.remote.getVideoTracks();
+      if (track.kind === 'video' && camera.length > 0 && !camera.includes(track)) {
         this.remoteScreenTrack = track;
         this.emitScreen();
         return;
