@@ -84,7 +84,7 @@ function uplink(page: Page): Promise<UplinkReport | null> {
 async function runSize(browser: Browser, origin: string, probe: string, n: number): Promise<SizeResult> {
   const contexts: BrowserContext[] = [];
   try {
-    const url = `${origin}/r/${randomBytes(16).toString('base64url')}`;
+    const url = `${origin}/r/${randomBytes(16).toString('base64url')}#${randomBytes(16).toString('base64url')}`;
     const pages: Page[] = [];
     for (let i = 0; i < n; i++) {
       const context = await browser.newContext();

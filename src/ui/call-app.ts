@@ -1,8 +1,8 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, query } from 'lit/decorators.js';
 import { Call } from '../core/call';
 import type { CallState } from '../core/call-store';
-import { roomFromPath, roomPath } from '../core/room-link';
+import { newRoomSecret, roomFromPath, roomLink, secretFromHash } from '../core/room-link';
 import { signalingUrl } from '../core/signaling-client';
 import type { CallView } from './call-view';
 import './call-view';
@@ -18,7 +18,8 @@ import { buttons } from './shared-styles';
 export class CallApp extends LitElement {
   readonly call = new Call({
     signalingUrl: signalingUrl(location),
-    iceTransportPolicy: new URLSearchParams(location.search).get('relay') === '1' ? 'relay' : 'all',
+    // Relay-only (media only through TURN): per page with ?relay=1, or for a whole build with VITE_RELAY_ONLY=1.
+    iceTransportPolicy: new URLSearchParams(location.search).get('relay') === '1' || import.meta.env.VITE_RELAY_ONLY === '1' ? 'relay' : 'all',
   });
   private readonly view = new StoreController<CallState>(this, this.call.store, (s) => s);
   @query('call-view') private callView?: CallView;
@@ -27,6 +28,7 @@ export class CallApp extends LitElement {
     buttons,
     css`
       :host { display: block; min-height: 100dvh; }
+      .notice { margin: 16px auto 0; max-width: 36rem; padding: 10px 12px; border-radius: 8px; background: var(--warn-bg); color: var(--warn-text); }
       .full { display: grid; place-items: center; min-height: 70vh; text-align: center; padding: 16px; }
     `,
   ];
@@ -46,7 +48,9 @@ export class CallApp extends LitElement {
 
   private readonly route = () => {
     const room = roomFromPath(location.pathname);
-    if (room) void this.call.openRoom(room);
+    const secret = secretFromHash(location.hash);
+    if (room && secret) void this.call.openRoom(room, secret);
+    else if (room) this.call.badLink();
     else if (this.call.state.phase !== 'home') this.call.leave();
   };
 
@@ -59,7 +63,7 @@ export class CallApp extends LitElement {
     const i = e.intent;
     switch (i.type) {
       case 'start':
-        return this.navigate(roomPath(this.call.newRoom()));
+        return this.navigate(roomLink(this.call.newRoom(), newRoomSecret()));
       case 'join':
         return this.call.join();
       case 'leave':
@@ -94,7 +98,7 @@ export class CallApp extends LitElement {
     const s = this.view.value;
     switch (s.phase) {
       case 'home':
-        return html`<home-view></home-view>`;
+        return html`${s.notice === 'missing-secret' ? html`<p class="notice" role="alert">${t('missingSecret')}</p>` : nothing}<home-view></home-view>`;
       case 'prejoin':
       case 'joining':
         return html`<prejoin-view .state=${s}></prejoin-view>`;

@@ -48,7 +48,11 @@ export class CallView extends LitElement {
   render() {
     const s = this.state;
     return html`
-      ${s.server === 'reconnecting' ? html`<p class="banner" role="status">${t('serverReconnecting')}</p>` : html`<div></div>`}
+      ${s.server === 'reconnecting'
+        ? html`<p class="banner" role="status">${t('serverReconnecting')}</p>`
+        : s.notice === 'tampered-signal'
+          ? html`<p class="banner" role="alert">${t('tamperedSignal')}</p>`
+          : html`<div></div>`}
       <section class="tiles" aria-label=${t('participants')}>
         <video-tile local .name=${s.name} .stream=${s.localStream} ?camera=${s.camera && s.localStream?.getVideoTracks().length !== 0 && s.localStream !== null} ?mic=${s.mic}></video-tile>
         ${s.localScreen ? html`<video-tile local screen .name=${screenLabel(s.name)} .stream=${s.localScreen}></video-tile>` : nothing}
@@ -56,6 +60,7 @@ export class CallView extends LitElement {
           s.participants,
           (p) => p.key,
           (p) => html`<video-tile .name=${p.name || t('connecting')} .stream=${p.stream} ?camera=${p.camera} ?mic=${p.mic} .connection=${p.connection}
+              .safetyNumber=${p.safetyNumber ?? ''} .problem=${p.problem ?? null}
               ?speaking=${s.speaker === p.key} ?paused=${p.videoPaused ?? false} .quality=${p.quality ?? null}></video-tile>
             ${p.screen ? html`<video-tile screen .name=${screenLabel(p.name || t('connecting'))} .stream=${p.screen}></video-tile>` : nothing}`,
         )}

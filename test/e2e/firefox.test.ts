@@ -53,7 +53,7 @@ describe('Chromium and Firefox in one call', () => {
   });
 
   it('each decodes the other\'s video', { timeout: 180_000 }, async () => {
-    const url = `${server.url}/r/${randomBytes(16).toString('base64url')}`;
+    const url = `${server.url}/r/${randomBytes(16).toString('base64url')}#${randomBytes(16).toString('base64url')}`;
 
     const context = await newParticipant(chromium, server.url);
     context.setDefaultTimeout(45_000);

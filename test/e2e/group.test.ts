@@ -54,7 +54,8 @@ async function serverOn(port: number, env: Record<string, string> = {}): Promise
   }
 }
 
-const room = (): string => randomBytes(16).toString('base64url');
+/** A room path plus its secret fragment (the signaling key is derived from it; the server never sees it). */
+const room = (): string => `${randomBytes(16).toString('base64url')}#${randomBytes(16).toString('base64url')}`;
 
 // Five meshed cameras at the app's 1280x720 are twenty VP8 encoders on two cores; a small fake camera keeps
 // the test about the mesh, not about the machine. Only the size changes: device ids and the rest pass through.
