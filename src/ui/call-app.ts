@@ -80,6 +80,8 @@ export class CallApp extends LitElement {
         return void this.call.toggleCamera();
       case 'copy-link':
         return void this.copyLink();
+      case 'toggle-screen':
+        return void this.call.toggleScreen();
     }
   };
 

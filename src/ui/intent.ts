@@ -8,7 +8,8 @@ export type Intent =
   | { type: 'device'; kind: 'audio' | 'video'; id: string }
   | { type: 'toggle-mic' }
   | { type: 'toggle-camera' }
-  | { type: 'copy-link' };
+  | { type: 'copy-link' }
+  | { type: 'toggle-screen' };
 
 export class IntentEvent extends Event {
   constructor(readonly intent: Intent) {
