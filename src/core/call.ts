@@ -143,7 +143,7 @@ export class Call {
           this.store.set({ phase: 'in-call' });
           this.mesh?.welcome(w.peers, w.resumed);
         },
-        peerJoined: () => undefined,
+        peerJoined: (id) => this.mesh?.peerJoined(id),
         peerLeft: (id) => this.mesh?.peerLeft(id),
         signal: (from, data) => pipe.receive(from, data),
         error: (code) => {
@@ -153,7 +153,10 @@ export class Call {
             this.store.set({ notice: 'server-refused' });
           }
         },
-        status: (server) => this.store.set({ server }),
+        status: (server) => {
+          if (server === 'reconnecting') this.mesh?.serverLost();
+          this.store.set({ server });
+        },
       },
     );
     this.signaling.start();

@@ -57,6 +57,8 @@ export class Mesh {
   private readonly keyById = new Map<string, string>();
   /** Links we offered on before knowing the key behind the server id; adopted by that id's hello. */
   private readonly pending = new Map<string, Entry>();
+  /** Server ids the (connected) signaling server says are in the room; empty while it is unreachable. */
+  private readonly present = new Set<string>();
 
   constructor(
     private readonly opts: MeshOptions,
@@ -64,6 +66,8 @@ export class Mesh {
   ) {}
 
   welcome(peers: string[], resumed: boolean): void {
+    this.present.clear();
+    for (const id of peers) this.present.add(id);
     if (resumed) {
       // The server does not replay what happened while we were away: whoever is no longer listed left.
       const present = new Set(peers);
@@ -78,7 +82,17 @@ export class Mesh {
     }
   }
 
+  peerJoined(id: string): void {
+    this.present.add(id);
+  }
+
+  /** The signaling server is gone for now: nobody can be vouched for as still in the room. */
+  serverLost(): void {
+    this.present.clear();
+  }
+
   peerLeft(id: string): void {
+    this.present.delete(id);
     const e = this.entryFor(id);
     if (e) this.drop(e);
   }
@@ -243,9 +257,19 @@ export class Mesh {
     if (connection === 'closed' || e.key === null || this.byKey.get(e.key) !== e) return;
     clearTimeout(e.goneTimer);
     if (connection === 'reconnecting' || connection === 'failed') {
-      e.goneTimer = setTimeout(() => this.drop(e), this.opts.goneAfterMs ?? 30_000);
+      e.goneTimer = setTimeout(() => this.gone(e), this.opts.goneAfterMs ?? 30_000);
     }
     this.store.upsertParticipant(e.key, { connection });
+  }
+
+  /**
+   * A link broken for a long time. If the server still lists the peer, it is still there (a bad network,
+   * a starved CPU): keep restarting ICE. Only a peer nobody vouches for is removed.
+   */
+  private gone(e: Entry): void {
+    if (!this.present.has(e.id)) return this.drop(e);
+    e.link.restartIce();
+    e.goneTimer = setTimeout(() => this.gone(e), this.opts.goneAfterMs ?? 30_000);
   }
 
   private drop(e: Entry): void {
