@@ -6,6 +6,9 @@ import { t } from './i18n';
 import { emit } from './intent';
 import { buttons } from './shared-styles';
 import './video-tile';
+import './invite-tools';
+import './lang-select';
+import './shared-offer';
 
 /** The call itself: everyone's tiles and the controls. */
 @customElement('call-view')
@@ -25,6 +28,7 @@ export class CallView extends LitElement {
       .waiting { grid-column: 1 / -1; text-align: center; color: var(--muted-text); }
       .controls { display: flex; flex-wrap: wrap; gap: 8px; justify-content: center; padding: 10px; border-top: 1px solid var(--line); background: var(--surface); }
       .status { position: absolute; }
+      shared-offer { grid-column: 1 / -1; }
     `,
   ];
 
@@ -42,6 +46,7 @@ export class CallView extends LitElement {
     return html`
       ${s.server === 'reconnecting' ? html`<p class="banner" role="status">${t('serverReconnecting')}</p>` : html`<div></div>`}
       <section class="tiles" aria-label=${t('participants')}>
+        <shared-offer in-call ?can-send=${s.participants.length > 0} .files=${s.offeredFiles}></shared-offer>
         <video-tile local .name=${s.name} .stream=${s.localStream} ?camera=${s.camera && s.localStream?.getVideoTracks().length !== 0 && s.localStream !== null} ?mic=${s.mic}></video-tile>
         ${repeat(
           s.participants,
@@ -53,7 +58,10 @@ export class CallView extends LitElement {
       <div class="controls" role="toolbar" aria-label=${t('controls')}>
         <button aria-pressed=${String(s.mic)} @click=${() => emit(this, { type: 'toggle-mic' })}>${t('microphone')}</button>
         <button aria-pressed=${String(s.camera)} @click=${() => emit(this, { type: 'toggle-camera' })}>${t('camera')}</button>
+        ${s.devices.video.length > 1 ? html`<button @click=${() => emit(this, { type: 'switch-camera' })}>${t('switchCamera')}</button>` : nothing}
         <button @click=${this.copyLink}>${t('copyLink')}</button>
+        <invite-tools .url=${location.href}></invite-tools>
+        <lang-select></lang-select>
         <button class="danger" @click=${() => emit(this, { type: 'leave' })}>${t('leave')}</button>
         <span class="visually-hidden" role="status">${this.status}</span>
       </div>
