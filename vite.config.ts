@@ -2,11 +2,18 @@ import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const signaling = process.env.SIGNALING_TARGET ?? 'http://127.0.0.1:8080';
+// Stamped into index.html, so each deploy (and the e2e update test's rebuild) changes the precached shell,
+// which changes sw.js, which is how the browser learns that a new version exists.
+const appVersion = process.env.APP_VERSION ?? process.env.npm_package_version ?? 'dev';
 
 export default defineConfig({
   build: { target: 'es2022' },
   server: { proxy: { '/ws': { target: signaling, ws: true } } },
   plugins: [
+    {
+      name: 'app-version',
+      transformIndexHtml: (page: string) => page.replace('</head>', `  <meta name="app-version" content="${appVersion}" />\n  </head>`),
+    },
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',
