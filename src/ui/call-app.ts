@@ -188,7 +188,8 @@ export class CallApp extends LitElement {
       case 'joining':
         return html`${this.header()}<prejoin-view .state=${s}></prejoin-view>`;
       case 'in-call':
-        return html`<call-view .state=${s}></call-view>`;
+        // The one main landmark of the call screen holds everything, so assistive tech can jump straight in.
+        return html`<main><call-view .state=${s}></call-view></main>`;
       case 'full':
         return html`<main class="full">
           <div>

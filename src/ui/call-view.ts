@@ -46,6 +46,7 @@ export class CallView extends LitElement {
     return html`
       ${s.server === 'reconnecting' ? html`<p class="banner" role="status">${t('serverReconnecting')}</p>` : html`<div></div>`}
       <section class="tiles" aria-label=${t('participants')}>
+        <h1 class="visually-hidden">${t('callTitle')}</h1>
         <shared-offer in-call ?can-send=${s.participants.length > 0} .files=${s.offeredFiles}></shared-offer>
         <video-tile local .name=${s.name} .stream=${s.localStream} ?camera=${s.camera && s.localStream?.getVideoTracks().length !== 0 && s.localStream !== null} ?mic=${s.mic}></video-tile>
         ${repeat(

@@ -51,6 +51,8 @@ const en = {
   dismiss: 'Dismiss',
   sharedSent: 'Sent to everyone',
   close: 'Close',
+  prejoinTitle: 'Ready to join?',
+  callTitle: 'Call in progress',
 };
 
 export type StringKey = keyof typeof en;
@@ -106,6 +108,8 @@ const es: Record<StringKey, string> = {
   dismiss: 'Descartar',
   sharedSent: 'Enviado a todos',
   close: 'Cerrar',
+  prejoinTitle: '¿Listo para unirte?',
+  callTitle: 'Llamada en curso',
 };
 
 export type Lang = 'en' | 'es';

@@ -52,6 +52,7 @@ export class PrejoinView extends LitElement {
     const s = this.state;
     const joining = s.phase === 'joining';
     return html`<main>
+      <h1 class="visually-hidden">${t('prejoinTitle')}</h1>
       <video aria-label=${t('preview')} autoplay playsinline .muted=${true} .srcObject=${s.localStream}></video>
       <form @submit=${this.submit}>
         ${s.mediaProblem ? html`<p class="problem" role="alert">${t(PROBLEM_TEXT[s.mediaProblem])}</p>` : nothing}
