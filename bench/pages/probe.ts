@@ -13,6 +13,8 @@ export type MarkName =
   | 'localAnswer'
   | 'remoteAnswer'
   | 'track'
+  | 'playing'
+  | 'frameReceived'
   | 'iceConnected'
   | 'connected'
   | 'frame';
@@ -83,7 +85,7 @@ class ProbedWebSocket extends NativeWebSocket {
 window.WebSocket = ProbedWebSocket;
 
 const remoteTracks = new WeakSet<MediaStreamTrack>();
-const watched = new WeakSet<RTCPeerConnection>();
+const watched = new Set<RTCPeerConnection>();
 
 // Listeners go on at the first description call: that is before any track or ICE event can fire, and it
 // leaves the constructor alone (PeerJS's webrtc-adapter and simple-peer both wrap or inspect it).
@@ -121,8 +123,15 @@ pcProto.setRemoteDescription = async function (this: RTCPeerConnection, d: RTCSe
   await setRemote.call(this, d);
 };
 
+// The receivers are asked too: a page's own ontrack handler runs before our listener and may set srcObject.
+function isRemoteTrack(t: MediaStreamTrack): boolean {
+  if (remoteTracks.has(t)) return true;
+  for (const pc of watched) if (pc.getReceivers().some((r) => r.track === t)) return true;
+  return false;
+}
+
 function isRemote(src: MediaProvider | null): boolean {
-  return src instanceof MediaStream && src.getVideoTracks().some((t) => remoteTracks.has(t));
+  return src instanceof MediaStream && src.getVideoTracks().some(isRemoteTrack);
 }
 
 /** The closest role=group ancestor across shadow roots: the participant tile. */
@@ -144,6 +153,8 @@ function watchFrames(video: HTMLVideoElement): void {
   const onFrame = (_now: number, meta: VideoFrameCallbackMetadata): void => {
     if (probe.marks.frame === undefined && isRemote(video.srcObject)) {
       mark('frame', epoch(meta.presentationTime));
+      // When the frame's last packet arrived: splits network and encoder time from decode and render time.
+      if (meta.receiveTime !== undefined) mark('frameReceived', epoch(meta.receiveTime));
       probe.frameTile = tileLabel(video);
       probe.frameSize = `${meta.width}x${meta.height}`;
       return;
@@ -151,6 +162,9 @@ function watchFrames(video: HTMLVideoElement): void {
     if (probe.marks.frame === undefined) video.requestVideoFrameCallback(onFrame);
   };
   video.requestVideoFrameCallback(onFrame);
+  video.addEventListener('playing', () => {
+    if (isRemote(video.srcObject)) mark('playing');
+  });
 }
 
 const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');

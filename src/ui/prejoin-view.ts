@@ -55,6 +55,7 @@ export class PrejoinView extends LitElement {
       <h1 class="visually-hidden">${t('prejoinTitle')}</h1>
       <video aria-label=${t('preview')} autoplay playsinline .muted=${true} .srcObject=${s.localStream}></video>
       <form @submit=${this.submit}>
+        ${s.notice === 'server-refused' ? html`<p class="problem" role="alert">${t('serverRefused')}</p>` : nothing}
         ${s.mediaProblem ? html`<p class="problem" role="alert">${t(PROBLEM_TEXT[s.mediaProblem])}</p>` : nothing}
         <label>${t('yourName')}
           <input name="name" autocomplete="nickname" maxlength="64" .value=${s.name}
