@@ -12,20 +12,19 @@ export const SHARED_CHANNEL = 'shared-files';
 export async function putSharedFiles(files: readonly File[]): Promise<void> {
   const cache = await caches.open(CACHE);
   const batch = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  await Promise.all(
-    files.map((f, i) =>
-      cache.put(
-        new Request(`${PREFIX}${batch}-${i}`),
-        new Response(f, {
-          headers: {
-            'Content-Type': f.type || 'application/octet-stream',
-            'X-File-Name': encodeURIComponent(f.name),
-            'X-Last-Modified': String(f.lastModified),
-          },
-        }),
-      ),
-    ),
-  );
+  // One at a time: the cache lists entries in the order they were written, which keeps the share's order.
+  for (const [i, f] of files.entries()) {
+    await cache.put(
+      new Request(`${PREFIX}${batch}-${i}`),
+      new Response(f, {
+        headers: {
+          'Content-Type': f.type || 'application/octet-stream',
+          'X-File-Name': encodeURIComponent(f.name),
+          'X-Last-Modified': String(f.lastModified),
+        },
+      }),
+    );
+  }
 }
 
 /** Reads what the service worker stored. Remembers which cache entry each File came from, for `remove`. */
