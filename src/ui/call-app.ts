@@ -8,11 +8,9 @@ import type { CallState } from '../core/call-store';
 import { roomFromPath, roomPath } from '../core/room-link';
 import { signalingUrl } from '../core/signaling-client';
 import type { CallView } from './call-view';
-import './call-view';
 import './home-view';
 import { lang, onLangChange, t } from './i18n';
 import type { IntentEvent } from './intent';
-import './prejoin-view';
 import './lang-select';
 import { OnlineController } from './online-controller';
 import './shared-offer';
@@ -164,6 +162,11 @@ export class CallApp extends LitElement {
     } catch {
       this.callView?.announce(t('copyFailed'));
     }
+  }
+
+  protected willUpdate(): void {
+    const phase = this.view.value.phase;
+    if (phase !== 'home' && phase !== 'full') void import('./call-screens');
   }
 
   /** A language change re-creates the views (keyed), so every string is rendered again in the new language. */
