@@ -1,10 +1,11 @@
 import type { MediaProblem } from './media';
 import type { LinkState } from './peer-link';
+import type { LinkProblem } from './reachability';
 import type { ServerStatus } from './signaling-client';
 
 export type Phase = 'home' | 'prejoin' | 'joining' | 'in-call' | 'full';
 /** Codes, not sentences: the UI translates them. */
-export type Notice = 'server-refused' | 'bad-room';
+export type Notice = 'server-refused' | 'bad-room' | 'tampered-signal' | 'missing-secret';
 
 export interface Participant {
   /** Stable for the life of the remote tab, unlike the server-assigned peer id. */
@@ -14,6 +15,10 @@ export interface Participant {
   mic: boolean;
   camera: boolean;
   connection: LinkState;
+  /** Six groups of five digits, identical on both sides; compared by voice to rule out interception. */
+  safetyNumber?: string;
+  /** Why the link is refused or cannot connect; absent while all is well. */
+  problem?: LinkProblem | null;
 }
 
 export interface DeviceList {

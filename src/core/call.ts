@@ -1,8 +1,10 @@
 import { CallStore, type CallState } from './call-store';
+import { certificateFingerprint, generateCertificate } from './identity';
 import { listDevices, openMedia, openTrack, type LocalMedia } from './media';
 import { Mesh } from './mesh';
 import type { PeerMessage } from './peer-protocol';
 import { newRoomId, randomId } from './room-link';
+import { SecureChannel, SecurePipe } from './secure-channel';
 import { SignalingClient } from './signaling-client';
 
 const NAME_KEY = 'p2p-call:name';
@@ -25,6 +27,12 @@ export class Call {
   private mesh: Mesh | null = null;
   private iceServers: RTCIceServer[] = [];
   private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
+  /** The room link's fragment: the signaling key is derived from it. */
+  private secret: string | null = null;
+  /** One DTLS certificate per tab, so its fingerprint stays the same across rejoins. */
+  private identity: Promise<{ certificate: RTCCertificate; fingerprint: string }> | null = null;
+  /** Bumped on every hang-up, so a join still preparing its keys knows it was cancelled. */
+  private session = 0;
 
   constructor(private readonly opts: CallOptions) {
     this.storage = opts.storage ?? globalThis.localStorage;
@@ -40,9 +48,11 @@ export class Call {
   }
 
   /** Shows the pre-join screen for a room: camera preview and device pickers. */
-  async openRoom(room: string): Promise<void> {
+  async openRoom(room: string, secret: string): Promise<void> {
+    this.secret = secret;
     if (this.state.room === room && this.state.phase !== 'home') return;
     this.store.set({ phase: 'prejoin', room, notice: null, participants: [] });
+    this.prepareIdentity().catch(() => undefined); // reported when Join needs it
     await this.openLocalMedia();
   }
 
@@ -64,16 +74,51 @@ export class Call {
     if (kind === 'audio') track.enabled = this.state.mic;
   }
 
+  /** Made while the user is still on the pre-join screen, so pressing Join does not wait for key generation. */
+  private prepareIdentity(): Promise<{ certificate: RTCCertificate; fingerprint: string }> {
+    return (this.identity ??= generateCertificate().then(async (certificate) => ({ certificate, fingerprint: await certificateFingerprint(certificate) })));
+  }
+
+  /** An old-style link without the secret fragment: joining it could only be done insecurely, so it is not. */
+  badLink(): void {
+    this.leave();
+    this.store.set({ phase: 'home', notice: 'missing-secret' });
+  }
+
   join(): void {
     const room = this.state.room;
-    if (!room || this.signaling) return;
+    const secret = this.secret;
+    if (!room || !secret || this.signaling || this.state.phase === 'joining') return;
     const name = this.state.name.trim() || 'Guest';
     this.setName(name);
     this.store.set({ phase: 'joining', notice: null });
+    const session = this.session;
+    Promise.all([SecureChannel.create(secret, room), this.prepareIdentity()]).then(
+      ([channel, identity]) => {
+        if (session === this.session && this.state.phase === 'joining') this.connect(room, channel, identity);
+      },
+      (err: unknown) => {
+        console.warn('call: could not prepare encryption', err);
+        if (session === this.session) this.store.set({ phase: 'prejoin', notice: 'bad-room' });
+      },
+    );
+  }
+
+  private connect(room: string, channel: SecureChannel, identity: { certificate: RTCCertificate; fingerprint: string }): void {
+    const pipe = new SecurePipe(channel, {
+      selfId: () => this.signaling?.peerId ?? null,
+      send: (to, data) => this.signaling?.signal(to, data),
+      deliver: (from, text) => this.mesh?.signal(from, text),
+      rejected: (from, reason) => {
+        console.warn(`call: dropped a ${reason} signaling message from`, from);
+        this.store.set({ notice: 'tampered-signal' });
+      },
+    });
     this.mesh = new Mesh(
       {
         key: this.key,
-        send: (to, data) => this.signaling?.signal(to, data),
+        send: (to, data) => pipe.send(to, data),
+        identity: { room, ...identity },
         iceServers: () => this.iceServers,
         iceTransportPolicy: this.opts.iceTransportPolicy,
         localState: () => this.localState(),
@@ -91,7 +136,7 @@ export class Call {
         },
         peerJoined: () => undefined,
         peerLeft: (id) => this.mesh?.peerLeft(id),
-        signal: (from, data) => this.mesh?.signal(from, data),
+        signal: (from, data) => pipe.receive(from, data),
         error: (code) => {
           if (code === 'room-full') this.hangUp('full');
           else if (code === 'forbidden-origin') {
@@ -151,6 +196,7 @@ export class Call {
   }
 
   private hangUp(phase: CallState['phase']): void {
+    this.session++;
     this.signaling?.stop();
     this.signaling = null;
     this.mesh?.close();

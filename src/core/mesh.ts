@@ -1,6 +1,8 @@
 import type { CallStore } from './call-store';
+import { fingerprintMatches, safetyNumber } from './identity';
 import { PeerLink, type LinkState } from './peer-link';
 import { parseSignalPayload, type PeerMessage, type SignalPayload } from './peer-protocol';
+import { hasTurnServer, watchReachability } from './reachability';
 
 export interface MeshOptions {
   /** This tab's own key: random, stable across signaling reconnects. */
@@ -12,12 +14,23 @@ export interface MeshOptions {
   localTracks(): { audio: MediaStreamTrack | null; video: MediaStreamTrack | null };
   /** A peer whose connection stays broken this long (and no server says it left) is dropped. */
   goneAfterMs?: number;
+  /**
+   * Our DTLS identity: hellos vouch for this fingerprint, peers must vouch for theirs, and SDP that names
+   * another fingerprint than the one vouched for is refused.
+   */
+  identity?: { room: string; certificate: RTCCertificate; fingerprint: string };
+  /** How long a link may stay unconnected before its tile says why; see reachability.ts. */
+  unreachableAfterMs?: number;
 }
 
 interface Entry {
   id: string;
   link: PeerLink;
   goneTimer?: ReturnType<typeof setTimeout>;
+  /** The fingerprint the peer vouched for in its hello. */
+  fingerprint?: string;
+  refused?: boolean;
+  unwatch?: () => void;
 }
 
 /**
@@ -38,9 +51,14 @@ export class Mesh {
   ) {}
 
   welcome(peers: string[], resumed: boolean): void {
-    if (resumed) return;
+    if (resumed) {
+      // The server does not replay what happened while we were away: whoever is no longer listed left.
+      const present = new Set(peers);
+      for (const [key, e] of this.byKey) if (!present.has(e.id)) this.drop(key);
+      return;
+    }
     this.keyById.clear();
-    for (const id of peers) this.sendTo(id, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: false });
+    for (const id of peers) this.sendTo(id, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: false, ...this.vouch() });
   }
 
   peerLeft(id: string): void {
@@ -58,7 +76,11 @@ export class Mesh {
     if (payload.kind === 'hello') return this.hello(from, payload);
     const key = this.keyById.get(from);
     const entry = key === undefined ? undefined : this.byKey.get(key);
-    if (entry) void entry.link.receive(payload);
+    if (!entry || entry.refused || key === undefined) return;
+    if (payload.kind === 'description' && entry.fingerprint !== undefined && !fingerprintMatches(payload.description.sdp, entry.fingerprint)) {
+      return this.refuse(key, entry);
+    }
+    void entry.link.receive(payload);
   }
 
   setTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): void {
@@ -80,8 +102,16 @@ export class Mesh {
 
   private hello(from: string, h: Extract<SignalPayload, { kind: 'hello' }>): void {
     if (h.key === this.opts.key) return;
-    if (!h.ack) this.sendTo(from, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: true });
+    if (this.opts.identity && h.fingerprint === undefined) {
+      console.warn('mesh: ignored a hello that vouches for no certificate, from', from);
+      return;
+    }
     const existing = this.byKey.get(h.key);
+    if (existing && existing.fingerprint !== h.fingerprint) {
+      console.warn('mesh: ignored a hello that changes a known peer\'s certificate, from', from);
+      return;
+    }
+    if (!h.ack) this.sendTo(from, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: true, ...this.vouch() });
     if (existing) {
       if (existing.id !== from) this.keyById.delete(existing.id);
       existing.id = from;
@@ -98,6 +128,7 @@ export class Mesh {
         initiator: !h.ack,
         iceServers: this.opts.iceServers(),
         iceTransportPolicy: this.opts.iceTransportPolicy,
+        ...(this.opts.identity ? { certificates: [this.opts.identity.certificate] } : {}),
       },
       {
         signal: (p) => {
@@ -111,7 +142,31 @@ export class Mesh {
       },
       this.opts.localTracks(),
     );
-    this.byKey.set(key, { id: from, link });
+    const unwatch = watchReachability(
+      link.pc,
+      { relayOnly: this.opts.iceTransportPolicy === 'relay', hasTurn: hasTurnServer(this.opts.iceServers()), timeoutMs: this.opts.unreachableAfterMs },
+      (problem) => this.store.upsertParticipant(key, { problem }),
+    );
+    this.byKey.set(key, { id: from, link, fingerprint: h.fingerprint, unwatch });
+    const identity = this.opts.identity;
+    if (identity && h.fingerprint !== undefined) {
+      void safetyNumber(identity.room, identity.fingerprint, h.fingerprint).then((safety) => {
+        if (this.byKey.get(key)?.link === link) this.store.upsertParticipant(key, { safetyNumber: safety });
+      });
+    }
+  }
+
+  private vouch(): { fingerprint?: string } {
+    return this.opts.identity ? { fingerprint: this.opts.identity.fingerprint } : {};
+  }
+
+  /** The peer's SDP names a certificate it did not vouch for: someone may be in the middle. */
+  private refuse(key: string, e: Entry): void {
+    console.warn('mesh: refused a connection whose SDP fingerprint differs from the vouched one');
+    e.refused = true;
+    e.unwatch?.();
+    e.link.close();
+    this.store.upsertParticipant(key, { connection: 'failed', problem: 'identity-mismatch', stream: null, safetyNumber: undefined });
   }
 
   private linkState(key: string, connection: LinkState): void {
@@ -128,6 +183,7 @@ export class Mesh {
     const e = this.byKey.get(key);
     if (!e) return;
     clearTimeout(e.goneTimer);
+    e.unwatch?.();
     this.byKey.delete(key);
     if (this.keyById.get(e.id) === key) this.keyById.delete(e.id);
     e.link.close();

@@ -17,6 +17,8 @@ export interface PeerLinkOptions {
   initiator: boolean;
   iceServers: RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Our DTLS certificate, generated ahead so its fingerprint could be vouched for in the hello. */
+  certificates?: RTCCertificate[];
   /** How long "disconnected" may last before we restart ICE ourselves. */
   disconnectGraceMs?: number;
 }
@@ -48,7 +50,11 @@ export class PeerLink {
     local: { audio: MediaStreamTrack | null; video: MediaStreamTrack | null },
   ) {
     this.tracks = { ...local };
-    this.pc = new RTCPeerConnection({ iceServers: opts.iceServers, iceTransportPolicy: opts.iceTransportPolicy ?? 'all' });
+    this.pc = new RTCPeerConnection({
+      iceServers: opts.iceServers,
+      iceTransportPolicy: opts.iceTransportPolicy ?? 'all',
+      ...(opts.certificates ? { certificates: opts.certificates } : {}),
+    });
     this.pc.onnegotiationneeded = () => void this.negotiate();
     this.pc.onicecandidate = ({ candidate }) => {
       if (candidate) this.on.signal({ kind: 'candidate', candidate: { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex } });

@@ -3,6 +3,8 @@
 // - PeerMessage rides on the "control" data channel once the peers are connected directly.
 // Everything from a peer is untrusted: it is parsed here, once, and anything unexpected is rejected.
 
+import { FINGERPRINT_PATTERN } from './identity';
+
 export const MAX_NAME_LENGTH = 64;
 /** A client-chosen key that identifies a browser tab across signaling reconnects and server restarts. */
 export const KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
@@ -10,7 +12,7 @@ const MAX_SDP_LENGTH = 48 * 1024;
 const MAX_CANDIDATE_LENGTH = 1024;
 
 export type SignalPayload =
-  | { kind: 'hello'; key: string; name: string; ack: boolean }
+  | { kind: 'hello'; key: string; name: string; ack: boolean; fingerprint?: string }
   | { kind: 'description'; description: { type: 'offer' | 'answer'; sdp: string } }
   | { kind: 'candidate'; candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null } | null };
 
@@ -49,6 +51,11 @@ export function parseSignalPayload(text: string): ParseResult<SignalPayload> {
       const name = cleanName(m.name);
       if (typeof m.key !== 'string' || !KEY_PATTERN.test(m.key) || name === null || typeof m.ack !== 'boolean')
         return { ok: false, error: 'malformed hello' };
+      // The DTLS certificate fingerprint the sender vouches for; its SDP must carry exactly this one.
+      if (m.fingerprint !== undefined) {
+        if (typeof m.fingerprint !== 'string' || !FINGERPRINT_PATTERN.test(m.fingerprint)) return { ok: false, error: 'malformed hello fingerprint' };
+        return { ok: true, value: { kind: 'hello', key: m.key, name, ack: m.ack, fingerprint: m.fingerprint } };
+      }
       return { ok: true, value: { kind: 'hello', key: m.key, name, ack: m.ack } };
     }
     case 'description': {

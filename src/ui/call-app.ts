@@ -5,7 +5,7 @@ import { Call } from '../core/call';
 import { CallDeviceFeatures, nextCamera } from '../core/device-features';
 import { SHARED_CHANNEL, SharedInbox } from '../core/shared-inbox';
 import type { CallState } from '../core/call-store';
-import { roomFromPath, roomPath } from '../core/room-link';
+import { newRoomSecret, roomFromPath, roomLink, secretFromHash } from '../core/room-link';
 import { signalingUrl } from '../core/signaling-client';
 import type { CallView } from './call-view';
 import './home-view';
@@ -22,7 +22,8 @@ import { buttons } from './shared-styles';
 export class CallApp extends LitElement {
   readonly call = new Call({
     signalingUrl: signalingUrl(location),
-    iceTransportPolicy: new URLSearchParams(location.search).get('relay') === '1' ? 'relay' : 'all',
+    // Relay-only (media only through TURN): per page with ?relay=1, or for a whole build with VITE_RELAY_ONLY=1.
+    iceTransportPolicy: new URLSearchParams(location.search).get('relay') === '1' || import.meta.env.VITE_RELAY_ONLY === '1' ? 'relay' : 'all',
   });
   private readonly view = new StoreController<CallState>(this, this.call.store, (s) => s);
   @query('call-view') private callView?: CallView;
@@ -38,6 +39,7 @@ export class CallApp extends LitElement {
       :host { display: block; min-height: 100dvh; }
       header { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; justify-content: flex-end; padding: 8px 16px 0; }
       .offline { flex: 1 1 16rem; margin: 0; padding: 8px 12px; border-radius: 8px; background: var(--warn-bg); color: var(--warn-text); }
+      .notice { flex: 1 1 16rem; margin: 0; padding: 10px 12px; border-radius: 8px; background: var(--warn-bg); color: var(--warn-text); }
       .full { display: grid; place-items: center; min-height: 70vh; text-align: center; padding: 16px; }
     `,
   ];
@@ -71,7 +73,9 @@ export class CallApp extends LitElement {
 
   private readonly route = () => {
     const room = roomFromPath(location.pathname);
-    if (room) void this.call.openRoom(room);
+    const secret = secretFromHash(location.hash);
+    if (room && secret) void this.call.openRoom(room, secret);
+    else if (room) this.call.badLink();
     else if (this.call.state.phase !== 'home') this.call.leave();
   };
 
@@ -81,7 +85,7 @@ export class CallApp extends LitElement {
    * (launch_handler focus-existing), and when the app comes back to the foreground.
    */
   private watchSharedFiles() {
-    if (new URLSearchParams(location.search).has('shared')) history.replaceState(null, '', location.pathname);
+    if (new URLSearchParams(location.search).has('shared')) history.replaceState(null, '', location.pathname + location.hash);
     if (typeof BroadcastChannel === 'function') {
       this.sharedChannel = new BroadcastChannel(SHARED_CHANNEL);
       this.sharedChannel.onmessage = this.pickUpShared;
@@ -125,7 +129,7 @@ export class CallApp extends LitElement {
     const i = e.intent;
     switch (i.type) {
       case 'start':
-        return this.navigate(roomPath(this.call.newRoom()));
+        return this.navigate(roomLink(this.call.newRoom(), newRoomSecret()));
       case 'join':
         return this.call.join();
       case 'leave':
@@ -175,8 +179,9 @@ export class CallApp extends LitElement {
   }
 
   /** Shown above the screens before a call: the language picker, and why calls are unavailable offline. */
-  private header() {
+  private header(notice: unknown = nothing) {
     return html`<header>
+      ${notice}
       ${this.online.online ? nothing : html`<p class="offline" role="status">${t('offline')}</p>`}
       <lang-select></lang-select>
     </header>`;
@@ -186,7 +191,7 @@ export class CallApp extends LitElement {
     const s = this.view.value;
     switch (s.phase) {
       case 'home':
-        return html`${this.header()}<home-view .offered=${s.offeredFiles}></home-view>`;
+        return html`${this.header(s.notice === 'missing-secret' ? html`<p class="notice" role="alert">${t('missingSecret')}</p>` : nothing)}<home-view .offered=${s.offeredFiles}></home-view>`;
       case 'prejoin':
       case 'joining':
         return html`${this.header()}<prejoin-view .state=${s}></prejoin-view>`;

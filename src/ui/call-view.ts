@@ -44,7 +44,11 @@ export class CallView extends LitElement {
   render() {
     const s = this.state;
     return html`
-      ${s.server === 'reconnecting' ? html`<p class="banner" role="status">${t('serverReconnecting')}</p>` : html`<div></div>`}
+      ${s.server === 'reconnecting'
+        ? html`<p class="banner" role="status">${t('serverReconnecting')}</p>`
+        : s.notice === 'tampered-signal'
+          ? html`<p class="banner" role="alert">${t('tamperedSignal')}</p>`
+          : html`<div></div>`}
       <section class="tiles" aria-label=${t('participants')}>
         <h1 class="visually-hidden">${t('callTitle')}</h1>
         <shared-offer in-call ?can-send=${s.participants.length > 0} .files=${s.offeredFiles}></shared-offer>
@@ -52,7 +56,8 @@ export class CallView extends LitElement {
         ${repeat(
           s.participants,
           (p) => p.key,
-          (p) => html`<video-tile .name=${p.name || t('connecting')} .stream=${p.stream} ?camera=${p.camera} ?mic=${p.mic} .connection=${p.connection}></video-tile>`,
+          (p) => html`<video-tile .name=${p.name || t('connecting')} .stream=${p.stream} ?camera=${p.camera} ?mic=${p.mic} .connection=${p.connection}
+            .safetyNumber=${p.safetyNumber ?? ''} .problem=${p.problem ?? null}></video-tile>`,
         )}
         ${s.participants.length === 0 ? html`<p class="waiting">${t('waiting')}</p>` : nothing}
       </section>

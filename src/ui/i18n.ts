@@ -53,6 +53,15 @@ const en = {
   close: 'Close',
   prejoinTitle: 'Ready to join?',
   callTitle: 'Call in progress',
+  verify: 'Verify',
+  safetyNumberHelp: 'Safety number. Read it out to each other: if you both see the same digits, nobody is intercepting this call.',
+  tamperedSignal: 'A message that failed this room\'s encryption check was ignored. Someone may be interfering with the connection.',
+  missingSecret: 'This call link is incomplete: the part after "#" is missing, and the call cannot be joined securely without it. Ask for the full link.',
+  identityMismatch: 'Connection refused: the other side\'s identity did not match (possible interception).',
+  turnRefused: 'Can\'t reach the other person: the relay server refused our credentials (they may have expired). Reload the page to get new ones.',
+  relayUnavailable: 'Can\'t reach the other person: relay-only mode is on, but no relay server could be reached.',
+  noRelay: 'Can\'t reach the other person: a firewall or NAT is probably blocking a direct connection, and no relay server is configured.',
+  unreachable: 'Can\'t reach the other person: no network path worked, not even through the relay server. A firewall may be blocking it.',
 };
 
 export type StringKey = keyof typeof en;
@@ -110,6 +119,15 @@ const es: Record<StringKey, string> = {
   close: 'Cerrar',
   prejoinTitle: '¿Listo para unirte?',
   callTitle: 'Llamada en curso',
+  verify: 'Verificar',
+  safetyNumberHelp: 'Número de seguridad. Léanselo el uno al otro: si ambos ven los mismos dígitos, nadie está interceptando esta llamada.',
+  tamperedSignal: 'Se ignoró un mensaje que no superó la comprobación de cifrado de esta sala. Puede que alguien esté interfiriendo en la conexión.',
+  missingSecret: 'Este enlace de llamada está incompleto: falta la parte después de "#", y sin ella no es posible unirse de forma segura. Pide el enlace completo.',
+  identityMismatch: 'Conexión rechazada: la identidad del otro lado no coincide (posible interceptación).',
+  turnRefused: 'No se puede contactar con la otra persona: el servidor de retransmisión rechazó nuestras credenciales (puede que hayan caducado). Recarga la página para obtener otras nuevas.',
+  relayUnavailable: 'No se puede contactar con la otra persona: el modo solo retransmisión está activado, pero no se pudo contactar con ningún servidor de retransmisión.',
+  noRelay: 'No se puede contactar con la otra persona: probablemente un cortafuegos o NAT impide la conexión directa, y no hay ningún servidor de retransmisión configurado.',
+  unreachable: 'No se puede contactar con la otra persona: ninguna ruta de red funcionó, ni siquiera a través del servidor de retransmisión. Puede que un cortafuegos la esté bloqueando.',
 };
 
 export type Lang = 'en' | 'es';

@@ -111,7 +111,7 @@ describe('installable PWA', () => {
       await page.getByRole('button', { name: 'Start a call' }).waitFor();
       await page.getByText('You are offline').waitFor();
       // A call link opened offline gets the shell too (the navigation route), not the browser's error page.
-      await page.goto(`${server.url}/r/offline_room_0123456789abcdef`);
+      await page.goto(`${server.url}/r/offline_room_0123456789abcdef#offline_secret_0123456789abcdef`);
       await page.getByRole('textbox', { name: 'Your name' }).waitFor();
       await page.getByText('calls need a connection').waitFor();
       await context.setOffline(false);
