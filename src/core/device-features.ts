@@ -14,8 +14,9 @@ export interface WakeLockApi {
  */
 export interface MediaSessionApi {
   setActionHandler(action: string, handler: (() => void) | null): void;
-  setMicrophoneActive?(active: boolean): Promise<void>;
-  setCameraActive?(active: boolean): Promise<void>;
+  // Typed as promises, but Chromium returns undefined.
+  setMicrophoneActive?(active: boolean): Promise<void> | void;
+  setCameraActive?(active: boolean): Promise<void> | void;
 }
 
 export interface CallControls {
@@ -121,8 +122,15 @@ export class MediaControls {
     const next = `${mic}/${camera}`;
     if (!this.session || !this.bound || next === this.shown) return;
     this.shown = next;
-    void this.session.setMicrophoneActive?.(mic).catch(() => undefined);
-    void this.session.setCameraActive?.(camera).catch(() => undefined);
+    // Runs inside a store listener: nothing thrown or rejected here may reach the store.
+    const session = this.session;
+    for (const call of [() => session.setMicrophoneActive?.(mic), () => session.setCameraActive?.(camera)]) {
+      try {
+        void Promise.resolve(call()).catch(() => undefined);
+      } catch {
+        // An older browser without these refuses them; the controls still work.
+      }
+    }
   }
 
   private set(action: string, handler: (() => void) | null): void {
