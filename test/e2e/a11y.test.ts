@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ROOT, closeBrowser, launchChromium, newParticipant, startServer, type AppServer } from './harness.ts';
+import { pageErrors } from './page-errors.ts';
 
 const AXE = `${ROOT}node_modules/axe-core/axe.min.js`;
 
@@ -73,6 +74,7 @@ describe('accessibility', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
     test(`axe finds no violations on home, pre-join and in-call (${colorScheme})`, async () => {
       const context = await newParticipant(browser, server.url);
+      const errors = pageErrors(context);
       try {
         const page = await context.newPage();
         await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
@@ -93,6 +95,7 @@ describe('accessibility', () => {
         await page.getByRole('button', { name: 'QR code' }).click();
         await page.getByRole('img', { name: 'QR code of the call link' }).waitFor();
         assert.equal(describeViolations(await axeViolations(page)), '', 'in-call with the QR code open');
+        errors.assertNone();
       } finally {
         await context.close();
       }
@@ -101,6 +104,7 @@ describe('accessibility', () => {
 
   test('everything works by keyboard, with a visible focus ring', async () => {
     const context = await newParticipant(browser, server.url);
+    const errors = pageErrors(context);
     try {
       const page = await context.newPage();
       await page.goto(`${server.url}/`);
@@ -136,6 +140,7 @@ describe('accessibility', () => {
       assertVisibleFocus(await tabTo(page, 'Leave'), '"Leave"');
       await page.keyboard.press('Enter');
       await page.getByRole('button', { name: 'Start a call' }).waitFor();
+      errors.assertNone();
     } finally {
       await context.close();
     }
@@ -143,6 +148,7 @@ describe('accessibility', () => {
 
   test('a small portrait phone (360x640) needs no sideways scrolling on any screen', async () => {
     const context = await browser.newContext({ locale: 'es-ES', viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
+    const errors = pageErrors(context);
     await context.grantPermissions(['camera', 'microphone'], { origin: server.url });
     try {
       const page = await context.newPage();
@@ -163,6 +169,7 @@ describe('accessibility', () => {
       // The controls stay on screen with the video: nothing to scroll to for "Leave".
       const leave = await page.getByRole('button', { name: 'Salir' }).boundingBox();
       assert.ok(leave && leave.y + leave.height <= 640, `"Salir" is within the first screen (bottom at ${leave && leave.y + leave.height})`);
+      errors.assertNone();
     } finally {
       await context.close();
     }

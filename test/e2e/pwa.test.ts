@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ROOT, closeBrowser, launchChromium, newParticipant, startServer, waitFor, withTimeout, type AppServer } from './harness.ts';
+import { pageErrors } from './page-errors.ts';
 
 /** `vite build` into `outDir`; APP_VERSION lands in index.html, so a new value is a new deploy. */
 async function build(outDir: string, version: string): Promise<void> {
@@ -103,6 +104,7 @@ describe('installable PWA', () => {
 
   test('the service worker controls the page, and an offline reload still renders the shell', async () => {
     const context = await newParticipant(browser, server.url);
+    const errors = pageErrors(context);
     try {
       const page = await controlledPage(context, `${server.url}/`);
       await page.getByRole('button', { name: 'Start a call' }).waitFor();
@@ -116,6 +118,7 @@ describe('installable PWA', () => {
       await page.getByText('calls need a connection').waitFor();
       await context.setOffline(false);
       await page.getByText('You are offline').waitFor({ state: 'detached' });
+      errors.assertNone();
     } finally {
       await context.close();
     }
@@ -123,6 +126,7 @@ describe('installable PWA', () => {
 
   test('a share_target POST with a file reaches the app and offers the file, on home and then in the call', async () => {
     const context = await newParticipant(browser, server.url);
+    const errors = pageErrors(context);
     try {
       const page = await controlledPage(context, `${server.url}/`);
       const bytes = randomBytes(256 * 1024);
@@ -152,6 +156,7 @@ describe('installable PWA', () => {
       await page.reload();
       await page.getByRole('button', { name: 'Join' }).waitFor();
       assert.equal(await page.getByText('Shared file').count(), 0, 'dismissed files are gone for good');
+      errors.assertNone();
     } finally {
       await context.close();
     }
@@ -159,6 +164,7 @@ describe('installable PWA', () => {
 
   test('a Spanish-language browser gets Spanish labels, and the choice of language is remembered', async () => {
     const context = await browser.newContext({ locale: 'es-ES' });
+    const errors = pageErrors(context);
     try {
       const page = await context.newPage();
       await page.goto(`${server.url}/`);
@@ -172,6 +178,7 @@ describe('installable PWA', () => {
       await page.getByRole('button', { name: 'Iniciar una llamada' }).click();
       await page.getByRole('button', { name: 'Unirse' }).waitFor();
       await page.getByRole('textbox', { name: 'Tu nombre' }).waitFor();
+      errors.assertNone();
     } finally {
       await context.close();
     }
@@ -180,6 +187,7 @@ describe('installable PWA', () => {
   // Last: it replaces the build the other tests use.
   test('after a rebuild, "A new version is available" appears, the call goes on, and Reload loads the new version', async () => {
     const context = await newParticipant(browser, server.url);
+    const errors = pageErrors(context);
     try {
       const page = await controlledPage(context, `${server.url}/`);
       assert.equal(await appVersion(page), 'one');
@@ -199,6 +207,7 @@ describe('installable PWA', () => {
       await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Reload' }).click()]);
       await waitFor(async () => (await appVersion(page)) === 'two', 15_000, 'the new version to load');
       assert.equal(await page.evaluate(() => 'stillThisPage' in window), false);
+      errors.assertNone();
     } finally {
       await context.close();
     }
