@@ -105,8 +105,10 @@ export class CallApp extends LitElement {
   };
 
   /**
-   * The integration point with file sending (Call.sendFiles, built on another branch): until it is on main,
-   * the offered files simply stay offered.
+   * Sends the files shared into the app to everyone in the call, then forgets them. Integration point with
+   * file sending (Call.sendFiles, built on the `files` branch): once that is merged, the body becomes
+   *   const files = this.call.takeOfferedFiles(); this.call.sendFiles(files, 'all'); void this.inbox.remove(files);
+   * Until then the files stay offered, so nothing the user shared is lost.
    */
   private sendShared() {
     if (this.call.state.phase !== 'in-call') return;
