@@ -12,7 +12,7 @@ const MAX_SDP_LENGTH = 48 * 1024;
 const MAX_CANDIDATE_LENGTH = 1024;
 
 export type SignalPayload =
-  | { kind: 'hello'; key: string; name: string; ack: boolean; fingerprint?: string }
+  | { kind: 'hello'; key: string; name: string; ack: boolean; fingerprint?: string; offering?: boolean }
   | { kind: 'description'; description: { type: 'offer' | 'answer'; sdp: string } }
   | { kind: 'candidate'; candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null } | null };
 
@@ -52,11 +52,14 @@ export function parseSignalPayload(text: string): ParseResult<SignalPayload> {
       if (typeof m.key !== 'string' || !KEY_PATTERN.test(m.key) || name === null || typeof m.ack !== 'boolean')
         return { ok: false, error: 'malformed hello' };
       // The DTLS certificate fingerprint the sender vouches for; its SDP must carry exactly this one.
-      if (m.fingerprint !== undefined) {
-        if (typeof m.fingerprint !== 'string' || !FINGERPRINT_PATTERN.test(m.fingerprint)) return { ok: false, error: 'malformed hello fingerprint' };
-        return { ok: true, value: { kind: 'hello', key: m.key, name, ack: m.ack, fingerprint: m.fingerprint } };
-      }
-      return { ok: true, value: { kind: 'hello', key: m.key, name, ack: m.ack } };
+      if (m.fingerprint !== undefined && (typeof m.fingerprint !== 'string' || !FINGERPRINT_PATTERN.test(m.fingerprint)))
+        return { ok: false, error: 'malformed hello fingerprint' };
+      // `offering`: the sender already made its offer and the receiver should answer, not offer too.
+      if (m.offering !== undefined && typeof m.offering !== 'boolean') return { ok: false, error: 'malformed hello' };
+      const hello: SignalPayload = { kind: 'hello', key: m.key, name, ack: m.ack };
+      if (m.fingerprint !== undefined) hello.fingerprint = m.fingerprint;
+      if (m.offering === true) hello.offering = true;
+      return { ok: true, value: hello };
     }
     case 'description': {
       const d = m.description;
