@@ -1,8 +1,9 @@
 import { CallStore, type CallState } from './call-store';
 import { certificateFingerprint, generateCertificate } from './identity';
-import { listDevices, openMedia, openTrack, type LocalMedia } from './media';
+import { listDevices, openMedia, openScreen, openTrack, type LocalMedia } from './media';
 import { Mesh } from './mesh';
 import type { PeerMessage } from './peer-protocol';
+import { QualityMonitor, type UplinkReport } from './quality';
 import { newRoomId, randomId } from './room-link';
 import { SecureChannel, SecurePipe } from './secure-channel';
 import { SignalingClient } from './signaling-client';
@@ -12,6 +13,8 @@ const NAME_KEY = 'p2p-call:name';
 export interface CallOptions {
   signalingUrl: string;
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Total upload for the whole mesh, split across peers (bitrate.ts); defaults to DEFAULT_UPLINK_BPS. */
+  uplinkBps?: number;
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
 }
 
@@ -25,6 +28,8 @@ export class Call {
   private media: LocalMedia = { audio: null, video: null, problem: null };
   private signaling: SignalingClient | null = null;
   private mesh: Mesh | null = null;
+  private quality: QualityMonitor | null = null;
+  private screenTrack: MediaStreamTrack | null = null;
   private iceServers: RTCIceServer[] = [];
   private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
   /** The room link's fragment: the signaling key is derived from it. */
@@ -123,9 +128,13 @@ export class Call {
         iceTransportPolicy: this.opts.iceTransportPolicy,
         localState: () => this.localState(),
         localTracks: () => ({ audio: this.media.audio, video: this.state.camera ? this.media.video : null }),
+        localScreen: () => this.screenTrack,
       },
       this.store,
     );
+    const mesh = this.mesh;
+    this.quality = new QualityMonitor({ links: () => mesh.links(), uplinkBps: this.opts.uplinkBps }, this.store);
+    this.quality.start();
     this.signaling = new SignalingClient(
       { url: this.opts.signalingUrl, room },
       {
@@ -189,13 +198,50 @@ export class Call {
     return files;
   }
 
+  /** Share screen on/off. The browser's own "Stop sharing" bar ends the track, which lands here too. */
+  async toggleScreen(): Promise<void> {
+    if (this.screenTrack) return this.stopScreen();
+    const track = await openScreen();
+    if (typeof track === 'string') {
+      this.store.set({ screenProblem: track });
+      return;
+    }
+    if (this.screenTrack || !this.mesh) {
+      track.stop(); // a second click won the race, or we left meanwhile
+      return;
+    }
+    track.addEventListener('ended', () => this.stopScreen(), { once: true });
+    this.screenTrack = track;
+    this.mesh.setScreen(track);
+    this.quality?.rebalance(true);
+    this.store.set({ sharing: true, localScreen: new MediaStream([track]), screenProblem: null });
+  }
+
+  /** What our video senders upload to each peer against the budget (for a stats view and the benchmark). */
+  uplink(): UplinkReport | null {
+    return this.quality?.uplink() ?? null;
+  }
+
   leave(): void {
     this.hangUp('home');
     this.releaseMedia();
     this.store.set({ room: null });
   }
 
+  private stopScreen(): void {
+    const track = this.screenTrack;
+    if (!track) return;
+    this.screenTrack = null;
+    track.stop();
+    this.mesh?.setScreen(null);
+    this.quality?.rebalance(false);
+    this.store.set({ sharing: false, localScreen: null });
+  }
+
   private hangUp(phase: CallState['phase']): void {
+    this.stopScreen();
+    this.quality?.stop();
+    this.quality = null;
     this.session++;
     this.signaling?.stop();
     this.signaling = null;
@@ -204,7 +250,7 @@ export class Call {
     this.store.set({ phase, participants: [] });
   }
 
-  private localState(): PeerMessage {
+  private localState(): Extract<PeerMessage, { type: 'state' }> {
     return { type: 'state', name: this.state.name || 'Guest', mic: this.state.mic, camera: this.state.camera && this.media.video !== null };
   }
 

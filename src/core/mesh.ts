@@ -10,8 +10,10 @@ export interface MeshOptions {
   send(to: string, data: string): void;
   iceServers(): RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
-  localState(): PeerMessage;
+  localState(): Extract<PeerMessage, { type: 'state' }>;
   localTracks(): { audio: MediaStreamTrack | null; video: MediaStreamTrack | null };
+  /** The screen we share, if any: a peer that joins mid-share gets it too. */
+  localScreen?(): MediaStreamTrack | null;
   /** A peer whose connection stays broken this long (and no server says it left) is dropped. */
   goneAfterMs?: number;
   /**
@@ -29,6 +31,7 @@ interface Entry {
   key: string | null;
   link: PeerLink;
   stream?: MediaStream;
+  screen?: MediaStream | null;
   goneTimer?: ReturnType<typeof setTimeout>;
   /** The fingerprint the peer vouched for in its hello. */
   fingerprint?: string;
@@ -104,6 +107,10 @@ export class Mesh {
     for (const e of this.all()) void e.link.setTrack(kind, track);
   }
 
+  setScreen(track: MediaStreamTrack | null): void {
+    for (const e of this.all()) e.link.setScreen(track);
+  }
+
   broadcast(msg: PeerMessage): void {
     for (const e of this.byKey.values()) e.link.send(msg);
   }
@@ -168,7 +175,11 @@ export class Mesh {
           if (entry.key !== null) this.store.upsertParticipant(entry.key, { stream });
         },
         message: (m) => {
-          if (entry.key !== null) this.store.upsertParticipant(entry.key, { name: m.name, mic: m.mic, camera: m.camera });
+          if (entry.key !== null) this.message(entry.key, m);
+        },
+        screen: (screen) => {
+          entry.screen = screen;
+          if (entry.key !== null) this.store.upsertParticipant(entry.key, { screen });
         },
         state: (connection) => this.linkState(entry, connection),
         channelOpen: () => link.send(this.opts.localState()),
@@ -183,6 +194,8 @@ export class Mesh {
         if (entry.key !== null) this.store.upsertParticipant(entry.key, { problem });
       },
     );
+    const screen = this.opts.localScreen?.();
+    if (screen) link.setScreen(screen);
     return entry;
   }
 
@@ -194,13 +207,23 @@ export class Mesh {
     this.byKey.set(key, entry);
     this.keyById.set(entry.id, key);
     const connected = entry.link.pc.connectionState === 'connected';
-    this.store.upsertParticipant(key, { name: h.name, connection: connected ? 'connected' : 'connecting', ...(entry.stream ? { stream: entry.stream } : {}) });
+    this.store.upsertParticipant(key, {
+      name: h.name,
+      connection: connected ? 'connected' : 'connecting',
+      ...(entry.stream ? { stream: entry.stream } : {}),
+      ...(entry.screen ? { screen: entry.screen } : {}),
+    });
     const identity = this.opts.identity;
     if (identity && h.fingerprint !== undefined) {
       void safetyNumber(identity.room, identity.fingerprint, h.fingerprint).then((safety) => {
         if (this.byKey.get(key) === entry) this.store.upsertParticipant(key, { safetyNumber: safety });
       });
     }
+  }
+
+  private message(key: string, m: PeerMessage): void {
+    if (m.type === 'state') this.store.upsertParticipant(key, { name: m.name, mic: m.mic, camera: m.camera });
+    else if (m.type === 'video-paused') this.store.upsertParticipant(key, { videoPaused: m.paused });
   }
 
   private vouch(): { fingerprint?: string } {

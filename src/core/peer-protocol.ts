@@ -16,7 +16,12 @@ export type SignalPayload =
   | { kind: 'description'; description: { type: 'offer' | 'answer'; sdp: string } }
   | { kind: 'candidate'; candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null } | null };
 
-export type PeerMessage = { type: 'state'; name: string; mic: boolean; camera: boolean };
+export type PeerMessage =
+  | { type: 'state'; name: string; mic: boolean; camera: boolean }
+  /** The sender started or stopped sharing a screen; its track rides a video transceiver other than the camera's. */
+  | { type: 'screen'; on: boolean }
+  /** The sender paused the video it sends us because its uplink estimate fell below the floor. */
+  | { type: 'video-paused'; paused: boolean };
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -95,6 +100,12 @@ export function parsePeerMessage(text: unknown): ParseResult<PeerMessage> {
       if (name === null || typeof m.mic !== 'boolean' || typeof m.camera !== 'boolean') return { ok: false, error: 'malformed state' };
       return { ok: true, value: { type: 'state', name, mic: m.mic, camera: m.camera } };
     }
+    case 'screen':
+      if (typeof m.on !== 'boolean') return { ok: false, error: 'malformed screen' };
+      return { ok: true, value: { type: 'screen', on: m.on } };
+    case 'video-paused':
+      if (typeof m.paused !== 'boolean') return { ok: false, error: 'malformed video-paused' };
+      return { ok: true, value: { type: 'video-paused', paused: m.paused } };
     default:
       return { ok: false, error: 'unknown message type' };
   }

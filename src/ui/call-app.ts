@@ -158,6 +158,8 @@ export class CallApp extends LitElement {
         return this.sendShared();
       case 'dismiss-shared':
         return void this.inbox.remove(this.call.takeOfferedFiles());
+      case 'toggle-screen':
+        return void this.call.toggleScreen();
     }
   };
 

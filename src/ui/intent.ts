@@ -12,7 +12,8 @@ export type Intent =
   | { type: 'share-link' }
   | { type: 'switch-camera' }
   | { type: 'send-shared' }
-  | { type: 'dismiss-shared' };
+  | { type: 'dismiss-shared' }
+  | { type: 'toggle-screen' };
 
 export class IntentEvent extends Event {
   constructor(readonly intent: Intent) {
