@@ -48,6 +48,8 @@ export interface CallState {
   participants: ReadonlyArray<Participant>;
   /** A message for the user that is not tied to one participant (e.g. the server refused us). */
   notice: Notice | null;
+  /** Files handed to the app from outside (the phone's share sheet), waiting for the user to send them. */
+  offeredFiles: ReadonlyArray<File>;
   /** We are sharing a screen; localScreen is its preview. */
   sharing?: boolean;
   localScreen?: MediaStream | null;
@@ -71,6 +73,7 @@ export const initialState: CallState = {
   server: 'closed',
   participants: [],
   notice: null,
+  offeredFiles: [],
 };
 
 type Listener = (s: CallState) => void;

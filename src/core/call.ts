@@ -189,6 +189,18 @@ export class Call {
     this.announce();
   }
 
+  /** Offers files shared into the app; the UI shows them until they are sent or dismissed. */
+  offerFiles(files: readonly File[]): void {
+    if (files.length > 0) this.store.set({ offeredFiles: [...this.state.offeredFiles, ...files] });
+  }
+
+  /** Hands the offered files over (to send, or to drop) and stops offering them. */
+  takeOfferedFiles(): File[] {
+    const files = [...this.state.offeredFiles];
+    this.store.set({ offeredFiles: [] });
+    return files;
+  }
+
   /** Share screen on/off. The browser's own "Stop sharing" bar ends the track, which lands here too. */
   async toggleScreen(): Promise<void> {
     if (this.screenTrack) return this.stopScreen();

@@ -7,6 +7,9 @@ import { emit } from './intent';
 import { buttons } from './shared-styles';
 import './device-pickers';
 import './video-tile';
+import './invite-tools';
+import './lang-select';
+import './shared-offer';
 
 function screenLabel(name: string): string {
   return t('screenOf').replace('{name}', name);
@@ -30,6 +33,7 @@ export class CallView extends LitElement {
       .waiting { grid-column: 1 / -1; text-align: center; color: var(--muted-text); }
       .controls { display: flex; flex-wrap: wrap; gap: 8px; justify-content: center; padding: 10px; border-top: 1px solid var(--line); background: var(--surface); }
       .status { position: absolute; }
+      shared-offer { grid-column: 1 / -1; }
       details { align-self: center; }
       summary { cursor: pointer; min-height: 44px; display: flex; align-items: center; padding: 0 8px; }
       details[open] device-pickers { padding: 8px 0; }
@@ -54,6 +58,8 @@ export class CallView extends LitElement {
           ? html`<p class="banner" role="alert">${t('tamperedSignal')}</p>`
           : html`<div></div>`}
       <section class="tiles" aria-label=${t('participants')}>
+        <h1 class="visually-hidden">${t('callTitle')}</h1>
+        <shared-offer in-call ?can-send=${s.participants.length > 0} .files=${s.offeredFiles}></shared-offer>
         <video-tile local .name=${s.name} .stream=${s.localStream} ?camera=${s.camera && s.localStream?.getVideoTracks().length !== 0 && s.localStream !== null} ?mic=${s.mic}></video-tile>
         ${s.localScreen ? html`<video-tile local screen .name=${screenLabel(s.name)} .stream=${s.localScreen}></video-tile>` : nothing}
         ${repeat(
@@ -69,8 +75,11 @@ export class CallView extends LitElement {
       <div class="controls" role="toolbar" aria-label=${t('controls')}>
         <button aria-pressed=${String(s.mic)} @click=${() => emit(this, { type: 'toggle-mic' })}>${t('microphone')}</button>
         <button aria-pressed=${String(s.camera)} @click=${() => emit(this, { type: 'toggle-camera' })}>${t('camera')}</button>
+        ${s.devices.video.length > 1 ? html`<button @click=${() => emit(this, { type: 'switch-camera' })}>${t('switchCamera')}</button>` : nothing}
         <button aria-pressed=${String(s.sharing ?? false)} @click=${() => emit(this, { type: 'toggle-screen' })}>${t('shareScreen')}</button>
         <button @click=${this.copyLink}>${t('copyLink')}</button>
+        <invite-tools .url=${location.href}></invite-tools>
+        <lang-select></lang-select>
         <button class="danger" @click=${() => emit(this, { type: 'leave' })}>${t('leave')}</button>
         <details><summary>${t('devices')}</summary><device-pickers .state=${s}></device-pickers></details>
         <span class="visually-hidden" role="status">${this.status}</span>

@@ -9,6 +9,10 @@ export type Intent =
   | { type: 'toggle-mic' }
   | { type: 'toggle-camera' }
   | { type: 'copy-link' }
+  | { type: 'share-link' }
+  | { type: 'switch-camera' }
+  | { type: 'send-shared' }
+  | { type: 'dismiss-shared' }
   | { type: 'toggle-screen' };
 
 export class IntentEvent extends Event {

@@ -38,15 +38,15 @@ export class VideoTile extends LitElement {
 
   static styles = [buttons, css`
     :host { display: block; min-width: 0; min-height: 0; }
-    figure { position: relative; margin: 0; width: 100%; height: 100%; background: #1d2330; border-radius: 12px; overflow: hidden; aspect-ratio: 16 / 9; }
+    .tile { position: relative; margin: 0; width: 100%; height: 100%; background: #1d2330; border-radius: 12px; overflow: hidden; aspect-ratio: 16 / 9; }
     video { width: 100%; height: 100%; object-fit: cover; display: block; }
     video.mirror { transform: scaleX(-1); }
     .off { position: absolute; inset: 0; display: grid; place-items: center; color: #fff; background: #1d2330; font-size: 1.1rem; }
-    figcaption { position: absolute; left: 8px; bottom: 8px; display: flex; gap: 6px; align-items: center; max-width: calc(100% - 16px);
+    .caption { position: absolute; left: 8px; bottom: 8px; display: flex; gap: 6px; align-items: center; max-width: calc(100% - 16px);
       background: rgb(0 0 0 / 0.65); color: #fff; padding: 2px 8px; border-radius: 6px; font-size: 0.9rem; }
     .name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .badge { font-size: 0.8rem; color: #ffd479; }
-    :host([speaking]) figure { outline: 3px solid #4ade80; outline-offset: -3px; }
+    :host([speaking]) .tile { outline: 3px solid #4ade80; outline-offset: -3px; }
     video.screen { object-fit: contain; background: #000; }
     .quality { display: inline-flex; gap: 2px; align-items: flex-end; height: 12px; }
     .quality i { display: block; width: 3px; background: rgb(255 255 255 / 0.35); }
@@ -66,10 +66,10 @@ export class VideoTile extends LitElement {
     const linkNote = this.connection === 'connecting' ? t('connecting') : this.connection === 'reconnecting' || this.connection === 'failed' ? t('reconnecting') : null;
     const videoClass = this.screen ? 'screen' : this.local ? 'mirror' : '';
     const cover = this.paused ? t('videoPaused') : !this.camera && !this.screen ? t('cameraOff') : null;
-    return html`<figure role="group" aria-label=${label} aria-describedby=${this.speaking ? 'speaking' : nothing}>
+    return html`<div class="tile" role="group" aria-label=${label} aria-describedby=${this.speaking ? 'speaking' : nothing}>
       <video autoplay playsinline class=${videoClass} .muted=${this.local || this.screen} .srcObject=${this.stream}></video>
       ${cover ? html`<div class="off">${cover}</div>` : nothing}
-      <figcaption>
+      <div class="caption">
         <span class="name">${label}</span>
         ${this.mic || this.screen ? nothing : html`<span class="badge">${t('micOff')}</span>`}
         ${linkNote ? html`<span class="badge" role="status">${linkNote}</span>` : nothing}
@@ -77,10 +77,10 @@ export class VideoTile extends LitElement {
           ? html`<span class="quality ${this.quality}" role="img" aria-label=${t(QUALITY_TEXT[this.quality])} title=${t(QUALITY_TEXT[this.quality])}><i></i><i></i><i></i></span>`
           : nothing}
         <span id="speaking" class="visually-hidden">${this.speaking ? t('speaking') : ''}</span>
-      </figcaption>
+      </div>
       ${this.problem ? html`<p class="problem" role="alert">${t(PROBLEM_TEXT[this.problem])}</p>` : nothing}
       ${this.safetyNumber && !this.local && !this.problem ? this.verify() : nothing}
-    </figure>`;
+    </div>`;
   }
 
   private verify() {
