@@ -152,7 +152,7 @@ async function runOnce(browser: Browser, probe: string, c: Contender): Promise<S
 /** The steps worth showing, in the order they happen in a textbook call setup. */
 const STEPS = [
   'B.gum', 'B.wsOpen', 'B.wsMessage', 'B.localOffer', 'A.remoteOffer', 'A.localAnswer', 'B.remoteOffer',
-  'B.localAnswer', 'B.remoteAnswer', 'B.iceConnected', 'B.connected', 'B.track', 'B.frame', 'A.frame',
+  'B.localAnswer', 'B.remoteAnswer', 'B.iceConnected', 'B.connected', 'B.track', 'B.remoteSrc', 'B.playing', 'B.frameReceived', 'B.frame', 'A.frame',
 ];
 
 function report(names: string[], samples: Map<string, Sample[]>, notes: string[]): { table: string; summary: string } {

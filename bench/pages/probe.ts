@@ -13,6 +13,9 @@ export type MarkName =
   | 'localAnswer'
   | 'remoteAnswer'
   | 'track'
+  | 'remoteSrc'
+  | 'playing'
+  | 'frameReceived'
   | 'iceConnected'
   | 'connected'
   | 'frame';
@@ -144,6 +147,8 @@ function watchFrames(video: HTMLVideoElement): void {
   const onFrame = (_now: number, meta: VideoFrameCallbackMetadata): void => {
     if (probe.marks.frame === undefined && isRemote(video.srcObject)) {
       mark('frame', epoch(meta.presentationTime));
+      // When the frame's last packet arrived: splits network and encoder time from decode and render time.
+      if (meta.receiveTime !== undefined) mark('frameReceived', epoch(meta.receiveTime));
       probe.frameTile = tileLabel(video);
       probe.frameSize = `${meta.width}x${meta.height}`;
       return;
@@ -151,6 +156,9 @@ function watchFrames(video: HTMLVideoElement): void {
     if (probe.marks.frame === undefined) video.requestVideoFrameCallback(onFrame);
   };
   video.requestVideoFrameCallback(onFrame);
+  video.addEventListener('playing', () => {
+    if (isRemote(video.srcObject)) mark('playing');
+  });
 }
 
 const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
@@ -161,6 +169,7 @@ if (srcObject?.set && srcObject.get) {
     set(this: HTMLMediaElement, value: MediaProvider | null) {
       set.call(this, value);
       if (this instanceof HTMLVideoElement && value) watchFrames(this);
+      if (this instanceof HTMLVideoElement && isRemote(value)) mark('remoteSrc');
     },
   });
 }

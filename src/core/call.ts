@@ -87,7 +87,7 @@ export class Call {
         welcome: (w) => {
           this.iceServers = w.iceServers.map((s) => ({ urls: s.urls, username: s.username, credential: s.credential }));
           this.store.set({ phase: 'in-call' });
-          this.mesh?.welcome(w.peers, w.resumed, name);
+          this.mesh?.welcome(w.peers, w.resumed);
         },
         peerJoined: () => undefined,
         peerLeft: (id) => this.mesh?.peerLeft(id),

@@ -31,18 +31,16 @@ interface Entry {
 export class Mesh {
   private readonly byKey = new Map<string, Entry>();
   private readonly keyById = new Map<string, string>();
-  private name = '';
 
   constructor(
     private readonly opts: MeshOptions,
     private readonly store: CallStore,
   ) {}
 
-  welcome(peers: string[], resumed: boolean, name: string): void {
-    this.name = name;
+  welcome(peers: string[], resumed: boolean): void {
     if (resumed) return;
     this.keyById.clear();
-    for (const id of peers) this.sendTo(id, { kind: 'hello', key: this.opts.key, name, ack: false });
+    for (const id of peers) this.sendTo(id, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: false });
   }
 
   peerLeft(id: string): void {
@@ -82,7 +80,7 @@ export class Mesh {
 
   private hello(from: string, h: Extract<SignalPayload, { kind: 'hello' }>): void {
     if (h.key === this.opts.key) return;
-    if (!h.ack) this.sendTo(from, { kind: 'hello', key: this.opts.key, name: this.name, ack: true });
+    if (!h.ack) this.sendTo(from, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: true });
     const existing = this.byKey.get(h.key);
     if (existing) {
       if (existing.id !== from) this.keyById.delete(existing.id);

@@ -54,6 +54,7 @@ export class PrejoinView extends LitElement {
     return html`<main>
       <video aria-label=${t('preview')} autoplay playsinline .muted=${true} .srcObject=${s.localStream}></video>
       <form @submit=${this.submit}>
+        ${s.notice === 'server-refused' ? html`<p class="problem" role="alert">${t('serverRefused')}</p>` : nothing}
         ${s.mediaProblem ? html`<p class="problem" role="alert">${t(PROBLEM_TEXT[s.mediaProblem])}</p>` : nothing}
         <label>${t('yourName')}
           <input name="name" autocomplete="nickname" maxlength="64" .value=${s.name}

@@ -21,6 +21,8 @@ type Waiter = { match: (m: ServerMessage) => boolean; resolve: (m: ServerMessage
 
 export class TestClient {
   readonly inbox: ServerMessage[] = [];
+  /** Every frame ever received, in order; never consumed by `next`. */
+  readonly seen: ServerMessage[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   private waiters: Waiter[] = [];
 
@@ -28,6 +30,7 @@ export class TestClient {
     ws.on('message', (raw: Buffer) => {
       const parsed = parseServerMessage(new Uint8Array(raw));
       assert.ok(parsed.ok, `server sent an invalid frame: ${raw.toString().slice(0, 200)}`);
+      this.seen.push(parsed.value);
       const w = this.waiters.findIndex((x) => x.match(parsed.value));
       if (w >= 0) this.waiters.splice(w, 1)[0].resolve(parsed.value);
       else this.inbox.push(parsed.value);
@@ -57,20 +60,24 @@ export class TestClient {
   }
 
   next<T extends ServerMessage['type']>(type: T, timeoutMs = 2000): Promise<Extract<ServerMessage, { type: T }>> {
-    const match = (m: ServerMessage): boolean => m.type === type;
+    return this.waitFor((m): m is Extract<ServerMessage, { type: T }> => m.type === type, timeoutMs, type);
+  }
+
+  /** Takes the first frame (queued or future) that satisfies `match`. */
+  waitFor<M extends ServerMessage>(match: (m: ServerMessage) => m is M, timeoutMs = 2000, what = 'matching frame'): Promise<M> {
     const i = this.inbox.findIndex(match);
-    if (i >= 0) return Promise.resolve(this.inbox.splice(i, 1)[0] as Extract<ServerMessage, { type: T }>);
+    if (i >= 0) return Promise.resolve(this.inbox.splice(i, 1)[0] as M);
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         match,
         resolve: (m) => {
           clearTimeout(timer);
-          resolve(m as Extract<ServerMessage, { type: T }>);
+          resolve(m as M);
         },
       };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`no ${type} within ${timeoutMs} ms; inbox: ${JSON.stringify(this.inbox).slice(0, 300)}`));
+        reject(new Error(`no ${what} within ${timeoutMs} ms; inbox: ${JSON.stringify(this.inbox).slice(0, 300)}`));
       }, timeoutMs);
       this.waiters.push(waiter);
     });

@@ -1,0 +1,107 @@
+import { expect } from '@open-wc/testing';
+import { CallStore } from '../../src/core/call-store';
+import { Mesh } from '../../src/core/mesh';
+
+async function until(cond: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A stand-in for the signaling server: routes by the current server id, like the real one. */
+function room() {
+  const meshes = new Map<string, Mesh>();
+  const sent: { from: string; to: string; data: string }[] = [];
+  const node = (key: string, name: string, idRef: { id: string }) => {
+    const store = new CallStore();
+    const mesh = new Mesh(
+      {
+        key,
+        send: (to, data) => {
+          sent.push({ from: idRef.id, to, data });
+          setTimeout(() => meshes.get(to)?.signal(idRef.id, data), 1);
+        },
+        iceServers: () => [],
+        localState: () => ({ type: 'state', name, mic: true, camera: false }),
+        localTracks: () => ({ audio: null, video: null }),
+      },
+      store,
+    );
+    return { mesh, store, idRef };
+  };
+  return { meshes, sent, node };
+}
+
+describe('Mesh', () => {
+  const cleanup: Mesh[] = [];
+  afterEach(() => cleanup.splice(0).forEach((m) => m.close()));
+
+  it('introduces a joiner with one hello each way and connects once', async () => {
+    const r = room();
+    const a = r.node('aaaaaaaaaaaaaaaaaaaa', 'Ann', { id: 'server-id-a1' });
+    const b = r.node('bbbbbbbbbbbbbbbbbbbb', 'Bob', { id: 'server-id-b1' });
+    cleanup.push(a.mesh, b.mesh);
+    r.meshes.set('server-id-a1', a.mesh);
+    r.meshes.set('server-id-b1', b.mesh);
+    a.mesh.welcome([], false);
+    b.mesh.welcome(['server-id-a1'], false);
+    await until(() => a.store.get().participants[0]?.connection === 'connected' && b.store.get().participants[0]?.connection === 'connected');
+    expect(a.store.get().participants.map((p) => p.name)).to.deep.equal(['Bob']);
+    expect(b.store.get().participants.map((p) => p.name)).to.deep.equal(['Ann']);
+    const hellos = r.sent.filter((m) => m.data.includes('"hello"'));
+    expect(hellos.length).to.equal(2);
+  });
+
+  it('keeps the same connection when the server hands out new ids (server restart)', async () => {
+    const r = room();
+    const a = r.node('aaaaaaaaaaaaaaaaaaaa', 'Ann', { id: 'server-id-a1' });
+    const b = r.node('bbbbbbbbbbbbbbbbbbbb', 'Bob', { id: 'server-id-b1' });
+    cleanup.push(a.mesh, b.mesh);
+    r.meshes.set('server-id-a1', a.mesh);
+    r.meshes.set('server-id-b1', b.mesh);
+    a.mesh.welcome([], false);
+    b.mesh.welcome(['server-id-a1'], false);
+    await until(() => a.store.get().participants[0]?.connection === 'connected');
+    const pcBefore = a.mesh.links().get('bbbbbbbbbbbbbbbbbbbb')?.link.pc;
+
+    r.meshes.clear();
+    a.idRef.id = 'server-id-a2';
+    b.idRef.id = 'server-id-b2';
+    r.meshes.set('server-id-a2', a.mesh);
+    r.meshes.set('server-id-b2', b.mesh);
+    a.mesh.welcome([], false);
+    b.mesh.welcome(['server-id-a2'], false);
+    await until(() => a.mesh.links().get('bbbbbbbbbbbbbbbbbbbb')?.id === 'server-id-b2' && b.mesh.links().get('aaaaaaaaaaaaaaaaaaaa')?.id === 'server-id-a2');
+    expect(a.mesh.links().get('bbbbbbbbbbbbbbbbbbbb')?.link.pc).to.equal(pcBefore);
+    expect(a.store.get().participants.length).to.equal(1);
+    expect(b.store.get().participants.length).to.equal(1);
+    // Later signals reach the peer under its new id: an ICE restart still completes.
+    a.mesh.links().get('bbbbbbbbbbbbbbbbbbbb')?.link.restartIce();
+    await until(() => pcBefore?.signalingState === 'stable' && pcBefore.connectionState === 'connected');
+  });
+
+  it('drops a participant when the server says it left', async () => {
+    const r = room();
+    const a = r.node('aaaaaaaaaaaaaaaaaaaa', 'Ann', { id: 'server-id-a1' });
+    const b = r.node('bbbbbbbbbbbbbbbbbbbb', 'Bob', { id: 'server-id-b1' });
+    cleanup.push(a.mesh, b.mesh);
+    r.meshes.set('server-id-a1', a.mesh);
+    r.meshes.set('server-id-b1', b.mesh);
+    b.mesh.welcome(['server-id-a1'], false);
+    await until(() => a.store.get().participants.length === 1);
+    a.mesh.peerLeft('server-id-b1');
+    expect(a.store.get().participants.length).to.equal(0);
+    expect(a.mesh.links().size).to.equal(0);
+  });
+
+  it('ignores garbage and signals from strangers', () => {
+    const r = room();
+    const a = r.node('aaaaaaaaaaaaaaaaaaaa', 'Ann', { id: 'server-id-a1' });
+    cleanup.push(a.mesh);
+    a.mesh.signal('server-id-zz', '{"kind":"description","description":{"type":"offer","sdp":"v=0"}}');
+    a.mesh.signal('server-id-zz', 'not json');
+    expect(a.store.get().participants.length).to.equal(0);
+  });
+});
