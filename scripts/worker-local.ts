@@ -1,11 +1,8 @@
 // Runs the signaling Worker and its Durable Object locally under Miniflare (workerd), offline: for the shared
 // protocol tests, the e2e test, the benchmark, and by hand:
 //   node --import tsx scripts/worker-local.ts        (PORT, HOST and the Worker settings from the environment)
-// The Worker is bundled with esbuild the way wrangler would; Miniflare sends no telemetry.
+// The Worker is bundled with esbuild the way wrangler would; storage is in memory; Miniflare sends no telemetry.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
@@ -41,7 +38,6 @@ export async function bundleWorker(): Promise<string> {
 
 export async function startLocalWorker(vars: WorkerVars = {}, opts: { port?: number; host?: string } = {}): Promise<LocalWorker> {
   const script = await bundleWorker();
-  const persist = mkdtempSync(join(tmpdir(), 'signaling-do-'));
   const bindings: Record<string, string> = {};
   for (const [k, v] of Object.entries(vars)) if (typeof v === 'string') bindings[k] = v;
   const mf = new Miniflare({
@@ -49,7 +45,6 @@ export async function startLocalWorker(vars: WorkerVars = {}, opts: { port?: num
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: ['nodejs_compat'],
     durableObjects: { ROOMS: 'SignalingRoom' },
-    durableObjectsPersist: persist,
     bindings,
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 0,
@@ -61,7 +56,6 @@ export async function startLocalWorker(vars: WorkerVars = {}, opts: { port?: num
     port: Number(url.port),
     async close() {
       await mf.dispose();
-      rmSync(persist, { recursive: true, force: true });
     },
   };
 }
