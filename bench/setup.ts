@@ -38,10 +38,10 @@ const join = (page: Page) => page.getByRole('button', { name: 'Join', exact: tru
 const token = (): string => randomBytes(12).toString('hex');
 
 function contenders(s: Servers): Contender[] {
-  const relayPage = (name: string): Contender => ({
+  const relayPage = (name: string, pageName = name, flags = ''): Contender => ({
     name,
     async startA(page) {
-      const url = `${s.relay.origin}/${name}?room=${token()}`;
+      const url = `${s.relay.origin}/${pageName}?room=${token()}${flags}`;
       await page.goto(url);
       await join(page).click();
       return url;
@@ -64,6 +64,13 @@ function contenders(s: Servers): Contender[] {
     },
   };
   const list = [relayPage('raw')];
+  // Only on request (BENCH_CONTENDERS): the raw page with our app's structural choices, to find their cost.
+  const experiments = [
+    relayPage('raw-waiting-offers', 'raw', '&offerer=waiting'),
+    relayPage('raw-transceivers', 'raw', '&transceivers=1'),
+    relayPage('raw-dc', 'raw', '&dc=1'),
+    relayPage('raw-like-ours', 'raw', '&offerer=waiting&transceivers=1&dc=1'),
+  ];
   const ours = s.ours;
   if (ours) {
     list.push({
@@ -84,7 +91,7 @@ function contenders(s: Servers): Contender[] {
   }
   list.push(relayPage('simple-peer'), peerjs);
   const only = process.env.BENCH_CONTENDERS?.split(',');
-  return only ? list.filter((c) => only.includes(c.name)) : list;
+  return only ? [...list, ...experiments].filter((c) => only.includes(c.name)) : list;
 }
 
 interface Sample {
@@ -142,6 +149,10 @@ async function runOnce(browser: Browser, probe: string, c: Contender): Promise<S
     }
     return { b: b.marks.frame - t0, a: a.marks.frame - t0, steps, size: b.size ?? '?' };
   } catch (err) {
+    for (const ctx of contexts) {
+      const marks = await ctx.pages()[0]?.evaluate(() => JSON.stringify(window.__bench.marks)).catch(() => '?');
+      log.push(`${ctx === contexts[0] ? 'A' : 'B'} marks: ${marks}`);
+    }
     const detail = log.slice(-40).join('\n');
     throw new Error(`${c.name}: ${err instanceof Error ? err.message : String(err)}\n--- page console ---\n${detail}`, { cause: err });
   } finally {

@@ -18,7 +18,7 @@ export async function startRelay(host: string, bundles: Bundles): Promise<Relay>
       if (path === name) return void res.writeHead(200, { 'content-type': 'text/html' }).end(pageHtml(name));
       if (path === `${name}.js`) return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundles.pages.get(name));
     }
-    res.writeHead(404).end();
+    res.writeHead(path === 'favicon.ico' ? 204 : 404).end();
   });
   const wss = new WebSocketServer({ server, path: '/ws' });
   wss.on('connection', (ws, req) => {

@@ -38,6 +38,8 @@ export class Relay {
   readonly welcome: Promise<number>;
   private readonly ws: WebSocket;
   private onData: (data: unknown) => void = () => {};
+  /** Called when someone joins after us. */
+  onPeerJoined: () => void = () => {};
   private listening = false;
   private readonly early: unknown[] = [];
 
@@ -48,6 +50,7 @@ export class Relay {
       this.ws.addEventListener('message', (e: MessageEvent<string>) => {
         const m = JSON.parse(e.data) as RelayMessage;
         if (m.type === 'welcome') resolve(m.peers);
+        if (m.type === 'peer-joined') this.onPeerJoined();
         if (m.type === 'data') {
           this.early.push(m.data);
           this.flush();

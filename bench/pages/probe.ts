@@ -86,7 +86,7 @@ class ProbedWebSocket extends NativeWebSocket {
 window.WebSocket = ProbedWebSocket;
 
 const remoteTracks = new WeakSet<MediaStreamTrack>();
-const watched = new WeakSet<RTCPeerConnection>();
+const watched = new Set<RTCPeerConnection>();
 
 // Listeners go on at the first description call: that is before any track or ICE event can fire, and it
 // leaves the constructor alone (PeerJS's webrtc-adapter and simple-peer both wrap or inspect it).
@@ -124,8 +124,15 @@ pcProto.setRemoteDescription = async function (this: RTCPeerConnection, d: RTCSe
   await setRemote.call(this, d);
 };
 
+// The receivers are asked too: a page's own ontrack handler runs before our listener and may set srcObject.
+function isRemoteTrack(t: MediaStreamTrack): boolean {
+  if (remoteTracks.has(t)) return true;
+  for (const pc of watched) if (pc.getReceivers().some((r) => r.track === t)) return true;
+  return false;
+}
+
 function isRemote(src: MediaProvider | null): boolean {
-  return src instanceof MediaStream && src.getVideoTracks().some((t) => remoteTracks.has(t));
+  return src instanceof MediaStream && src.getVideoTracks().some(isRemoteTrack);
 }
 
 /** The closest role=group ancestor across shadow roots: the participant tile. */

@@ -152,7 +152,7 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
   // Sockets that miss a pong for a whole interval are gone (a laptop lid closed, a NAT dropped the mapping).
   const heartbeat = setInterval(() => {
     for (const conn of conns.values()) {
-      if (false) {
+      if (!conn.alive) {
         conn.ws.terminate();
         continue;
       }

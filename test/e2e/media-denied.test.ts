@@ -1,0 +1,57 @@
+// A participant who refuses camera and microphone still gets into the call: a clear message before joining,
+// the others' video once in, and the others see them as "Camera off" rather than a frozen black box.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_ARGS, closeBrowser, launchChromium, newParticipant, startServer, waitForFramesIncreasing, type AppServer } from './harness.ts';
+
+describe('denied camera and microphone', { timeout: 240_000 }, () => {
+  let server: AppServer;
+  let browser: Browser;
+  let deniedBrowser: Browser;
+  let alice: Page;
+  let bob: Page;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchChromium();
+    alice = await (await newParticipant(browser, server.url)).newPage();
+    // Without the fake-UI flag and with prompts denied, getUserMedia fails with NotAllowedError, as when a
+    // person clicks "Block".
+    const { chromium } = await import('playwright-core');
+    deniedBrowser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [...CHROMIUM_ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream'), '--deny-permission-prompts'],
+    });
+    const ctx = await deniedBrowser.newContext({ locale: 'en-US' });
+    await ctx.addInitScript('globalThis.__name = (fn) => fn;');
+    bob = await ctx.newPage();
+  });
+
+  after(async () => {
+    await closeBrowser(browser);
+    await closeBrowser(deniedBrowser);
+    await server?.stop();
+  });
+
+  it('explains the refusal, joins anyway, receives video and shows as camera off', { timeout: 180_000 }, async () => {
+    await alice.goto(`${server.url}/`);
+    await alice.getByRole('button', { name: 'Start a call' }).click();
+    await alice.waitForURL(/\/r\//);
+    await bob.goto(alice.url());
+    const alert = bob.getByRole('alert');
+    await alert.waitFor({ timeout: 30_000 });
+    assert.match(await alert.innerText(), /denied/i);
+
+    await alice.getByRole('textbox', { name: 'Your name' }).fill('Alice');
+    await alice.getByRole('button', { name: 'Join' }).click();
+    await bob.getByRole('textbox', { name: 'Your name' }).fill('Bob');
+    await bob.getByRole('button', { name: 'Join' }).click();
+
+    await waitForFramesIncreasing(bob.getByRole('group', { name: 'Alice', exact: true }), { label: "Bob's view of Alice" });
+    const bobTile = alice.getByRole('group', { name: 'Bob', exact: true });
+    await bobTile.getByText('Camera off').waitFor({ timeout: 30_000 });
+    assert.equal(await bob.getByRole('button', { name: 'Camera' }).getAttribute('aria-pressed'), 'false');
+  });
+});
