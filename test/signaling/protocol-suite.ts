@@ -25,9 +25,14 @@ export type StartTarget = (opts: TargetOptions) => Promise<Target>;
 
 async function withTarget(start: StartTarget, opts: TargetOptions, body: (t: Target) => Promise<void>): Promise<void> {
   const target = await start(opts);
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('test did not finish within 15 s')), 15_000);
+  });
   try {
-    await body(target);
+    await Promise.race([body(target), limit]);
   } finally {
+    clearTimeout(timer);
     await target.close();
   }
 }
