@@ -59,7 +59,7 @@ export class TestClient {
     this.ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
   }
 
-  next<T extends ServerMessage['type']>(type: T, timeoutMs = 2000): Promise<Extract<ServerMessage, { type: T }>> {
+  next<T extends ServerMessage['type']>(type: T, timeoutMs = 5000): Promise<Extract<ServerMessage, { type: T }>> {
     return this.waitFor((m): m is Extract<ServerMessage, { type: T }> => m.type === type, timeoutMs, type);
   }
 
@@ -83,7 +83,7 @@ export class TestClient {
     });
   }
 
-  async nextError(timeoutMs = 2000): Promise<string> {
+  async nextError(timeoutMs = 5000): Promise<string> {
     return (await this.next('error', timeoutMs)).code;
   }
 
