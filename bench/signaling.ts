@@ -97,6 +97,8 @@ const relay: Protocol = {
 };
 
 interface Contender {
+  /** For BENCH_SERVERS=ours,peer,relay,do (a subset while investigating; the summary needs ours and peer). */
+  key: string;
   name: string;
   protocol: Protocol;
   start(): Promise<Server>;
@@ -187,13 +189,15 @@ async function startProcess(args: string[], env: Record<string, string>): Promis
 
 const contenders: Contender[] = [
   {
+    key: 'ours',
     name: 'ours (Node)',
     protocol: ours,
     start: () => startProcess(['--import', 'tsx', 'signaling/src/main.ts'], { HOST, PORT: '0', DIST_DIR: '/nonexistent', ...NO_RATE_LIMIT }),
   },
-  { name: 'PeerServer (peer 1.0)', protocol: peerjs, start: () => startProcess(['--import', 'tsx', 'bench/lib/signaling-server-main.ts', 'peer'], {}) },
-  { name: 'minimal ws relay', protocol: relay, start: () => startProcess(['--import', 'tsx', 'bench/lib/signaling-server-main.ts', 'relay'], {}) },
+  { key: 'peer', name: 'PeerServer (peer 1.0)', protocol: peerjs, start: () => startProcess(['--import', 'tsx', 'bench/lib/signaling-server-main.ts', 'peer'], {}) },
+  { key: 'relay', name: 'minimal ws relay', protocol: relay, start: () => startProcess(['--import', 'tsx', 'bench/lib/signaling-server-main.ts', 'relay'], {}) },
   {
+    key: 'do',
     name: 'Durable Object (Miniflare, local emulation)',
     protocol: ours,
     start: () => startProcess(['--import', 'tsx', 'scripts/worker-local.ts'], { HOST, PORT: '0', ...NO_RATE_LIMIT }),
@@ -409,7 +413,8 @@ export async function run(): Promise<ScenarioResult> {
   const log = (line: string): void => console.error(`bench signaling: ${line}`);
   if (pinnable) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const results: Result[] = [];
-  for (const c of contenders) results.push(await measure(c, log));
+  const only = process.env.BENCH_SERVERS?.split(',');
+  for (const c of contenders) if (!only || only.includes(c.key)) results.push(await measure(c, log));
 
   const idleTable = markdownTable(
     ['server', ...IDLE_STEPS.map((n) => `held / ${n}`), ...IDLE_STEPS.map((n) => `RSS MiB per 1k @${n / 1000}k`)],
@@ -421,7 +426,8 @@ export async function run(): Promise<ScenarioResult> {
   );
   const tputTable = markdownTable(['server', 'max relayed msg/s (server on one core)'], results.map((r) => [r.name, fixed(r.tput, 0)]));
 
-  const [o, p] = results;
+  const o = results.find((r) => r.name.startsWith('ours'));
+  const p = results.find((r) => r.name.startsWith('PeerServer'));
   const last = IDLE_STEPS.length - 1;
   const tputRatio = o && p ? o.tput / p.tput : Number.NaN;
   const p99At5k = o?.latency.find((l) => l.rate === 5000)?.p99 ?? Number.NaN;
