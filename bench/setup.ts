@@ -3,6 +3,7 @@
 // simple-peer 9 and PeerJS 1.5. Runs are interleaved; every run gets fresh browser contexts; the same
 // probe (bench/pages/probe.ts) takes every timestamp, so the measurement is identical across contenders.
 import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MarkName } from './pages/probe.ts';
 import { launchChromium } from './lib/browser.ts';
@@ -13,7 +14,7 @@ import { markdownTable, median, ms } from './lib/stats.ts';
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7));
 const WARMUP_ROUNDS = 1;
-const STEP_TIMEOUT = 20_000;
+const STEP_TIMEOUT = 30_000;
 /** A idles this long in the call before B joins; B idles this long on its ready pre-join screen. */
 const SETTLE_MS = 500;
 
@@ -69,7 +70,8 @@ function contenders(s: Servers): Contender[] {
     relayPage('raw-waiting-offers', 'raw', '&offerer=waiting'),
     relayPage('raw-transceivers', 'raw', '&transceivers=1'),
     relayPage('raw-dc', 'raw', '&dc=1'),
-    relayPage('raw-like-ours', 'raw', '&offerer=waiting&transceivers=1&dc=1'),
+    relayPage('raw-own-stream', 'raw', '&stream=own'),
+    relayPage('raw-like-ours', 'raw', '&offerer=waiting&transceivers=1&dc=1&stream=own'),
   ];
   const ours = s.ours;
   if (ours) {
@@ -163,7 +165,7 @@ async function runOnce(browser: Browser, probe: string, c: Contender): Promise<S
 /** The steps worth showing, in the order they happen in a textbook call setup. */
 const STEPS = [
   'B.gum', 'B.wsOpen', 'B.wsMessage', 'B.localOffer', 'A.remoteOffer', 'A.localAnswer', 'B.remoteOffer',
-  'B.localAnswer', 'B.remoteAnswer', 'B.iceConnected', 'B.connected', 'B.track', 'B.remoteSrc', 'B.playing', 'B.frameReceived', 'B.frame', 'A.frame',
+  'B.localAnswer', 'B.remoteAnswer', 'B.iceConnected', 'B.connected', 'B.track', 'B.playing', 'B.frameReceived', 'B.frame', 'A.frame',
 ];
 
 function report(names: string[], samples: Map<string, Sample[]>, notes: string[]): { table: string; summary: string } {
@@ -238,6 +240,7 @@ export async function run(): Promise<{ table: string; summary: string }> {
     const list = contenders({ relay, peer, ours });
     if (!list.some((c) => c.name === 'raw')) throw new Error('the raw baseline must run: every ratio is against it');
     browser = await launchChromium([relay.origin, ...(ours ? [ours.origin] : [])]);
+    const loadBefore = loadavg()[0] ?? 0;
     const samples = new Map<string, Sample[]>(list.map((c) => [c.name, []]));
     for (let round = -WARMUP_ROUNDS; round < RUNS; round++) {
       for (const c of list) {
@@ -255,7 +258,8 @@ export async function run(): Promise<{ table: string; summary: string }> {
       'Baselines open their socket and the camera in parallel on Join; the newcomer B offers (simple-peer: B is ' +
         'initiator; PeerJS: B calls A by id). Raw and simple-peer use a bench-only ws relay, PeerJS a local PeerServer.',
       `A idles ${SETTLE_MS} ms in the call before B opens the room; B idles ${SETTLE_MS} ms on its ready pre-join screen before the click.`,
-      `Machine: ${(await import('node:os')).cpus().length} cores; figures are wall-clock and include both peers sharing them.`,
+      `Machine: ${cpus().length} cores, 1-minute load average ${loadBefore.toFixed(1)} before and ` +
+        `${(loadavg()[0] ?? 0).toFixed(1)} after (other work shares the machine); figures are wall-clock, both peers on the same cores.`,
     ];
     return report(list.map((c) => c.name), samples, notes);
   } finally {

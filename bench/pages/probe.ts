@@ -13,7 +13,6 @@ export type MarkName =
   | 'localAnswer'
   | 'remoteAnswer'
   | 'track'
-  | 'remoteSrc'
   | 'playing'
   | 'frameReceived'
   | 'iceConnected'
@@ -176,7 +175,6 @@ if (srcObject?.set && srcObject.get) {
     set(this: HTMLMediaElement, value: MediaProvider | null) {
       set.call(this, value);
       if (this instanceof HTMLVideoElement && value) watchFrames(this);
-      if (this instanceof HTMLVideoElement && isRemote(value)) mark('remoteSrc');
     },
   });
 }

@@ -3,7 +3,9 @@
 //
 // Query flags switch on one structural choice of our app at a time, to find what costs time
 // (contender "raw-like-ours" sets them all): offerer=waiting (A offers when told B joined),
-// transceivers=1 (addTransceiver + replaceTrack instead of addTrack), dc=1 (a negotiated data channel).
+// transceivers=1 (addTransceiver + replaceTrack instead of addTrack), dc=1 (a negotiated data channel),
+// stream=own (the tile shows a page-made MediaStream that each track event adds to, so the video element
+// may first get it with audio only, instead of the event's e.streams[0]).
 import { CONSTRAINTS, RTC_CONFIG, Relay, joinClicked, params, showVideo } from './common.ts';
 
 type Signal = { description: RTCSessionDescriptionInit } | { candidate: RTCIceCandidateInit };
@@ -20,13 +22,13 @@ const pc = new RTCPeerConnection(RTC_CONFIG);
 if (!transceivers) for (const track of stream.getTracks()) pc.addTrack(track, stream);
 if (params.get('dc') === '1') pc.createDataChannel('control', { negotiated: true, id: 0 });
 pc.onicecandidate = (e) => { if (e.candidate) relay.send({ candidate: e.candidate.toJSON() }); };
-const remote = new MediaStream();
+const own = params.get('stream') === 'own' ? new MediaStream() : null;
 let shown = false;
 pc.ontrack = (e) => {
-  remote.addTrack(e.track);
+  own?.addTrack(e.track);
   if (shown) return;
   shown = true;
-  showVideo('peer', remote, false);
+  showVideo('peer', own ?? e.streams[0] ?? new MediaStream([e.track]), false);
 };
 
 async function offer(): Promise<void> {

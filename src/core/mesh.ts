@@ -38,7 +38,12 @@ export class Mesh {
   ) {}
 
   welcome(peers: string[], resumed: boolean): void {
-    if (resumed) return;
+    if (resumed) {
+      // The server does not replay what happened while we were away: whoever is no longer listed left.
+      const present = new Set(peers);
+      for (const [key, e] of this.byKey) if (!present.has(e.id)) this.drop(key);
+      return;
+    }
     this.keyById.clear();
     for (const id of peers) this.sendTo(id, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: false });
   }

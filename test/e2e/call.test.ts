@@ -15,9 +15,9 @@ import {
   type AppServer,
 } from './harness.ts';
 
-const STEP = { timeout: 60_000 };
+const STEP = { timeout: 90_000 };
 
-describe('one-to-one call', { timeout: 300_000 }, () => {
+describe('one-to-one call', { timeout: 480_000 }, () => {
   let server: AppServer;
   let browser: Browser;
   let alice: Page;

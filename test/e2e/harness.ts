@@ -271,8 +271,9 @@ export async function newParticipant(browser: Browser, origin?: string): Promise
     origin ? { origin } : undefined,
   );
   await context.addInitScript('globalThis.__name = (fn) => fn;');
-  context.setDefaultTimeout(15_000);
-  context.setDefaultNavigationTimeout(20_000);
+  // Generous because a loaded 2-core runner has been seen to take 15 s to acknowledge one click.
+  context.setDefaultTimeout(30_000);
+  context.setDefaultNavigationTimeout(30_000);
   if (process.env.E2E_DEBUG) {
     context.on('console', (m) => console.error(`[page ${m.type()}] ${m.text()}`));
     context.on('weberror', (e) => console.error(`[page error] ${e.error().message}`));
@@ -388,7 +389,7 @@ export async function waitForFramesStalled(
 export async function newFirefoxPage(browser: FirefoxBrowser) {
   const page = await browser.newPage();
   await page.evaluateOnNewDocument('globalThis.__name = (fn) => fn;');
-  page.setDefaultTimeout(15_000);
-  page.setDefaultNavigationTimeout(20_000);
+  page.setDefaultTimeout(30_000);
+  page.setDefaultNavigationTimeout(30_000);
   return page;
 }

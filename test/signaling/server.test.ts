@@ -101,3 +101,17 @@ test('heartbeat: a socket that stops answering pings is terminated and its room 
     assert.equal(live.ws.readyState, WebSocket.OPEN);
     await live.close();
   }));
+
+test('resume while the old socket still looks open: the old one is closed with 4000, nobody else hears', () =>
+  withServer({}, async ({ port }) => {
+    const a = await TestClient.joined(port);
+    const b = await TestClient.joined(port);
+    await a.next('peer-joined');
+    const b2 = await TestClient.joined(port, ROOM, b.welcome.resume);
+    assert.equal(b2.welcome.id, b.welcome.id);
+    assert.equal((await b.closed).code, 4000);
+    a.send({ type: 'signal', to: b.welcome.id, data: 'to-the-new-socket' });
+    assert.equal((await b2.next('signal')).data, 'to-the-new-socket');
+    await a.expectSilence(200);
+    await Promise.all([a.close(), b2.close()]);
+  }));

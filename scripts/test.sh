@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# `npm test`: typecheck, signaling unit tests, build, browser tests (Chromium + Firefox ESR), end-to-end tests.
+# Stops at the first failing step. Everything runs in one private network namespace (scripts/netns.sh) because
+# WebRTC gathers no ICE candidates on loopback alone; the steps that do not need it are unaffected by it.
+# Ends with one plain line, "N passed, N failed", summing node's test runner and web-test-runner counts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${NETNS_INSIDE:-}" != 1 ] && command -v unshare >/dev/null; then
+  exec bash scripts/netns.sh bash scripts/test.sh "$@"
+fi
+
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+passed=0
+failed=0
+started=$SECONDS
+
+strip_ansi() { sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$1"; }
+
+# node's test runner closes with "# pass N" / "# fail N" (TAP, when piped) or "ℹ pass N" (spec).
+count_node() {
+  local p f
+  p=$(strip_ansi "$1" | grep -E '^(#|ℹ) pass [0-9]+$' | tail -1 | grep -oE '[0-9]+$' || true)
+  f=$(strip_ansi "$1" | grep -E '^(#|ℹ) fail [0-9]+$' | tail -1 | grep -oE '[0-9]+$' || true)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+}
+
+# web-test-runner prints one progress line per browser, "Chrome: |...| 1/1 test files | 3 passed, 0 failed",
+# redrawn as it goes: the last one per browser holds the totals.
+count_wtr() {
+  local browser line p f
+  for browser in $(strip_ansi "$1" | grep -oE '^[A-Za-z]+: +\|' | cut -d: -f1 | sort -u); do
+    line=$(strip_ansi "$1" | grep -E "^$browser: +\|.* passed, [0-9]+ failed" | tail -1 || true)
+    p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || true)
+    f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+' || true)
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+  done
+}
+
+summary() {
+  echo
+  echo "${passed} passed, ${failed} failed"
+}
+
+step() {
+  local name=$1
+  shift
+  echo
+  echo "=== ${name} ($((SECONDS - started)) s)"
+  if ! "$@"; then
+    echo "=== ${name} failed"
+    summary
+    exit 1
+  fi
+}
+
+# Runs "$@" with its output shown and kept in $logs/$name.log; on failure, counts what ran and stops.
+counted() {
+  local name=$1 counter=$2
+  shift 2
+  echo
+  echo "=== ${name} ($((SECONDS - started)) s)"
+  local rc=0
+  "$@" 2>&1 | tee "$logs/$name.log" || rc=$?
+  "$counter" "$logs/$name.log"
+  if [ "$rc" != 0 ]; then
+    echo "=== ${name} failed (exit ${rc})"
+    summary
+    exit "$rc"
+  fi
+}
+
+# The package.json scripts are the one definition of each step; inside the namespace netns.sh runs them as is.
+step typecheck npm run --silent typecheck
+counted unit count_node npm run --silent test:unit
+step build npm run --silent build
+counted browser count_wtr npm run --silent test:browser
+counted e2e count_node npm run --silent test:e2e
+
+echo
+echo "=== done in $((SECONDS - started)) s"
+summary
+if [ "$failed" != 0 ]; then exit 1; fi
