@@ -19,6 +19,8 @@ interface Tally {
   signalsSent: number;
   signalsReceived: number;
   roomFull: number;
+  /** Connects reset while the accept queue overflowed; retried after a pause, as the browser client does. */
+  connectFailures: number;
   unexpected: string[];
 }
 
@@ -30,7 +32,8 @@ async function session(port: number, tally: Tally): Promise<void> {
   const room = pick(ROOMS);
   const ws = new WebSocket(socketUrl(port, room));
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
-  ws.on('error', () => {});
+  let failure = '';
+  ws.on('error', (err) => (failure ||= err.message));
   const welcomed = new Promise<string[] | null>((resolve) => {
     ws.on('message', (raw: Buffer) => {
       const parsed = parseServerMessage(new Uint8Array(raw));
@@ -49,7 +52,13 @@ async function session(port: number, tally: Tally): Promise<void> {
     ws.once('open', () => resolve());
     ws.once('close', () => resolve());
   });
-  if (ws.readyState !== WebSocket.OPEN) return void tally.unexpected.push('connection refused');
+  if (ws.readyState !== WebSocket.OPEN) {
+    if (failure.includes('ECONNRESET') || failure.includes('ECONNREFUSED')) {
+      tally.connectFailures++;
+      return sleep(250 + Math.random() * 500);
+    }
+    return void tally.unexpected.push(`connection failed: ${failure}`);
+  }
   tally.sessions++;
   ws.send(JSON.stringify({ type: 'join', room }));
   const peers = await welcomed;
@@ -74,7 +83,7 @@ async function session(port: number, tally: Tally): Promise<void> {
 test(`churn soak: ${CLIENTS} clients joining and leaving for ${SECONDS} s leave nothing behind`, { timeout: (SECONDS + 120) * 1000 }, async () => {
   const server = await createSignalingServer({ port: 0, host: '127.0.0.1', distDir: '/nonexistent', graceMs: 1000 });
   try {
-    const tally: Tally = { sessions: 0, welcomes: 0, signalsSent: 0, signalsReceived: 0, roomFull: 0, unexpected: [] };
+    const tally: Tally = { sessions: 0, welcomes: 0, signalsSent: 0, signalsReceived: 0, roomFull: 0, connectFailures: 0, unexpected: [] };
     const until = Date.now() + SECONDS * 1000;
     let peakSockets = 0;
     const sampler = setInterval(() => {
@@ -82,8 +91,9 @@ test(`churn soak: ${CLIENTS} clients joining and leaving for ${SECONDS} s leave 
     }, 1000);
     const client = async (i: number): Promise<void> => {
       await sleep((i / CLIENTS) * 1000); // ramp up over the first second
+      const first = tally.sessions;
       do await session(server.port, tally);
-      while (Date.now() < until);
+      while (Date.now() < until || tally.sessions === first);
     };
     await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i)));
     clearInterval(sampler);
@@ -93,6 +103,9 @@ test(`churn soak: ${CLIENTS} clients joining and leaving for ${SECONDS} s leave 
     // How many rounds fit in the time depends on the machine's load; every client must have completed one.
     assert.ok(tally.sessions >= CLIENTS, `every client came and went (${tally.sessions} sessions)`);
     assert.equal(tally.welcomes + tally.roomFull, tally.sessions, 'every join was answered');
+    // A machine this loaded can overflow the listen backlog now and then; a reset connect is retried, but it
+    // must stay rare.
+    assert.ok(tally.connectFailures <= tally.sessions * 0.05, `${tally.connectFailures} connects reset`);
     assert.ok(tally.signalsReceived > tally.signalsSent * 0.5, 'signals were relayed throughout');
 
     // Terminated sockets keep their slot for the grace period (1 s here); then nothing may remain.
