@@ -73,6 +73,8 @@ function isAttachment(v: unknown): v is Attachment {
 
 export class RoomObject {
   private rooms: Rooms | null = null;
+  /** The rebuild in progress, so events that interleave at its storage read share one rebuild. */
+  private rebuilding: Promise<Rooms> | null = null;
   private readonly sockets = new Map<ConnId, HibernatableSocket>();
   private readonly buckets = new Map<ConnId, TokenBucket>();
   private away = new Map<string, AwayPeer>();
@@ -203,8 +205,15 @@ export class RoomObject {
    * The core, rebuilt after hibernation if need be. `current` is the socket of the event being handled: a socket
    * that is closing may already be missing from getWebSockets(), and its peer must still be rebuilt to be let go.
    */
-  private async ensure(current?: HibernatableSocket): Promise<Rooms> {
-    if (this.rooms) return this.rooms;
+  private ensure(current?: HibernatableSocket): Promise<Rooms> {
+    if (this.rooms) return Promise.resolve(this.rooms);
+    this.rebuilding ??= this.rebuild(current).finally(() => {
+      this.rebuilding = null;
+    });
+    return this.rebuilding;
+  }
+
+  private async rebuild(current: HibernatableSocket | undefined): Promise<Rooms> {
     const rooms = new Rooms({
       randomId: (bytes) => this.scripted.shift() ?? this.opts.randomId(bytes),
       iceServers: (peerId) => (this.replaying ? [] : this.opts.iceServers(peerId)),
