@@ -20,8 +20,8 @@ const HOST = '127.0.0.1';
 const IDLE_STEPS = (process.env.BENCH_IDLE ?? '1000,5000,10000').split(',').map(Number);
 const RATES = [1000, 5000];
 const PAIRS = 50;
-const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 4);
-const TPUT_SECONDS = Number(process.env.BENCH_TPUT_SECONDS ?? 5);
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 3);
+const TPUT_SECONDS = Number(process.env.BENCH_TPUT_SECONDS ?? 4);
 const WINDOW = 16;
 const OFFER_BYTES = 2048;
 const OPEN_CONCURRENCY = 200;
@@ -391,7 +391,7 @@ interface Result {
 
 async function measure(c: Contender, log: (line: string) => void): Promise<Result> {
   const result: Result = { name: c.name, idle: [], latency: [], tput: Number.NaN };
-  // A fresh server per phase, so one phase's leftovers never weigh on the next.
+  // A fresh server after the idle phase, so 10k sockets' leftovers never weigh on the relay figures.
   const phase = async <T>(label: string, body: (s: Server) => Promise<T>): Promise<T> => {
     log(`${c.name}: ${label}`);
     const server = await c.start();
@@ -402,8 +402,13 @@ async function measure(c: Contender, log: (line: string) => void): Promise<Resul
     }
   };
   result.idle = await phase('idle sockets', (s) => idle(c, s));
-  for (const rate of RATES) result.latency.push(await phase(`latency at ${rate}/s`, (s) => latency(c, s.port, rate)));
-  result.tput = await phase('throughput', (s) => throughput(c, s.port));
+  log(`${c.name}: idle ${JSON.stringify(result.idle)}`);
+  await phase('latency and throughput', async (s) => {
+    for (const rate of RATES) result.latency.push(await latency(c, s.port, rate));
+    log(`${c.name}: latency ${JSON.stringify(result.latency)}`);
+    result.tput = await throughput(c, s.port);
+    log(`${c.name}: throughput ${result.tput.toFixed(0)} msg/s`);
+  });
   return result;
 }
 
