@@ -164,8 +164,8 @@ async function runOnce(browser: Browser, probe: string, c: Contender): Promise<S
 
 /** The steps worth showing, in the order they happen in a textbook call setup. */
 const STEPS = [
-  'B.gum', 'B.wsOpen', 'B.wsMessage', 'B.localOffer', 'A.remoteOffer', 'A.localAnswer', 'B.remoteOffer',
-  'B.localAnswer', 'B.remoteAnswer', 'B.iceConnected', 'B.connected', 'B.track', 'B.playing', 'B.frameReceived', 'B.frame', 'A.frame',
+  'B.gum', 'B.wsOpen', 'B.wsMessage', 'B.localOffer', 'A.remoteOffer', 'A.localAnswer', 'A.localOffer', 'B.remoteOffer',
+  'B.localAnswer', 'A.remoteAnswer', 'B.remoteAnswer', 'A.iceConnected', 'B.iceConnected', 'B.connected', 'B.track', 'B.decoded', 'B.frameReceived', 'B.playing', 'B.frame', 'A.frame',
 ];
 
 function report(names: string[], samples: Map<string, Sample[]>, notes: string[]): { table: string; summary: string } {

@@ -15,6 +15,7 @@ export type MarkName =
   | 'track'
   | 'playing'
   | 'frameReceived'
+  | 'decoded'
   | 'iceConnected'
   | 'connected'
   | 'frame';
@@ -96,12 +97,26 @@ function watch(pc: RTCPeerConnection): void {
     remoteTracks.add(e.track);
     mark('track');
   });
+  pollDecoded(pc);
   pc.addEventListener('iceconnectionstatechange', () => {
     if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed') mark('iceConnected');
   });
   pc.addEventListener('connectionstatechange', () => {
     if (pc.connectionState === 'connected') mark('connected');
   });
+}
+
+// The decoder's view, independent of any video element: the first inbound video frame decoded (polled
+// every 20 ms, so up to 20 ms late). A gap between this and 'frame' is the page's element, not the network.
+function pollDecoded(pc: RTCPeerConnection): void {
+  const timer = setInterval(() => {
+    if (probe.marks.decoded !== undefined || pc.signalingState === 'closed') return clearInterval(timer);
+    void pc.getStats().then((stats) => {
+      stats.forEach((r: { type?: string; kind?: string; framesDecoded?: number }) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video' && (r.framesDecoded ?? 0) > 0) mark('decoded');
+      });
+    });
+  }, 20);
 }
 
 const pcProto = RTCPeerConnection.prototype;

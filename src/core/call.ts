@@ -1,8 +1,11 @@
 import { CallStore, type CallState } from './call-store';
-import { listDevices, openMedia, openTrack, type LocalMedia } from './media';
+import { certificateFingerprint, generateCertificate } from './identity';
+import { listDevices, openMedia, openScreen, openTrack, type LocalMedia } from './media';
 import { Mesh } from './mesh';
 import type { PeerMessage } from './peer-protocol';
+import { QualityMonitor, type UplinkReport } from './quality';
 import { newRoomId, randomId } from './room-link';
+import { SecureChannel, SecurePipe } from './secure-channel';
 import { SignalingClient } from './signaling-client';
 
 const NAME_KEY = 'p2p-call:name';
@@ -10,6 +13,8 @@ const NAME_KEY = 'p2p-call:name';
 export interface CallOptions {
   signalingUrl: string;
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Total upload for the whole mesh, split across peers (bitrate.ts); defaults to DEFAULT_UPLINK_BPS. */
+  uplinkBps?: number;
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
 }
 
@@ -23,8 +28,16 @@ export class Call {
   private media: LocalMedia = { audio: null, video: null, problem: null };
   private signaling: SignalingClient | null = null;
   private mesh: Mesh | null = null;
+  private quality: QualityMonitor | null = null;
+  private screenTrack: MediaStreamTrack | null = null;
   private iceServers: RTCIceServer[] = [];
   private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
+  /** The room link's fragment: the signaling key is derived from it. */
+  private secret: string | null = null;
+  /** One DTLS certificate per tab, so its fingerprint stays the same across rejoins. */
+  private identity: Promise<{ certificate: RTCCertificate; fingerprint: string }> | null = null;
+  /** Bumped on every hang-up, so a join still preparing its keys knows it was cancelled. */
+  private session = 0;
 
   constructor(private readonly opts: CallOptions) {
     this.storage = opts.storage ?? globalThis.localStorage;
@@ -40,9 +53,11 @@ export class Call {
   }
 
   /** Shows the pre-join screen for a room: camera preview and device pickers. */
-  async openRoom(room: string): Promise<void> {
+  async openRoom(room: string, secret: string): Promise<void> {
+    this.secret = secret;
     if (this.state.room === room && this.state.phase !== 'home') return;
     this.store.set({ phase: 'prejoin', room, notice: null, participants: [] });
+    this.prepareIdentity().catch(() => undefined); // reported when Join needs it
     await this.openLocalMedia();
   }
 
@@ -64,23 +79,62 @@ export class Call {
     if (kind === 'audio') track.enabled = this.state.mic;
   }
 
+  /** Made while the user is still on the pre-join screen, so pressing Join does not wait for key generation. */
+  private prepareIdentity(): Promise<{ certificate: RTCCertificate; fingerprint: string }> {
+    return (this.identity ??= generateCertificate().then(async (certificate) => ({ certificate, fingerprint: await certificateFingerprint(certificate) })));
+  }
+
+  /** An old-style link without the secret fragment: joining it could only be done insecurely, so it is not. */
+  badLink(): void {
+    this.leave();
+    this.store.set({ phase: 'home', notice: 'missing-secret' });
+  }
+
   join(): void {
     const room = this.state.room;
-    if (!room || this.signaling) return;
+    const secret = this.secret;
+    if (!room || !secret || this.signaling || this.state.phase === 'joining') return;
     const name = this.state.name.trim() || 'Guest';
     this.setName(name);
     this.store.set({ phase: 'joining', notice: null });
+    const session = this.session;
+    Promise.all([SecureChannel.create(secret, room), this.prepareIdentity()]).then(
+      ([channel, identity]) => {
+        if (session === this.session && this.state.phase === 'joining') this.connect(room, channel, identity);
+      },
+      (err: unknown) => {
+        console.warn('call: could not prepare encryption', err);
+        if (session === this.session) this.store.set({ phase: 'prejoin', notice: 'bad-room' });
+      },
+    );
+  }
+
+  private connect(room: string, channel: SecureChannel, identity: { certificate: RTCCertificate; fingerprint: string }): void {
+    const pipe = new SecurePipe(channel, {
+      selfId: () => this.signaling?.peerId ?? null,
+      send: (to, data) => this.signaling?.signal(to, data),
+      deliver: (from, text) => this.mesh?.signal(from, text),
+      rejected: (from, reason) => {
+        console.warn(`call: dropped a ${reason} signaling message from`, from);
+        this.store.set({ notice: 'tampered-signal' });
+      },
+    });
     this.mesh = new Mesh(
       {
         key: this.key,
-        send: (to, data) => this.signaling?.signal(to, data),
+        send: (to, data) => pipe.send(to, data),
+        identity: { room, ...identity },
         iceServers: () => this.iceServers,
         iceTransportPolicy: this.opts.iceTransportPolicy,
         localState: () => this.localState(),
         localTracks: () => ({ audio: this.media.audio, video: this.state.camera ? this.media.video : null }),
+        localScreen: () => this.screenTrack,
       },
       this.store,
     );
+    const mesh = this.mesh;
+    this.quality = new QualityMonitor({ links: () => mesh.links(), uplinkBps: this.opts.uplinkBps }, this.store);
+    this.quality.start();
     this.signaling = new SignalingClient(
       { url: this.opts.signalingUrl, room },
       {
@@ -89,9 +143,9 @@ export class Call {
           this.store.set({ phase: 'in-call' });
           this.mesh?.welcome(w.peers, w.resumed);
         },
-        peerJoined: () => undefined,
+        peerJoined: (id) => this.mesh?.peerJoined(id),
         peerLeft: (id) => this.mesh?.peerLeft(id),
-        signal: (from, data) => this.mesh?.signal(from, data),
+        signal: (from, data) => pipe.receive(from, data),
         error: (code) => {
           if (code === 'room-full') this.hangUp('full');
           else if (code === 'forbidden-origin') {
@@ -99,7 +153,10 @@ export class Call {
             this.store.set({ notice: 'server-refused' });
           }
         },
-        status: (server) => this.store.set({ server }),
+        status: (server) => {
+          if (server === 'reconnecting') this.mesh?.serverLost();
+          this.store.set({ server });
+        },
       },
     );
     this.signaling.start();
@@ -132,13 +189,63 @@ export class Call {
     this.announce();
   }
 
+  /** Offers files shared into the app; the UI shows them until they are sent or dismissed. */
+  offerFiles(files: readonly File[]): void {
+    if (files.length > 0) this.store.set({ offeredFiles: [...this.state.offeredFiles, ...files] });
+  }
+
+  /** Hands the offered files over (to send, or to drop) and stops offering them. */
+  takeOfferedFiles(): File[] {
+    const files = [...this.state.offeredFiles];
+    this.store.set({ offeredFiles: [] });
+    return files;
+  }
+
+  /** Share screen on/off. The browser's own "Stop sharing" bar ends the track, which lands here too. */
+  async toggleScreen(): Promise<void> {
+    if (this.screenTrack) return this.stopScreen();
+    const track = await openScreen();
+    if (typeof track === 'string') {
+      this.store.set({ screenProblem: track });
+      return;
+    }
+    if (this.screenTrack || !this.mesh) {
+      track.stop(); // a second click won the race, or we left meanwhile
+      return;
+    }
+    track.addEventListener('ended', () => this.stopScreen(), { once: true });
+    this.screenTrack = track;
+    this.mesh.setScreen(track);
+    this.quality?.rebalance(true);
+    this.store.set({ sharing: true, localScreen: new MediaStream([track]), screenProblem: null });
+  }
+
+  /** What our video senders upload to each peer against the budget (for a stats view and the benchmark). */
+  uplink(): UplinkReport | null {
+    return this.quality?.uplink() ?? null;
+  }
+
   leave(): void {
     this.hangUp('home');
     this.releaseMedia();
     this.store.set({ room: null });
   }
 
+  private stopScreen(): void {
+    const track = this.screenTrack;
+    if (!track) return;
+    this.screenTrack = null;
+    track.stop();
+    this.mesh?.setScreen(null);
+    this.quality?.rebalance(false);
+    this.store.set({ sharing: false, localScreen: null });
+  }
+
   private hangUp(phase: CallState['phase']): void {
+    this.stopScreen();
+    this.quality?.stop();
+    this.quality = null;
+    this.session++;
     this.signaling?.stop();
     this.signaling = null;
     this.mesh?.close();
@@ -146,7 +253,7 @@ export class Call {
     this.store.set({ phase, participants: [] });
   }
 
-  private localState(): PeerMessage {
+  private localState(): Extract<PeerMessage, { type: 'state' }> {
     return { type: 'state', name: this.state.name || 'Guest', mic: this.state.mic, camera: this.state.camera && this.media.video !== null };
   }
 

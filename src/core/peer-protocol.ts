@@ -3,6 +3,8 @@
 // - PeerMessage rides on the "control" data channel once the peers are connected directly.
 // Everything from a peer is untrusted: it is parsed here, once, and anything unexpected is rejected.
 
+import { FINGERPRINT_PATTERN } from './identity';
+
 export const MAX_NAME_LENGTH = 64;
 /** A client-chosen key that identifies a browser tab across signaling reconnects and server restarts. */
 export const KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
@@ -10,11 +12,16 @@ const MAX_SDP_LENGTH = 48 * 1024;
 const MAX_CANDIDATE_LENGTH = 1024;
 
 export type SignalPayload =
-  | { kind: 'hello'; key: string; name: string; ack: boolean }
+  | { kind: 'hello'; key: string; name: string; ack: boolean; fingerprint?: string; offering?: boolean }
   | { kind: 'description'; description: { type: 'offer' | 'answer'; sdp: string } }
   | { kind: 'candidate'; candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null } | null };
 
-export type PeerMessage = { type: 'state'; name: string; mic: boolean; camera: boolean };
+export type PeerMessage =
+  | { type: 'state'; name: string; mic: boolean; camera: boolean }
+  /** The sender started or stopped sharing a screen; its track rides a video transceiver other than the camera's. */
+  | { type: 'screen'; on: boolean }
+  /** The sender paused the video it sends us because its uplink estimate fell below the floor. */
+  | { type: 'video-paused'; paused: boolean };
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -49,7 +56,15 @@ export function parseSignalPayload(text: string): ParseResult<SignalPayload> {
       const name = cleanName(m.name);
       if (typeof m.key !== 'string' || !KEY_PATTERN.test(m.key) || name === null || typeof m.ack !== 'boolean')
         return { ok: false, error: 'malformed hello' };
-      return { ok: true, value: { kind: 'hello', key: m.key, name, ack: m.ack } };
+      // The DTLS certificate fingerprint the sender vouches for; its SDP must carry exactly this one.
+      if (m.fingerprint !== undefined && (typeof m.fingerprint !== 'string' || !FINGERPRINT_PATTERN.test(m.fingerprint)))
+        return { ok: false, error: 'malformed hello fingerprint' };
+      // `offering`: the sender already made its offer and the receiver should answer, not offer too.
+      if (m.offering !== undefined && typeof m.offering !== 'boolean') return { ok: false, error: 'malformed hello' };
+      const hello: SignalPayload = { kind: 'hello', key: m.key, name, ack: m.ack };
+      if (m.fingerprint !== undefined) hello.fingerprint = m.fingerprint;
+      if (m.offering === true) hello.offering = true;
+      return { ok: true, value: hello };
     }
     case 'description': {
       const d = m.description;
@@ -85,6 +100,12 @@ export function parsePeerMessage(text: unknown): ParseResult<PeerMessage> {
       if (name === null || typeof m.mic !== 'boolean' || typeof m.camera !== 'boolean') return { ok: false, error: 'malformed state' };
       return { ok: true, value: { type: 'state', name, mic: m.mic, camera: m.camera } };
     }
+    case 'screen':
+      if (typeof m.on !== 'boolean') return { ok: false, error: 'malformed screen' };
+      return { ok: true, value: { type: 'screen', on: m.on } };
+    case 'video-paused':
+      if (typeof m.paused !== 'boolean') return { ok: false, error: 'malformed video-paused' };
+      return { ok: true, value: { type: 'video-paused', paused: m.paused } };
     default:
       return { ok: false, error: 'unknown message type' };
   }

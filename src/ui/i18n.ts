@@ -34,6 +34,43 @@ const en = {
   controls: 'Call controls',
   participants: 'Participants',
   language: 'Language',
+  updateTitle: 'Update',
+  updateAvailable: 'A new version is available',
+  reload: 'Reload',
+  offline: 'You are offline. The app works, but calls need a connection: reconnect to start or join one.',
+  shareLink: 'Share link',
+  shareTitle: 'Join my call',
+  qrCode: 'QR code',
+  qrAlt: 'QR code of the call link',
+  invite: 'Invite',
+  switchCamera: 'Switch camera',
+  sharedReady: 'Shared file ready:',
+  sharedReadyMany: 'Shared files ready:',
+  sendToEveryone: 'Send to everyone',
+  sharedStartHint: 'Start or join a call to send it.',
+  dismiss: 'Dismiss',
+  sharedSent: 'Sent to everyone',
+  close: 'Close',
+  prejoinTitle: 'Ready to join?',
+  callTitle: 'Call in progress',
+  shareScreen: 'Share screen',
+  screenOf: "{name}'s screen",
+  screenFailed: 'Screen sharing was not allowed or is not available in this browser.',
+  videoPaused: 'Video paused (low bandwidth)',
+  qualityGood: 'Connection good',
+  qualityFair: 'Connection fair',
+  qualityPoor: 'Connection poor',
+  speaking: 'Speaking',
+  devices: 'Devices',
+  verify: 'Verify',
+  safetyNumberHelp: 'Safety number. Read it out to each other: if you both see the same digits, nobody is intercepting this call.',
+  tamperedSignal: 'A message that failed this room\'s encryption check was ignored. Someone may be interfering with the connection.',
+  missingSecret: 'This call link is incomplete: the part after "#" is missing, and the call cannot be joined securely without it. Ask for the full link.',
+  identityMismatch: 'Connection refused: the other side\'s identity did not match (possible interception).',
+  turnRefused: 'Can\'t reach the other person: the relay server refused our credentials (they may have expired). Reload the page to get new ones.',
+  relayUnavailable: 'Can\'t reach the other person: relay-only mode is on, but no relay server could be reached.',
+  noRelay: 'Can\'t reach the other person: a firewall or NAT is probably blocking a direct connection, and no relay server is configured.',
+  unreachable: 'Can\'t reach the other person: no network path worked, not even through the relay server. A firewall may be blocking it.',
 };
 
 export type StringKey = keyof typeof en;
@@ -72,6 +109,43 @@ const es: Record<StringKey, string> = {
   controls: 'Controles de la llamada',
   participants: 'Participantes',
   language: 'Idioma',
+  updateTitle: 'Actualización',
+  updateAvailable: 'Hay una versión nueva disponible',
+  reload: 'Recargar',
+  offline: 'Estás sin conexión. La aplicación funciona, pero las llamadas necesitan conexión: vuelve a conectarte para iniciar o unirte a una.',
+  shareLink: 'Compartir enlace',
+  shareTitle: 'Únete a mi llamada',
+  qrCode: 'Código QR',
+  qrAlt: 'Código QR del enlace de la llamada',
+  invite: 'Invitar',
+  switchCamera: 'Cambiar cámara',
+  sharedReady: 'Archivo compartido listo:',
+  sharedReadyMany: 'Archivos compartidos listos:',
+  sendToEveryone: 'Enviar a todos',
+  sharedStartHint: 'Inicia una llamada o únete a una para enviarlo.',
+  dismiss: 'Descartar',
+  sharedSent: 'Enviado a todos',
+  close: 'Cerrar',
+  prejoinTitle: '¿Listo para unirte?',
+  callTitle: 'Llamada en curso',
+  shareScreen: 'Compartir pantalla',
+  screenOf: 'Pantalla de {name}',
+  screenFailed: 'No se permitió compartir la pantalla o este navegador no puede hacerlo.',
+  videoPaused: 'Vídeo en pausa (poco ancho de banda)',
+  qualityGood: 'Conexión buena',
+  qualityFair: 'Conexión regular',
+  qualityPoor: 'Conexión mala',
+  speaking: 'Hablando',
+  devices: 'Dispositivos',
+  verify: 'Verificar',
+  safetyNumberHelp: 'Número de seguridad. Léanselo el uno al otro: si ambos ven los mismos dígitos, nadie está interceptando esta llamada.',
+  tamperedSignal: 'Se ignoró un mensaje que no superó la comprobación de cifrado de esta sala. Puede que alguien esté interfiriendo en la conexión.',
+  missingSecret: 'Este enlace de llamada está incompleto: falta la parte después de "#", y sin ella no es posible unirse de forma segura. Pide el enlace completo.',
+  identityMismatch: 'Conexión rechazada: la identidad del otro lado no coincide (posible interceptación).',
+  turnRefused: 'No se puede contactar con la otra persona: el servidor de retransmisión rechazó nuestras credenciales (puede que hayan caducado). Recarga la página para obtener otras nuevas.',
+  relayUnavailable: 'No se puede contactar con la otra persona: el modo solo retransmisión está activado, pero no se pudo contactar con ningún servidor de retransmisión.',
+  noRelay: 'No se puede contactar con la otra persona: probablemente un cortafuegos o NAT impide la conexión directa, y no hay ningún servidor de retransmisión configurado.',
+  unreachable: 'No se puede contactar con la otra persona: ninguna ruta de red funcionó, ni siquiera a través del servidor de retransmisión. Puede que un cortafuegos la esté bloqueando.',
 };
 
 export type Lang = 'en' | 'es';
@@ -85,7 +159,19 @@ export function pickLang(languages: readonly string[]): Lang {
   return 'en';
 }
 
-let current: Lang = typeof navigator === 'undefined' ? 'en' : pickLang(navigator.languages ?? [navigator.language]);
+const LANG_KEY = 'p2p-call:lang';
+
+function storedLang(): Lang | null {
+  try {
+    const v = globalThis.localStorage?.getItem(LANG_KEY);
+    return v === 'en' || v === 'es' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+let current: Lang = storedLang() ?? (typeof navigator === 'undefined' ? 'en' : pickLang(navigator.languages ?? [navigator.language]));
+const langListeners = new Set<(l: Lang) => void>();
 
 export function lang(): Lang {
   return current;
@@ -94,7 +180,26 @@ export function lang(): Lang {
 export function setLang(l: Lang): void {
   current = l;
   if (typeof document !== 'undefined') document.documentElement.lang = l;
+  for (const listener of langListeners) listener(l);
 }
+
+/** The user's explicit choice wins over the browser's languages on later visits. */
+export function chooseLang(l: Lang): void {
+  try {
+    globalThis.localStorage?.setItem(LANG_KEY, l);
+  } catch {
+    // Storage can be blocked; the choice then lasts for this page only.
+  }
+  setLang(l);
+}
+
+export function onLangChange(listener: (l: Lang) => void): () => void {
+  langListeners.add(listener);
+  return () => langListeners.delete(listener);
+}
+
+/** Each language's name in itself, for the language picker. */
+export const LANG_NAMES: Record<Lang, string> = { en: 'English', es: 'Español' };
 
 export function t(key: StringKey): string {
   return tables[current][key];

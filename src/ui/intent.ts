@@ -8,7 +8,12 @@ export type Intent =
   | { type: 'device'; kind: 'audio' | 'video'; id: string }
   | { type: 'toggle-mic' }
   | { type: 'toggle-camera' }
-  | { type: 'copy-link' };
+  | { type: 'copy-link' }
+  | { type: 'share-link' }
+  | { type: 'switch-camera' }
+  | { type: 'send-shared' }
+  | { type: 'dismiss-shared' }
+  | { type: 'toggle-screen' };
 
 export class IntentEvent extends Event {
   constructor(readonly intent: Intent) {

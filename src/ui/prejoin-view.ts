@@ -52,9 +52,11 @@ export class PrejoinView extends LitElement {
     const s = this.state;
     const joining = s.phase === 'joining';
     return html`<main>
+      <h1 class="visually-hidden">${t('prejoinTitle')}</h1>
       <video aria-label=${t('preview')} autoplay playsinline .muted=${true} .srcObject=${s.localStream}></video>
       <form @submit=${this.submit}>
         ${s.notice === 'server-refused' ? html`<p class="problem" role="alert">${t('serverRefused')}</p>` : nothing}
+        ${s.notice === 'bad-room' ? html`<p class="problem" role="alert">${t('badRoom')}</p>` : nothing}
         ${s.mediaProblem ? html`<p class="problem" role="alert">${t(PROBLEM_TEXT[s.mediaProblem])}</p>` : nothing}
         <label>${t('yourName')}
           <input name="name" autocomplete="nickname" maxlength="64" .value=${s.name}

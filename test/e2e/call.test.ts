@@ -49,7 +49,7 @@ describe('one-to-one call', { timeout: 480_000 }, () => {
   it('starts a call on a fresh room link', STEP, async () => {
     await alice.goto(`${server.url}/`);
     await alice.getByRole('button', { name: 'Start a call' }).click();
-    await alice.waitForURL(/\/r\/[A-Za-z0-9_-]{22,}$/);
+    await alice.waitForURL(/\/r\/[A-Za-z0-9_-]{22,}#[A-Za-z0-9_-]{22,}$/);
     assert.match(new URL(alice.url()).pathname, /^\/r\/[A-Za-z0-9_-]{22,}$/);
   });
 

@@ -14,8 +14,14 @@ import puppeteer, { type Browser as FirefoxBrowser, type ElementHandle } from 'p
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Inside the namespace the veth address exists; outside it only loopback is safe to listen on. */
+/** Set by scripts/netns.sh. Outside a namespace on Linux, peers gather no candidates and calls never connect. */
 export const INSIDE_NETNS = process.env.NETNS_INSIDE === '1';
+
+function requireNetns(): void {
+  if (!INSIDE_NETNS && process.platform === 'linux') {
+    throw new Error('e2e tests need a network namespace: run them with `npm run test:e2e` (scripts/netns.sh)');
+  }
+}
 
 // Pages are served from 127.0.0.1 because it is a secure context: getUserMedia and the clipboard API are
 // refused on plain http://10.77.0.1. ICE still uses the veth interface, so media flows across the namespace.
@@ -63,7 +69,13 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, label: str
   }
 }
 
-/** Polls `check` until it returns a value other than undefined/false, or fails after `ms`. */
+/** Thrown from a waitFor check to stop waiting at once (a child process died, say) instead of retrying. */
+export class GiveUp extends Error {}
+
+/**
+ * Polls `check` until it returns a value other than undefined/false, or fails after `ms`. A check that
+ * throws is retried (the element may not exist yet) unless it throws GiveUp.
+ */
 export async function waitFor<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
   ms: number,
@@ -77,6 +89,7 @@ export async function waitFor<T>(
       const value = await check();
       if (value !== undefined && value !== false) return value;
     } catch (error) {
+      if (error instanceof GiveUp) throw error;
       lastError = error;
     }
     if (Date.now() >= deadline) {
@@ -161,7 +174,7 @@ export async function startServer(options: ServerOptions = {}): Promise<AppServe
   try {
     const url = await waitFor(
       () => {
-        if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+        if (child.exitCode !== null) throw new GiveUp(`server exited with ${child.exitCode}`);
         return /Listening on (http:\/\/[^\s/]+)/.exec(proc.output())?.[1];
       },
       timeoutMs,
@@ -218,7 +231,7 @@ export async function startTurn(secret = 'e2e-turn-secret'): Promise<TurnServer>
   try {
     await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`turnserver exited with ${child.exitCode}`);
+        if (child.exitCode !== null) throw new GiveUp(`turnserver exited with ${child.exitCode}`);
         return stunAnswers('127.0.0.1', port, 200);
       },
       10_000,
@@ -252,6 +265,7 @@ async function launchBounded<B extends { close(): Promise<void> }>(launch: Promi
 const LAUNCH_TIMEOUT_MS = 60_000;
 
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  requireNetns();
   return launchBounded(
     chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] }),
     LAUNCH_TIMEOUT_MS,
@@ -295,6 +309,7 @@ export async function closeBrowser(browser: Browser | FirefoxBrowser | undefined
 
 /** Firefox ESR through WebDriver BiDi; Playwright cannot drive stock Firefox. */
 export async function launchFirefox(): Promise<FirefoxBrowser> {
+  requireNetns();
   return launchBounded(
     puppeteer.launch({
       browser: 'firefox',
