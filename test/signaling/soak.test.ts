@@ -73,7 +73,7 @@ async function session(port: number, tally: Tally): Promise<void> {
   }
   const way = Math.random();
   if (way < 0.4) {
-    if (ws.readyState === WebSocket.OPEN) ws.send('{"type":"leave"}');
+    if (peers && ws.readyState === WebSocket.OPEN) ws.send('{"type":"leave"}'); // only a joined peer may leave
     ws.close();
   } else if (way < 0.8) ws.close();
   else ws.terminate();
