@@ -103,9 +103,9 @@ test(`churn soak: ${CLIENTS} clients joining and leaving for ${SECONDS} s leave 
     // How many rounds fit in the time depends on the machine's load; every client must have completed one.
     assert.ok(tally.sessions >= CLIENTS, `every client came and went (${tally.sessions} sessions)`);
     assert.equal(tally.welcomes + tally.roomFull, tally.sessions, 'every join was answered');
-    // A machine this loaded can overflow the listen backlog now and then; a reset connect is retried, but it
-    // must stay rare.
-    assert.ok(tally.connectFailures <= tally.sessions * 0.05, `${tally.connectFailures} connects reset`);
+    // On a loaded machine the listen backlog overflows now and then and the kernel resets a connect; that is
+    // retried (counted above) and must be the only way a connect failed: refused would mean the server died.
+    assert.deepEqual([...tally.failureReasons].filter((r) => !/ECONNRESET|socket hang up/.test(r)), []);
     assert.ok(tally.signalsReceived > tally.signalsSent * 0.5, 'signals were relayed throughout');
 
     // Terminated sockets keep their slot for the grace period (1 s here); then nothing may remain.
