@@ -63,7 +63,7 @@ describe('call with the Worker as signaling', { timeout: 400_000 }, () => {
   it('two Chromium participants call each other and decode each other\'s video', STEP, async () => {
     await alice.goto(`${server.url}/`);
     await alice.getByRole('button', { name: 'Start a call' }).click();
-    await alice.waitForURL(/\/r\/[A-Za-z0-9_-]{22,}$/);
+    await alice.waitForURL(/\/r\/[A-Za-z0-9_-]{22,}#[A-Za-z0-9_-]{22,}$/);
     await bob.goto(alice.url());
     await join(alice, 'Alice');
     await join(bob, 'Bob');
