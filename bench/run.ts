@@ -12,6 +12,7 @@ export interface ScenarioResult {
 const scenarios: Record<string, () => Promise<{ run(): Promise<ScenarioResult> }>> = {
   setup: () => import('./setup.ts'),
   mesh: () => import('./mesh.ts'),
+  signaling: () => import('./signaling.ts'),
 };
 
 async function main(): Promise<void> {
