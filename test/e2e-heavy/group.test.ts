@@ -1,3 +1,6 @@
+// Not part of `npm test` yet: on a 2-core machine shared with other work, four to seven meshed Chromium
+// participants in one browser starve each other and the "media never stops" windows fail (see the closing
+// note of issue 4). Run it alone with `npm run test:group`.
 // Group calls in real Chromium through the real server, inside the network namespace (scripts/netns.sh):
 // a mesh of four that survives a signaling server crash and restart (frames never stop, a fifth joins after,
 // nobody is duplicated), two people sharing a screen at the same moment, and the full-room page.
@@ -16,7 +19,7 @@ import {
   videoFramesDecoded,
   waitFor,
   waitForFramesIncreasing,
-} from './harness.ts';
+} from '../e2e/harness.ts';
 
 interface Server {
   url: string;
