@@ -11,6 +11,8 @@ export interface ScenarioResult {
 
 const scenarios: Record<string, () => Promise<{ run(): Promise<ScenarioResult> }>> = {
   setup: () => import('./setup.ts'),
+  mesh: () => import('./mesh.ts'),
+  signaling: () => import('./signaling.ts'),
   transfer: () => import('./transfer.ts'),
 };
 

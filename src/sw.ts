@@ -1,8 +1,11 @@
 /// <reference lib="webworker" />
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { SHARED_CHANNEL, putSharedFiles } from './core/shared-inbox';
 
 declare let self: ServiceWorkerGlobalScope;
+
+const SHARE_TARGET = '/share-target';
 
 cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);
@@ -12,3 +15,28 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denyl
 self.addEventListener('message', (event) => {
   if (event.data && (event.data as { type?: unknown }).type === 'SKIP_WAITING') void self.skipWaiting();
 });
+
+// The manifest's share_target POSTs the shared files here. Workbox routes only GETs, so this listener sees
+// the POST alone. The files are stored before answering, so the page finds them after the redirect; an open
+// call (launch_handler focus-existing keeps it alive) hears about them on the broadcast channel.
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== 'POST' || url.origin !== self.location.origin || url.pathname !== SHARE_TARGET) return;
+  event.respondWith(receiveShare(event.request));
+});
+
+async function receiveShare(request: Request): Promise<Response> {
+  try {
+    const form = await request.formData();
+    const files = form.getAll('files').filter((v): v is File => typeof v !== 'string' && v.size > 0);
+    if (files.length > 0) {
+      await putSharedFiles(files);
+      const channel = new BroadcastChannel(SHARED_CHANNEL);
+      channel.postMessage({ type: 'shared-files' });
+      channel.close();
+    }
+  } catch {
+    // A malformed share still opens the app; there is simply nothing to offer.
+  }
+  return Response.redirect('/?shared=1', 303);
+}

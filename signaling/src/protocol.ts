@@ -48,10 +48,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+// One decoder for every frame: constructing one per frame cost as much as parsing the JSON (bench/signaling.ts).
+const utf8 = new TextDecoder();
+
 function decode(raw: string | ArrayBuffer | Uint8Array): Parsed<Record<string, unknown>> {
   const size = typeof raw === 'string' ? raw.length : raw.byteLength;
   if (size > MAX_FRAME_BYTES) return fail('too-large', `frame exceeds ${MAX_FRAME_BYTES} bytes`);
-  const text = typeof raw === 'string' ? raw : new TextDecoder().decode(raw);
+  const text = typeof raw === 'string' ? raw : utf8.decode(raw);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,6 +1,7 @@
 import type { ChatEntry } from './chat';
 import type { Transfer } from './file-transfer';
 import type { MediaProblem } from './media';
+import type { Quality } from './stats';
 import type { LinkState } from './peer-link';
 import type { LinkProblem } from './reachability';
 import type { ServerStatus } from './signaling-client';
@@ -17,6 +18,12 @@ export interface Participant {
   mic: boolean;
   camera: boolean;
   connection: LinkState;
+  /** Their shared screen, while they share one. */
+  screen?: MediaStream | null;
+  /** They paused the video they send us: their uplink is too thin for it. */
+  videoPaused?: boolean;
+  /** From round-trip time and packet loss of our connection to them. */
+  quality?: Quality | null;
   /** Six groups of five digits, identical on both sides; compared by voice to rule out interception. */
   safetyNumber?: string;
   /** Why the link is refused or cannot connect; absent while all is well. */
@@ -43,6 +50,15 @@ export interface CallState {
   participants: ReadonlyArray<Participant>;
   /** A message for the user that is not tied to one participant (e.g. the server refused us). */
   notice: Notice | null;
+  /** Files handed to the app from outside (the phone's share sheet), waiting for the user to send them. */
+  offeredFiles: ReadonlyArray<File>;
+  /** We are sharing a screen; localScreen is its preview. */
+  sharing?: boolean;
+  localScreen?: MediaStream | null;
+  /** Key of the participant talking loudest right now, if anyone is. */
+  speaker?: string | null;
+  /** Why "Share screen" did nothing, until the next attempt. */
+  screenProblem?: MediaProblem | null;
   chat: ReadonlyArray<ChatEntry>;
   transfers: ReadonlyArray<Transfer>;
 }
@@ -61,6 +77,7 @@ export const initialState: CallState = {
   server: 'closed',
   participants: [],
   notice: null,
+  offeredFiles: [],
   chat: [],
   transfers: [],
 };
@@ -91,6 +108,14 @@ export class CallStore {
     const base: Participant = i >= 0 ? list[i] : { key, name: '', stream: null, mic: true, camera: true, connection: 'connecting' };
     const next = { ...base, ...patch };
     this.set({ participants: i >= 0 ? list.map((p, j) => (j === i ? next : p)) : [...list, next] });
+  }
+
+  /** Patches a participant who is still here; no-op (and no new snapshot) if gone or nothing changed. */
+  upsertParticipantIfPresent(key: string, patch: Partial<Participant>): void {
+    const p = this.state.participants.find((x) => x.key === key);
+    if (!p) return;
+    const changed = (Object.keys(patch) as (keyof Participant)[]).some((k) => p[k] !== patch[k]);
+    if (changed) this.upsertParticipant(key, patch);
   }
 
   removeParticipant(key: string): void {

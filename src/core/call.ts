@@ -1,10 +1,11 @@
 import { CallStore, type CallState } from './call-store';
 import { certificateFingerprint, generateCertificate } from './identity';
-import { listDevices, openMedia, openTrack, type LocalMedia } from './media';
+import { listDevices, openMedia, openScreen, openTrack, type LocalMedia } from './media';
 import { appendChat, outgoingChat } from './chat';
 import { FileTransfers } from './file-transfer';
 import { Mesh } from './mesh';
 import type { PeerMessage } from './peer-protocol';
+import { QualityMonitor, type UplinkReport } from './quality';
 import { newRoomId, randomId } from './room-link';
 import { SecureChannel, SecurePipe } from './secure-channel';
 import { SignalingClient } from './signaling-client';
@@ -14,6 +15,8 @@ const NAME_KEY = 'p2p-call:name';
 export interface CallOptions {
   signalingUrl: string;
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Total upload for the whole mesh, split across peers (bitrate.ts); defaults to DEFAULT_UPLINK_BPS. */
+  uplinkBps?: number;
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
 }
 
@@ -27,6 +30,8 @@ export class Call {
   private media: LocalMedia = { audio: null, video: null, problem: null };
   private signaling: SignalingClient | null = null;
   private mesh: Mesh | null = null;
+  private quality: QualityMonitor | null = null;
+  private screenTrack: MediaStreamTrack | null = null;
   private iceServers: RTCIceServer[] = [];
   private files: FileTransfers | null = null;
   private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
@@ -127,13 +132,17 @@ export class Call {
         iceTransportPolicy: this.opts.iceTransportPolicy,
         localState: () => this.localState(),
         localTracks: () => ({ audio: this.media.audio, video: this.state.camera ? this.media.video : null }),
-        peerMessage: (key, m) => (m.type === 'chat' ? this.receiveChat(key, m) : m.type !== 'state' && files.message(key, m)),
+        localScreen: () => this.screenTrack,
+        peerMessage: (key, m) => (m.type === 'chat' ? this.receiveChat(key, m) : files.message(key, m)),
         peerChannel: (key, channel) => files.channel(key, channel),
         peerOpen: (key) => files.peerOpen(key),
         peerGone: (key) => files.peerGone(key),
       },
       this.store,
     );
+    const mesh = this.mesh;
+    this.quality = new QualityMonitor({ links: () => mesh.links(), uplinkBps: this.opts.uplinkBps }, this.store);
+    this.quality.start();
     this.signaling = new SignalingClient(
       { url: this.opts.signalingUrl, room },
       {
@@ -142,7 +151,7 @@ export class Call {
           this.store.set({ phase: 'in-call' });
           this.mesh?.welcome(w.peers, w.resumed);
         },
-        peerJoined: () => undefined,
+        peerJoined: (id) => this.mesh?.peerJoined(id),
         peerLeft: (id) => this.mesh?.peerLeft(id),
         signal: (from, data) => pipe.receive(from, data),
         error: (code) => {
@@ -152,7 +161,10 @@ export class Call {
             this.store.set({ notice: 'server-refused' });
           }
         },
-        status: (server) => this.store.set({ server }),
+        status: (server) => {
+          if (server === 'reconnecting') this.mesh?.serverLost();
+          this.store.set({ server });
+        },
       },
     );
     this.signaling.start();
@@ -215,15 +227,64 @@ export class Call {
     this.files?.dismiss(id);
   }
 
+  /** Offers files shared into the app; the UI shows them until they are sent or dismissed. */
+  offerFiles(files: readonly File[]): void {
+    if (files.length > 0) this.store.set({ offeredFiles: [...this.state.offeredFiles, ...files] });
+  }
+
+  /** Hands the offered files over (to send, or to drop) and stops offering them. */
+  takeOfferedFiles(): File[] {
+    const files = [...this.state.offeredFiles];
+    this.store.set({ offeredFiles: [] });
+    return files;
+  }
+
+  /** Share screen on/off. The browser's own "Stop sharing" bar ends the track, which lands here too. */
+  async toggleScreen(): Promise<void> {
+    if (this.screenTrack) return this.stopScreen();
+    const track = await openScreen();
+    if (typeof track === 'string') {
+      this.store.set({ screenProblem: track });
+      return;
+    }
+    if (this.screenTrack || !this.mesh) {
+      track.stop(); // a second click won the race, or we left meanwhile
+      return;
+    }
+    track.addEventListener('ended', () => this.stopScreen(), { once: true });
+    this.screenTrack = track;
+    this.mesh.setScreen(track);
+    this.quality?.rebalance(true);
+    this.store.set({ sharing: true, localScreen: new MediaStream([track]), screenProblem: null });
+  }
+
+  /** What our video senders upload to each peer against the budget (for a stats view and the benchmark). */
+  uplink(): UplinkReport | null {
+    return this.quality?.uplink() ?? null;
+  }
+
   leave(): void {
     this.hangUp('home');
     this.releaseMedia();
     this.store.set({ room: null });
   }
 
+  private stopScreen(): void {
+    const track = this.screenTrack;
+    if (!track) return;
+    this.screenTrack = null;
+    track.stop();
+    this.mesh?.setScreen(null);
+    this.quality?.rebalance(false);
+    this.store.set({ sharing: false, localScreen: null });
+  }
+
   private hangUp(phase: CallState['phase']): void {
     this.files?.close();
     this.files = null;
+    this.stopScreen();
+    this.quality?.stop();
+    this.quality = null;
     this.session++;
     this.signaling?.stop();
     this.signaling = null;

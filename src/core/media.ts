@@ -66,3 +66,18 @@ export async function listDevices(): Promise<{ audio: MediaDeviceInfo[]; video: 
   const all = navigator.mediaDevices?.enumerateDevices ? await navigator.mediaDevices.enumerateDevices() : [];
   return { audio: all.filter((d) => d.kind === 'audioinput'), video: all.filter((d) => d.kind === 'videoinput') };
 }
+
+/** Asks the browser for a screen, window or tab; the user picks. Audio is left out: it would echo the call. */
+export async function openScreen(): Promise<MediaStreamTrack | MediaProblem> {
+  if (!navigator.mediaDevices?.getDisplayMedia) return 'failed';
+  try {
+    const s = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15, max: 30 } }, audio: false });
+    const track = s.getVideoTracks()[0];
+    if (!track) return 'missing';
+    // Tells the encoder this is text and lines, so under a tight budget it drops frames rather than sharpness.
+    if ('contentHint' in track) track.contentHint = 'detail';
+    return track;
+  } catch (err) {
+    return problemOf(err);
+  }
+}

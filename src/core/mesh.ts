@@ -1,7 +1,7 @@
 import type { CallStore } from './call-store';
 import { fingerprintMatches, safetyNumber } from './identity';
 import { PeerLink, type LinkState } from './peer-link';
-import { parseSignalPayload, type PeerMessage, type SignalPayload } from './peer-protocol';
+import { parseSignalPayload, type ChatMessage, type FileMessage, type PeerMessage, type SignalPayload } from './peer-protocol';
 import { hasTurnServer, watchReachability } from './reachability';
 
 export interface MeshOptions {
@@ -12,10 +12,12 @@ export interface MeshOptions {
   iceTransportPolicy?: RTCIceTransportPolicy;
   localState(): Extract<PeerMessage, { type: 'state' }>;
   localTracks(): { audio: MediaStreamTrack | null; video: MediaStreamTrack | null };
+  /** The screen we share, if any: a peer that joins mid-share gets it too. */
+  localScreen?(): MediaStreamTrack | null;
   /** A peer whose connection stays broken this long (and no server says it left) is dropped. */
   goneAfterMs?: number;
   /** Everything but 'state' (chat, files) goes here, tagged with the sender's key. */
-  peerMessage?(key: string, msg: PeerMessage): void;
+  peerMessage?(key: string, msg: ChatMessage | FileMessage): void;
   peerChannel?(key: string, channel: RTCDataChannel): void;
   /** The control channel to this peer (re)opened. */
   peerOpen?(key: string): void;
@@ -32,7 +34,11 @@ export interface MeshOptions {
 
 interface Entry {
   id: string;
+  /** The remote tab's key; null while we have offered to a server id and not yet heard who answers. */
+  key: string | null;
   link: PeerLink;
+  stream?: MediaStream;
+  screen?: MediaStream | null;
   goneTimer?: ReturnType<typeof setTimeout>;
   /** The fingerprint the peer vouched for in its hello. */
   fingerprint?: string;
@@ -40,17 +46,26 @@ interface Entry {
   unwatch?: () => void;
 }
 
+type Hello = Extract<SignalPayload, { kind: 'hello' }>;
+
 /**
  * Every remote participant of the full mesh, keyed by the key the remote tab chose. Server ids can change
  * (a signaling server restart hands out new ones): a hello carrying a known key re-points the existing
  * connection instead of building a second one, so media keeps flowing.
  *
- * Introductions: a joiner says hello (ack=false) to everyone the server listed; whoever receives that
- * hello answers (ack=true) and makes the first offer. One signaling round trip, no offer collision.
+ * Introductions: a newcomer sends everyone the server listed a hello (offering=true) and its offer right
+ * behind it; each of them answers the hello (ack=true, carrying its key and fingerprint) and then the offer.
+ * The newcomer offers, as in every textbook call, so nothing waits on the other side before ICE starts.
+ * A tab that already has links (it reconnected after a server restart) says hello without offering: a
+ * known key re-points its link, an unknown one makes the receiver the offerer.
  */
 export class Mesh {
   private readonly byKey = new Map<string, Entry>();
   private readonly keyById = new Map<string, string>();
+  /** Links we offered on before knowing the key behind the server id; adopted by that id's hello. */
+  private readonly pending = new Map<string, Entry>();
+  /** Server ids the (connected) signaling server says are in the room; empty while it is unreachable. */
+  private readonly present = new Set<string>();
 
   constructor(
     private readonly opts: MeshOptions,
@@ -58,19 +73,35 @@ export class Mesh {
   ) {}
 
   welcome(peers: string[], resumed: boolean): void {
+    this.present.clear();
+    for (const id of peers) this.present.add(id);
     if (resumed) {
       // The server does not replay what happened while we were away: whoever is no longer listed left.
       const present = new Set(peers);
-      for (const [key, e] of this.byKey) if (!present.has(e.id)) this.drop(key);
+      for (const e of this.all()) if (!present.has(e.id)) this.drop(e);
       return;
     }
     this.keyById.clear();
-    for (const id of peers) this.sendTo(id, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: false, ...this.vouch() });
+    const fresh = this.byKey.size === 0;
+    for (const id of peers) {
+      this.sendTo(id, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: false, ...this.vouch(), ...(fresh ? { offering: true } : {}) });
+      if (fresh && !this.pending.has(id)) this.pending.set(id, this.createEntry(id, { initiator: true, polite: false }));
+    }
+  }
+
+  peerJoined(id: string): void {
+    this.present.add(id);
+  }
+
+  /** The signaling server is gone for now: nobody can be vouched for as still in the room. */
+  serverLost(): void {
+    this.present.clear();
   }
 
   peerLeft(id: string): void {
-    const key = this.keyById.get(id);
-    if (key !== undefined) this.drop(key);
+    this.present.delete(id);
+    const e = this.entryFor(id);
+    if (e) this.drop(e);
   }
 
   signal(from: string, data: string): void {
@@ -81,17 +112,24 @@ export class Mesh {
     }
     const payload = parsed.value;
     if (payload.kind === 'hello') return this.hello(from, payload);
-    const key = this.keyById.get(from);
-    const entry = key === undefined ? undefined : this.byKey.get(key);
-    if (!entry || entry.refused || key === undefined) return;
-    if (payload.kind === 'description' && entry.fingerprint !== undefined && !fingerprintMatches(payload.description.sdp, entry.fingerprint)) {
-      return this.refuse(key, entry);
+    const entry = this.entryFor(from);
+    if (!entry || entry.refused) return;
+    if (payload.kind === 'description' && this.opts.identity) {
+      if (entry.fingerprint === undefined) {
+        console.warn('mesh: ignored a description from a peer that has not vouched for its certificate:', from);
+        return;
+      }
+      if (!fingerprintMatches(payload.description.sdp, entry.fingerprint)) return this.refuse(entry);
     }
     void entry.link.receive(payload);
   }
 
   setTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): void {
-    for (const e of this.byKey.values()) void e.link.setTrack(kind, track);
+    for (const e of this.all()) void e.link.setTrack(kind, track);
+  }
+
+  setScreen(track: MediaStreamTrack | null): void {
+    for (const e of this.all()) e.link.setScreen(track);
   }
 
   broadcast(msg: PeerMessage): void {
@@ -115,11 +153,20 @@ export class Mesh {
   }
 
   close(): void {
-    for (const key of [...this.byKey.keys()]) this.drop(key);
+    for (const e of this.all()) this.drop(e);
     this.keyById.clear();
   }
 
-  private hello(from: string, h: Extract<SignalPayload, { kind: 'hello' }>): void {
+  private all(): Entry[] {
+    return [...this.byKey.values(), ...this.pending.values()];
+  }
+
+  private entryFor(id: string): Entry | undefined {
+    const key = this.keyById.get(id);
+    return key === undefined ? this.pending.get(id) : this.byKey.get(key);
+  }
+
+  private hello(from: string, h: Hello): void {
     if (h.key === this.opts.key) return;
     if (this.opts.identity && h.fingerprint === undefined) {
       console.warn('mesh: ignored a hello that vouches for no certificate, from', from);
@@ -138,51 +185,86 @@ export class Mesh {
       this.store.upsertParticipant(h.key, { name: h.name });
       return;
     }
-    this.keyById.set(from, h.key);
-    this.store.upsertParticipant(h.key, { name: h.name, connection: 'connecting' });
-    const key = h.key;
+    const offered = this.pending.get(from);
+    this.pending.delete(from);
+    // Roles without a round trip: the one who offered is impolite; otherwise compare keys.
+    const entry = offered ?? this.createEntry(from, h.offering ? { initiator: false, polite: true } : { initiator: !h.ack, polite: this.opts.key < h.key });
+    this.adopt(entry, h);
+  }
+
+  private createEntry(id: string, role: { initiator: boolean; polite: boolean }): Entry {
+    const entry: Entry = { id, key: null, link: null as unknown as PeerLink };
     const link: PeerLink = new PeerLink(
       {
-        polite: this.opts.key < key,
-        initiator: !h.ack,
+        ...role,
         iceServers: this.opts.iceServers(),
         iceTransportPolicy: this.opts.iceTransportPolicy,
         ...(this.opts.identity ? { certificates: [this.opts.identity.certificate] } : {}),
       },
       {
-        signal: (p) => {
-          const e = this.byKey.get(key);
-          if (e) this.sendTo(e.id, p);
+        signal: (p) => this.sendTo(entry.id, p),
+        stream: (stream) => {
+          entry.stream = stream;
+          if (entry.key !== null) this.store.upsertParticipant(entry.key, { stream });
         },
-        stream: (stream) => this.store.upsertParticipant(key, { stream }),
         message: (m) => {
-          if (m.type === 'state') this.store.upsertParticipant(key, { name: m.name, mic: m.mic, camera: m.camera });
-          else this.opts.peerMessage?.(key, m);
+          if (entry.key !== null) this.message(entry.key, m);
         },
-        state: (connection) => this.linkState(key, connection),
+        screen: (screen) => {
+          entry.screen = screen;
+          if (entry.key !== null) this.store.upsertParticipant(entry.key, { screen });
+        },
+        state: (connection) => this.linkState(entry, connection),
         channelOpen: () => {
           link.send(this.opts.localState());
-          this.opts.peerOpen?.(key);
+          if (entry.key !== null) this.opts.peerOpen?.(entry.key);
         },
         dataChannel: (channel) => {
-          if (this.opts.peerChannel) this.opts.peerChannel(key, channel);
+          if (entry.key !== null && this.opts.peerChannel) this.opts.peerChannel(entry.key, channel);
           else channel.close();
         },
       },
       this.opts.localTracks(),
     );
-    const unwatch = watchReachability(
+    entry.link = link;
+    entry.unwatch = watchReachability(
       link.pc,
       { relayOnly: this.opts.iceTransportPolicy === 'relay', hasTurn: hasTurnServer(this.opts.iceServers()), timeoutMs: this.opts.unreachableAfterMs },
-      (problem) => this.store.upsertParticipant(key, { problem }),
+      (problem) => {
+        if (entry.key !== null) this.store.upsertParticipant(entry.key, { problem });
+      },
     );
-    this.byKey.set(key, { id: from, link, fingerprint: h.fingerprint, unwatch });
+    const screen = this.opts.localScreen?.();
+    if (screen) link.setScreen(screen);
+    return entry;
+  }
+
+  /** The hello told us who is behind a server id: the link becomes a participant. */
+  private adopt(entry: Entry, h: Hello): void {
+    const key = h.key;
+    entry.key = key;
+    entry.fingerprint = h.fingerprint;
+    this.byKey.set(key, entry);
+    this.keyById.set(entry.id, key);
+    const connected = entry.link.pc.connectionState === 'connected';
+    this.store.upsertParticipant(key, {
+      name: h.name,
+      connection: connected ? 'connected' : 'connecting',
+      ...(entry.stream ? { stream: entry.stream } : {}),
+      ...(entry.screen ? { screen: entry.screen } : {}),
+    });
     const identity = this.opts.identity;
     if (identity && h.fingerprint !== undefined) {
       void safetyNumber(identity.room, identity.fingerprint, h.fingerprint).then((safety) => {
-        if (this.byKey.get(key)?.link === link) this.store.upsertParticipant(key, { safetyNumber: safety });
+        if (this.byKey.get(key) === entry) this.store.upsertParticipant(key, { safetyNumber: safety });
       });
     }
+  }
+
+  private message(key: string, m: PeerMessage): void {
+    if (m.type === 'state') this.store.upsertParticipant(key, { name: m.name, mic: m.mic, camera: m.camera });
+    else if (m.type === 'video-paused') this.store.upsertParticipant(key, { videoPaused: m.paused });
+    else if (m.type !== 'screen') this.opts.peerMessage?.(key, m);
   }
 
   private vouch(): { fingerprint?: string } {
@@ -190,34 +272,44 @@ export class Mesh {
   }
 
   /** The peer's SDP names a certificate it did not vouch for: someone may be in the middle. */
-  private refuse(key: string, e: Entry): void {
+  private refuse(e: Entry): void {
     console.warn('mesh: refused a connection whose SDP fingerprint differs from the vouched one');
     e.refused = true;
     e.unwatch?.();
     e.link.close();
-    this.store.upsertParticipant(key, { connection: 'failed', problem: 'identity-mismatch', stream: null, safetyNumber: undefined });
+    if (e.key !== null) this.store.upsertParticipant(e.key, { connection: 'failed', problem: 'identity-mismatch', stream: null, safetyNumber: undefined });
   }
 
-  private linkState(key: string, connection: LinkState): void {
-    const e = this.byKey.get(key);
-    if (!e || connection === 'closed') return;
+  private linkState(e: Entry, connection: LinkState): void {
+    if (connection === 'closed' || e.key === null || this.byKey.get(e.key) !== e) return;
     clearTimeout(e.goneTimer);
     if (connection === 'reconnecting' || connection === 'failed') {
-      e.goneTimer = setTimeout(() => this.drop(key), this.opts.goneAfterMs ?? 30_000);
+      e.goneTimer = setTimeout(() => this.gone(e), this.opts.goneAfterMs ?? 30_000);
     }
-    this.store.upsertParticipant(key, { connection });
+    this.store.upsertParticipant(e.key, { connection });
   }
 
-  private drop(key: string): void {
-    const e = this.byKey.get(key);
-    if (!e) return;
+  /**
+   * A link broken for a long time. If the server still lists the peer, it is still there (a bad network,
+   * a starved CPU): keep restarting ICE. Only a peer nobody vouches for is removed.
+   */
+  private gone(e: Entry): void {
+    if (!this.present.has(e.id)) return this.drop(e);
+    e.link.restartIce();
+    e.goneTimer = setTimeout(() => this.gone(e), this.opts.goneAfterMs ?? 30_000);
+  }
+
+  private drop(e: Entry): void {
     clearTimeout(e.goneTimer);
     e.unwatch?.();
-    this.byKey.delete(key);
-    if (this.keyById.get(e.id) === key) this.keyById.delete(e.id);
+    if (this.pending.get(e.id) === e) this.pending.delete(e.id);
+    if (e.key !== null && this.byKey.get(e.key) === e) {
+      this.byKey.delete(e.key);
+      if (this.keyById.get(e.id) === e.key) this.keyById.delete(e.id);
+      this.store.removeParticipant(e.key);
+      this.opts.peerGone?.(e.key);
+    }
     e.link.close();
-    this.store.removeParticipant(key);
-    this.opts.peerGone?.(key);
   }
 
   private sendTo(id: string, payload: SignalPayload): void {

@@ -9,6 +9,8 @@ export interface PeerLinkEvents {
   state(state: LinkState): void;
   /** The control channel opened (or reopened): a good moment to send our state. */
   channelOpen(): void;
+  /** The remote started (a stream with its screen track) or stopped (null) sharing a screen. */
+  screen?(stream: MediaStream | null): void;
   /** The remote side opened an extra data channel (file bytes). Set handlers synchronously or lose data. */
   dataChannel?(channel: RTCDataChannel): void;
 }
@@ -45,6 +47,12 @@ export class PeerLink {
   private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private readonly tracks: Record<Kind, MediaStreamTrack | null> = { audio: null, video: null };
+  /** Our screen: what we want to send, and the extra transceiver that carries it once negotiated. */
+  private screenTrack: MediaStreamTrack | null = null;
+  private screenTransceiver: RTCRtpTransceiver | null = null;
+  /** Their screen: the track arrives by ontrack, the on/off by a control message, in either order. */
+  private remoteScreenTrack: MediaStreamTrack | null = null;
+  private remoteScreenOn = false;
 
   constructor(
     private readonly opts: PeerLinkOptions,
@@ -62,6 +70,15 @@ export class PeerLink {
       if (candidate) this.on.signal({ kind: 'candidate', candidate: { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex } });
     };
     this.pc.ontrack = ({ track }) => {
+      // The camera's video is always negotiated before any screen (a screen is added only once the control
+      // channel is open), so the first remote video is the camera and any later one a screen. Comparing
+      // transceivers would misfile the camera after glare, when our own unused transceivers come first.
+      const camera = this.remote.getVideoTracks();
+      if (track.kind === 'video' && camera.length > 0 && !camera.includes(track)) {
+        this.remoteScreenTrack = track;
+        this.emitScreen();
+        return;
+      }
       this.remote.addTrack(track);
       this.on.stream(this.remote);
     };
@@ -84,6 +101,30 @@ export class PeerLink {
     this.tracks[kind] = track;
     const t = this.transceiver(kind);
     if (t) await t.sender.replaceTrack(track);
+  }
+
+  /**
+   * Shares (or stops sharing) a screen on an extra video transceiver. The first share renegotiates (perfect
+   * negotiation absorbs two peers sharing at once); later ones reuse it with replaceTrack. Applied only once
+   * the first negotiation is done, so the camera's transceiver always comes first on both sides.
+   */
+  setScreen(track: MediaStreamTrack | null): void {
+    this.screenTrack = track;
+    if (this.control?.readyState === 'open') this.applyScreen();
+  }
+
+  /** The senders the bitrate budget tunes; null until negotiated. */
+  senders(): { audio: RTCRtpSender | null; camera: RTCRtpSender | null; screen: RTCRtpSender | null } {
+    return {
+      audio: this.transceiver('audio')?.sender ?? null,
+      camera: this.transceiver('video')?.sender ?? null,
+      screen: this.screenTransceiver?.sender ?? null,
+    };
+  }
+
+  /** Audio receivers, for the active-speaker level. */
+  audioReceiver(): RTCRtpReceiver | null {
+    return this.transceiver('audio')?.receiver ?? null;
   }
 
   send(msg: PeerMessage): boolean {
@@ -129,13 +170,31 @@ export class PeerLink {
   private openControl(): void {
     // Negotiated with a fixed id on both sides, so neither waits for an ondatachannel round trip.
     const dc = this.pc.createDataChannel('control', { negotiated: true, id: 0 });
-    dc.onopen = () => this.on.channelOpen();
+    dc.onopen = () => {
+      if (this.screenTrack || this.screenTransceiver) this.applyScreen();
+      this.on.channelOpen();
+    };
     dc.onmessage = (ev) => {
       const parsed = parsePeerMessage(ev.data);
-      if (parsed.ok) this.on.message(parsed.value);
-      else console.warn('peer-link: dropped control message:', parsed.error);
+      if (!parsed.ok) console.warn('peer-link: dropped control message:', parsed.error);
+      else if (parsed.value.type === 'screen') {
+        this.remoteScreenOn = parsed.value.on;
+        this.emitScreen();
+      } else this.on.message(parsed.value);
     };
     this.control = dc;
+  }
+
+  private applyScreen(): void {
+    const track = this.screenTrack;
+    if (this.screenTransceiver) void this.screenTransceiver.sender.replaceTrack(track).catch(() => undefined);
+    else if (track) this.screenTransceiver = this.pc.addTransceiver(track, { direction: 'sendonly' });
+    this.send({ type: 'screen', on: track !== null });
+  }
+
+  private emitScreen(): void {
+    const track = this.remoteScreenOn ? this.remoteScreenTrack : null;
+    this.on.screen?.(track ? new MediaStream([track]) : null);
   }
 
   private async negotiate(): Promise<void> {

@@ -12,12 +12,16 @@ const MAX_SDP_LENGTH = 48 * 1024;
 const MAX_CANDIDATE_LENGTH = 1024;
 
 export type SignalPayload =
-  | { kind: 'hello'; key: string; name: string; ack: boolean; fingerprint?: string }
+  | { kind: 'hello'; key: string; name: string; ack: boolean; fingerprint?: string; offering?: boolean }
   | { kind: 'description'; description: { type: 'offer' | 'answer'; sdp: string } }
   | { kind: 'candidate'; candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null } | null };
 
 export type PeerMessage =
   | { type: 'state'; name: string; mic: boolean; camera: boolean }
+  /** The sender started or stopped sharing a screen; its track rides a video transceiver other than the camera's. */
+  | { type: 'screen'; on: boolean }
+  /** The sender paused the video it sends us because its uplink estimate fell below the floor. */
+  | { type: 'video-paused'; paused: boolean }
   | ChatMessage
   | FileMessage;
 
@@ -144,11 +148,14 @@ export function parseSignalPayload(text: string): ParseResult<SignalPayload> {
       if (typeof m.key !== 'string' || !KEY_PATTERN.test(m.key) || name === null || typeof m.ack !== 'boolean')
         return { ok: false, error: 'malformed hello' };
       // The DTLS certificate fingerprint the sender vouches for; its SDP must carry exactly this one.
-      if (m.fingerprint !== undefined) {
-        if (typeof m.fingerprint !== 'string' || !FINGERPRINT_PATTERN.test(m.fingerprint)) return { ok: false, error: 'malformed hello fingerprint' };
-        return { ok: true, value: { kind: 'hello', key: m.key, name, ack: m.ack, fingerprint: m.fingerprint } };
-      }
-      return { ok: true, value: { kind: 'hello', key: m.key, name, ack: m.ack } };
+      if (m.fingerprint !== undefined && (typeof m.fingerprint !== 'string' || !FINGERPRINT_PATTERN.test(m.fingerprint)))
+        return { ok: false, error: 'malformed hello fingerprint' };
+      // `offering`: the sender already made its offer and the receiver should answer, not offer too.
+      if (m.offering !== undefined && typeof m.offering !== 'boolean') return { ok: false, error: 'malformed hello' };
+      const hello: SignalPayload = { kind: 'hello', key: m.key, name, ack: m.ack };
+      if (m.fingerprint !== undefined) hello.fingerprint = m.fingerprint;
+      if (m.offering === true) hello.offering = true;
+      return { ok: true, value: hello };
     }
     case 'description': {
       const d = m.description;
@@ -190,6 +197,12 @@ export function parsePeerMessage(text: unknown): ParseResult<PeerMessage> {
       if (typeof m.at !== 'number' || !Number.isFinite(m.at)) return { ok: false, error: 'malformed chat: bad time' };
       return { ok: true, value: { type: 'chat', id: m.id, text: m.text, at: m.at } };
     }
+    case 'screen':
+      if (typeof m.on !== 'boolean') return { ok: false, error: 'malformed screen' };
+      return { ok: true, value: { type: 'screen', on: m.on } };
+    case 'video-paused':
+      if (typeof m.paused !== 'boolean') return { ok: false, error: 'malformed video-paused' };
+      return { ok: true, value: { type: 'video-paused', paused: m.paused } };
     default:
       return parseFileMessage(m) ?? { ok: false, error: 'unknown message type' };
   }

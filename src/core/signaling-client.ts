@@ -29,6 +29,13 @@ export function signalingUrl(location: Location): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
 }
 
+/** The Cloudflare Worker routes a socket to its room's Durable Object by `?room=`; the Node server ignores it. */
+export function withRoom(url: string, room: string): string {
+  const u = new URL(url);
+  u.searchParams.set('room', room);
+  return u.toString();
+}
+
 /**
  * One WebSocket to the signaling server that keeps coming back: exponential backoff with full jitter,
  * and a resume token so a reconnect keeps the same peer id (the server then tells nobody we were gone).
@@ -82,7 +89,7 @@ export class SignalingClient {
 
   private open(): void {
     this.on.status(this.attempt === 0 && this.id === null ? 'connecting' : 'reconnecting');
-    const ws = new WebSocket(this.opts.url);
+    const ws = new WebSocket(withRoom(this.opts.url, this.opts.room));
     this.ws = ws;
     ws.onopen = () => {
       const join: ClientMessage = this.resume ? { type: 'join', room: this.opts.room, resume: this.resume } : { type: 'join', room: this.opts.room };

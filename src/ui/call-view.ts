@@ -5,7 +5,15 @@ import type { CallState } from '../core/call-store';
 import { t } from './i18n';
 import { emit } from './intent';
 import { buttons } from './shared-styles';
+import './device-pickers';
 import './video-tile';
+import './invite-tools';
+import './lang-select';
+import './shared-offer';
+
+function screenLabel(name: string): string {
+  return t('screenOf').replace('{name}', name);
+}
 import './chat-panel';
 import './transfer-list';
 
@@ -27,6 +35,10 @@ export class CallView extends LitElement {
       .waiting { grid-column: 1 / -1; text-align: center; color: var(--muted-text); }
       .controls { display: flex; flex-wrap: wrap; gap: 8px; justify-content: center; padding: 10px; border-top: 1px solid var(--line); background: var(--surface); }
       .status { position: absolute; }
+      shared-offer { grid-column: 1 / -1; }
+      details { align-self: center; }
+      summary { cursor: pointer; min-height: 44px; display: flex; align-items: center; padding: 0 8px; }
+      details[open] device-pickers { padding: 8px 0; }
       .middle { display: flex; min-height: 0; }
       .middle .tiles { flex: 1; }
       .side { width: min(360px, 40vw); display: flex; flex-direction: column; gap: 12px; padding: 8px; overflow-y: auto; border-inline-start: 1px solid var(--line); }
@@ -53,12 +65,17 @@ export class CallView extends LitElement {
           : html`<div></div>`}
       <div class="middle">
       <section class="tiles" aria-label=${t('participants')}>
+        <h1 class="visually-hidden">${t('callTitle')}</h1>
+        <shared-offer in-call ?can-send=${s.participants.length > 0} .files=${s.offeredFiles}></shared-offer>
         <video-tile local .name=${s.name} .stream=${s.localStream} ?camera=${s.camera && s.localStream?.getVideoTracks().length !== 0 && s.localStream !== null} ?mic=${s.mic}></video-tile>
+        ${s.localScreen ? html`<video-tile local screen .name=${screenLabel(s.name)} .stream=${s.localScreen}></video-tile>` : nothing}
         ${repeat(
           s.participants,
           (p) => p.key,
           (p) => html`<video-tile .name=${p.name || t('connecting')} .stream=${p.stream} ?camera=${p.camera} ?mic=${p.mic} .connection=${p.connection}
-            .safetyNumber=${p.safetyNumber ?? ''} .problem=${p.problem ?? null}></video-tile>`,
+              .safetyNumber=${p.safetyNumber ?? ''} .problem=${p.problem ?? null}
+              ?speaking=${s.speaker === p.key} ?paused=${p.videoPaused ?? false} .quality=${p.quality ?? null}></video-tile>
+            ${p.screen ? html`<video-tile screen .name=${screenLabel(p.name || t('connecting'))} .stream=${p.screen}></video-tile>` : nothing}`,
         )}
         ${s.participants.length === 0 ? html`<p class="waiting">${t('waiting')}</p>` : nothing}
       </section>
@@ -70,9 +87,15 @@ export class CallView extends LitElement {
       <div class="controls" role="toolbar" aria-label=${t('controls')}>
         <button aria-pressed=${String(s.mic)} @click=${() => emit(this, { type: 'toggle-mic' })}>${t('microphone')}</button>
         <button aria-pressed=${String(s.camera)} @click=${() => emit(this, { type: 'toggle-camera' })}>${t('camera')}</button>
+        ${s.devices.video.length > 1 ? html`<button @click=${() => emit(this, { type: 'switch-camera' })}>${t('switchCamera')}</button>` : nothing}
+        <button aria-pressed=${String(s.sharing ?? false)} @click=${() => emit(this, { type: 'toggle-screen' })}>${t('shareScreen')}</button>
         <button @click=${this.copyLink}>${t('copyLink')}</button>
+        <invite-tools .url=${location.href}></invite-tools>
+        <lang-select></lang-select>
         <button class="danger" @click=${() => emit(this, { type: 'leave' })}>${t('leave')}</button>
+        <details><summary>${t('devices')}</summary><device-pickers .state=${s}></device-pickers></details>
         <span class="visually-hidden" role="status">${this.status}</span>
+        ${s.screenProblem ? html`<p class="banner" role="alert">${t('screenFailed')}</p>` : nothing}
       </div>
     `;
   }

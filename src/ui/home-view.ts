@@ -1,17 +1,21 @@
 import { LitElement, css, html } from 'lit';
-import { customElement } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import { t } from './i18n';
 import { emit } from './intent';
 import { buttons } from './shared-styles';
+import './shared-offer';
 
 @customElement('home-view')
 export class HomeView extends LitElement {
+  /** Files shared into the app, to send once in a call. */
+  @property({ attribute: false }) offered: ReadonlyArray<File> = [];
   static styles = [
     buttons,
     css`
       :host { display: grid; place-items: center; min-height: 70vh; text-align: center; padding: 16px; }
       h1 { font-size: clamp(1.8rem, 6vw, 2.6rem); margin: 0 0 8px; }
       p { max-width: 32rem; margin: 0 auto 24px; color: var(--muted-text); }
+      shared-offer { max-width: 32rem; margin: 0 auto 24px; }
     `,
   ];
 
@@ -19,6 +23,7 @@ export class HomeView extends LitElement {
     return html`<main>
       <h1>${t('appName')}</h1>
       <p>${t('tagline')}</p>
+      <shared-offer .files=${this.offered}></shared-offer>
       <button class="primary" @click=${() => emit(this, { type: 'start' })}>${t('startCall')}</button>
     </main>`;
   }

@@ -51,7 +51,6 @@ const en = {
   decline: 'Decline',
   cancel: 'Cancel',
   save: 'Save',
-  dismiss: 'Dismiss',
   timeLeft: '{time} left',
   stateOffered: 'Wants to send you this file',
   stateWaiting: 'Waiting for them to accept',
@@ -67,6 +66,34 @@ const en = {
   reasonFailed: 'an error occurred',
   reasonPeerLeft: 'the other person left',
   savedToDisk: 'Saved to the file you chose',
+  updateTitle: 'Update',
+  updateAvailable: 'A new version is available',
+  reload: 'Reload',
+  offline: 'You are offline. The app works, but calls need a connection: reconnect to start or join one.',
+  shareLink: 'Share link',
+  shareTitle: 'Join my call',
+  qrCode: 'QR code',
+  qrAlt: 'QR code of the call link',
+  invite: 'Invite',
+  switchCamera: 'Switch camera',
+  sharedReady: 'Shared file ready:',
+  sharedReadyMany: 'Shared files ready:',
+  sendToEveryone: 'Send to everyone',
+  sharedStartHint: 'Start or join a call to send it.',
+  dismiss: 'Dismiss',
+  sharedSent: 'Sent to everyone',
+  close: 'Close',
+  prejoinTitle: 'Ready to join?',
+  callTitle: 'Call in progress',
+  shareScreen: 'Share screen',
+  screenOf: "{name}'s screen",
+  screenFailed: 'Screen sharing was not allowed or is not available in this browser.',
+  videoPaused: 'Video paused (low bandwidth)',
+  qualityGood: 'Connection good',
+  qualityFair: 'Connection fair',
+  qualityPoor: 'Connection poor',
+  speaking: 'Speaking',
+  devices: 'Devices',
   verify: 'Verify',
   safetyNumberHelp: 'Safety number. Read it out to each other: if you both see the same digits, nobody is intercepting this call.',
   tamperedSignal: 'A message that failed this room\'s encryption check was ignored. Someone may be interfering with the connection.',
@@ -131,7 +158,6 @@ const es: Record<StringKey, string> = {
   decline: 'Rechazar',
   cancel: 'Cancelar',
   save: 'Guardar',
-  dismiss: 'Descartar',
   timeLeft: 'quedan {time}',
   stateOffered: 'Quiere enviarte este archivo',
   stateWaiting: 'Esperando a que acepten',
@@ -147,6 +173,34 @@ const es: Record<StringKey, string> = {
   reasonFailed: 'ocurrió un error',
   reasonPeerLeft: 'la otra persona salió',
   savedToDisk: 'Guardado en el archivo que elegiste',
+  updateTitle: 'Actualización',
+  updateAvailable: 'Hay una versión nueva disponible',
+  reload: 'Recargar',
+  offline: 'Estás sin conexión. La aplicación funciona, pero las llamadas necesitan conexión: vuelve a conectarte para iniciar o unirte a una.',
+  shareLink: 'Compartir enlace',
+  shareTitle: 'Únete a mi llamada',
+  qrCode: 'Código QR',
+  qrAlt: 'Código QR del enlace de la llamada',
+  invite: 'Invitar',
+  switchCamera: 'Cambiar cámara',
+  sharedReady: 'Archivo compartido listo:',
+  sharedReadyMany: 'Archivos compartidos listos:',
+  sendToEveryone: 'Enviar a todos',
+  sharedStartHint: 'Inicia una llamada o únete a una para enviarlo.',
+  dismiss: 'Descartar',
+  sharedSent: 'Enviado a todos',
+  close: 'Cerrar',
+  prejoinTitle: '¿Listo para unirte?',
+  callTitle: 'Llamada en curso',
+  shareScreen: 'Compartir pantalla',
+  screenOf: 'Pantalla de {name}',
+  screenFailed: 'No se permitió compartir la pantalla o este navegador no puede hacerlo.',
+  videoPaused: 'Vídeo en pausa (poco ancho de banda)',
+  qualityGood: 'Conexión buena',
+  qualityFair: 'Conexión regular',
+  qualityPoor: 'Conexión mala',
+  speaking: 'Hablando',
+  devices: 'Dispositivos',
   verify: 'Verificar',
   safetyNumberHelp: 'Número de seguridad. Léanselo el uno al otro: si ambos ven los mismos dígitos, nadie está interceptando esta llamada.',
   tamperedSignal: 'Se ignoró un mensaje que no superó la comprobación de cifrado de esta sala. Puede que alguien esté interfiriendo en la conexión.',
@@ -169,7 +223,19 @@ export function pickLang(languages: readonly string[]): Lang {
   return 'en';
 }
 
-let current: Lang = typeof navigator === 'undefined' ? 'en' : pickLang(navigator.languages ?? [navigator.language]);
+const LANG_KEY = 'p2p-call:lang';
+
+function storedLang(): Lang | null {
+  try {
+    const v = globalThis.localStorage?.getItem(LANG_KEY);
+    return v === 'en' || v === 'es' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+let current: Lang = storedLang() ?? (typeof navigator === 'undefined' ? 'en' : pickLang(navigator.languages ?? [navigator.language]));
+const langListeners = new Set<(l: Lang) => void>();
 
 export function lang(): Lang {
   return current;
@@ -178,7 +244,26 @@ export function lang(): Lang {
 export function setLang(l: Lang): void {
   current = l;
   if (typeof document !== 'undefined') document.documentElement.lang = l;
+  for (const listener of langListeners) listener(l);
 }
+
+/** The user's explicit choice wins over the browser's languages on later visits. */
+export function chooseLang(l: Lang): void {
+  try {
+    globalThis.localStorage?.setItem(LANG_KEY, l);
+  } catch {
+    // Storage can be blocked; the choice then lasts for this page only.
+  }
+  setLang(l);
+}
+
+export function onLangChange(listener: (l: Lang) => void): () => void {
+  langListeners.add(listener);
+  return () => langListeners.delete(listener);
+}
+
+/** Each language's name in itself, for the language picker. */
+export const LANG_NAMES: Record<Lang, string> = { en: 'English', es: 'Español' };
 
 export function t(key: StringKey): string {
   return tables[current][key];

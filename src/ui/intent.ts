@@ -9,6 +9,11 @@ export type Intent =
   | { type: 'toggle-mic' }
   | { type: 'toggle-camera' }
   | { type: 'copy-link' }
+  | { type: 'share-link' }
+  | { type: 'switch-camera' }
+  | { type: 'send-shared' }
+  | { type: 'dismiss-shared' }
+  | { type: 'toggle-screen' }
   | { type: 'chat'; text: string }
   /** `to` is a participant key or 'all'. */
   | { type: 'send-files'; files: File[]; to: string }

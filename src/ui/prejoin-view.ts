@@ -52,6 +52,7 @@ export class PrejoinView extends LitElement {
     const s = this.state;
     const joining = s.phase === 'joining';
     return html`<main>
+      <h1 class="visually-hidden">${t('prejoinTitle')}</h1>
       <video aria-label=${t('preview')} autoplay playsinline .muted=${true} .srcObject=${s.localStream}></video>
       <form @submit=${this.submit}>
         ${s.notice === 'server-refused' ? html`<p class="problem" role="alert">${t('serverRefused')}</p>` : nothing}

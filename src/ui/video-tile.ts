@@ -2,8 +2,11 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { LinkState } from '../core/peer-link';
 import type { LinkProblem } from '../core/reachability';
+import type { Quality } from '../core/stats';
 import { t, type StringKey } from './i18n';
 import { buttons } from './shared-styles';
+
+const QUALITY_TEXT: Record<Quality, StringKey> = { good: 'qualityGood', fair: 'qualityFair', poor: 'qualityPoor' };
 
 const PROBLEM_TEXT: Record<LinkProblem, StringKey> = {
   'identity-mismatch': 'identityMismatch',
@@ -22,6 +25,12 @@ export class VideoTile extends LitElement {
   @property({ type: Boolean }) camera = true;
   @property({ type: Boolean }) mic = true;
   @property() connection: LinkState = 'connected';
+  /** A shared screen: shown whole (contain), never mirrored, no camera/mic badges. */
+  @property({ type: Boolean }) screen = false;
+  @property({ type: Boolean, reflect: true }) speaking = false;
+  /** The sender paused its video to us for lack of bandwidth. */
+  @property({ type: Boolean }) paused = false;
+  @property({ attribute: false }) quality: Quality | null = null;
   /** Empty until both fingerprints are known (and always for our own tile). */
   @property() safetyNumber = '';
   @property({ attribute: false }) problem: LinkProblem | null = null;
@@ -29,14 +38,22 @@ export class VideoTile extends LitElement {
 
   static styles = [buttons, css`
     :host { display: block; min-width: 0; min-height: 0; }
-    figure { position: relative; margin: 0; width: 100%; height: 100%; background: #1d2330; border-radius: 12px; overflow: hidden; aspect-ratio: 16 / 9; }
+    .tile { position: relative; margin: 0; width: 100%; height: 100%; background: #1d2330; border-radius: 12px; overflow: hidden; aspect-ratio: 16 / 9; }
     video { width: 100%; height: 100%; object-fit: cover; display: block; }
     video.mirror { transform: scaleX(-1); }
     .off { position: absolute; inset: 0; display: grid; place-items: center; color: #fff; background: #1d2330; font-size: 1.1rem; }
-    figcaption { position: absolute; left: 8px; bottom: 8px; display: flex; gap: 6px; align-items: center; max-width: calc(100% - 16px);
+    .caption { position: absolute; left: 8px; bottom: 8px; display: flex; gap: 6px; align-items: center; max-width: calc(100% - 16px);
       background: rgb(0 0 0 / 0.65); color: #fff; padding: 2px 8px; border-radius: 6px; font-size: 0.9rem; }
     .name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .badge { font-size: 0.8rem; color: #ffd479; }
+    :host([speaking]) .tile { outline: 3px solid #4ade80; outline-offset: -3px; }
+    video.screen { object-fit: contain; background: #000; }
+    .quality { display: inline-flex; gap: 2px; align-items: flex-end; height: 12px; }
+    .quality i { display: block; width: 3px; background: rgb(255 255 255 / 0.35); }
+    .quality i:nth-child(1) { height: 4px; } .quality i:nth-child(2) { height: 8px; } .quality i:nth-child(3) { height: 12px; }
+    .good i, .fair i:nth-child(-n + 2), .poor i:nth-child(1) { background: currentColor; }
+    .good { color: #4ade80; } .fair { color: #ffd479; } .poor { color: #f87171; }
+    .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     .problem { position: absolute; inset: 12px 12px auto; margin: 0; padding: 10px 12px; border-radius: 8px; background: var(--warn-bg); color: var(--warn-text); }
     .verify { position: absolute; right: 8px; bottom: 8px; display: grid; justify-items: end; gap: 6px; max-width: calc(100% - 16px); }
     .verify button { min-height: 36px; padding: 0 14px; background: rgb(0 0 0 / 0.65); color: #fff; border-color: transparent; }
@@ -47,17 +64,23 @@ export class VideoTile extends LitElement {
   render() {
     const label = this.local ? `${this.name} ${t('you')}` : this.name;
     const linkNote = this.connection === 'connecting' ? t('connecting') : this.connection === 'reconnecting' || this.connection === 'failed' ? t('reconnecting') : null;
-    return html`<figure role="group" aria-label=${label}>
-      <video autoplay playsinline class=${this.local ? 'mirror' : ''} .muted=${this.local} .srcObject=${this.stream}></video>
-      ${this.camera ? nothing : html`<div class="off">${t('cameraOff')}</div>`}
-      <figcaption>
+    const videoClass = this.screen ? 'screen' : this.local ? 'mirror' : '';
+    const cover = this.paused ? t('videoPaused') : !this.camera && !this.screen ? t('cameraOff') : null;
+    return html`<div class="tile" role="group" aria-label=${label} aria-describedby=${this.speaking ? 'speaking' : nothing}>
+      <video autoplay playsinline class=${videoClass} .muted=${this.local || this.screen} .srcObject=${this.stream}></video>
+      ${cover ? html`<div class="off">${cover}</div>` : nothing}
+      <div class="caption">
         <span class="name">${label}</span>
-        ${this.mic ? nothing : html`<span class="badge">${t('micOff')}</span>`}
+        ${this.mic || this.screen ? nothing : html`<span class="badge">${t('micOff')}</span>`}
         ${linkNote ? html`<span class="badge" role="status">${linkNote}</span>` : nothing}
-      </figcaption>
+        ${this.quality && !this.local && !this.screen
+          ? html`<span class="quality ${this.quality}" role="img" aria-label=${t(QUALITY_TEXT[this.quality])} title=${t(QUALITY_TEXT[this.quality])}><i></i><i></i><i></i></span>`
+          : nothing}
+        <span id="speaking" class="visually-hidden">${this.speaking ? t('speaking') : ''}</span>
+      </div>
       ${this.problem ? html`<p class="problem" role="alert">${t(PROBLEM_TEXT[this.problem])}</p>` : nothing}
       ${this.safetyNumber && !this.local && !this.problem ? this.verify() : nothing}
-    </figure>`;
+    </div>`;
   }
 
   private verify() {

@@ -323,13 +323,27 @@ export async function launchFirefox(): Promise<FirefoxBrowser> {
 }
 
 /** Frames decoded so far by the first <video> inside `scope` (a participant tile, say). */
+/**
+ * Frames decoded so far by the first <video> inside `scope` (a participant tile, say), counted on the element.
+ * Chromium restarts getVideoPlaybackQuality() at zero when a remote stream's resolution changes (the
+ * bitrate budget scales video as the room grows), so the count accumulates its increases across restarts.
+ * A replaced <video> element starts again from zero, so a re-created tile still shows as a stall.
+ */
 export async function videoFramesDecoded(scope: Locator): Promise<number> {
   return scope
     .locator('video')
     .first()
-    .evaluate((video: HTMLVideoElement) => video.getVideoPlaybackQuality().totalVideoFrames, undefined, {
-      timeout: 5_000,
-    });
+    .evaluate(
+      (video: HTMLVideoElement & { e2eLast?: number; e2eTotal?: number }) => {
+        const now = video.getVideoPlaybackQuality().totalVideoFrames;
+        const last = video.e2eLast ?? 0;
+        video.e2eTotal = (video.e2eTotal ?? 0) + (now >= last ? now - last : now);
+        video.e2eLast = now;
+        return video.e2eTotal;
+      },
+      undefined,
+      { timeout: 5_000 },
+    );
 }
 
 /**

@@ -1,10 +1,21 @@
 // A small ws test client: keeps every frame it receives in an inbox and lets a test await the next one of a
 // kind. Shared by the server tests; not a test file itself.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { parseServerMessage, type ServerMessage } from '../../signaling/src/protocol.ts';
 
 export const ROOM = 'test-room-aaaaaaaaaaaaaaaa';
+
+/** A fresh room id, so tests sharing one server never meet each other's peers. */
+export function newRoom(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** The socket URL the browser client uses: the Worker routes by `room`, the Node server ignores it. */
+export function socketUrl(port: number, room: string = ROOM): string {
+  return `ws://127.0.0.1:${port}/ws?room=${room}`;
+}
 
 type Waiter = { match: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void };
 
@@ -28,8 +39,8 @@ export class TestClient {
     ws.on('error', () => {});
   }
 
-  static open(port: number, headers: Record<string, string> = {}): Promise<TestClient> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers });
+  static open(port: number, headers: Record<string, string> = {}, room: string = ROOM): Promise<TestClient> {
+    const ws = new WebSocket(socketUrl(port, room), { headers });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new TestClient(ws)));
       ws.once('error', reject);
@@ -38,7 +49,7 @@ export class TestClient {
 
   /** Opens a socket, joins `room` and returns the client with its welcome. */
   static async joined(port: number, room = ROOM, resume?: string): Promise<TestClient & { welcome: Extract<ServerMessage, { type: 'welcome' }> }> {
-    const c = await TestClient.open(port);
+    const c = await TestClient.open(port, {}, room);
     c.send(resume === undefined ? { type: 'join', room } : { type: 'join', room, resume });
     const welcome = await c.next('welcome');
     return Object.assign(c, { welcome });
@@ -48,7 +59,7 @@ export class TestClient {
     this.ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
   }
 
-  next<T extends ServerMessage['type']>(type: T, timeoutMs = 2000): Promise<Extract<ServerMessage, { type: T }>> {
+  next<T extends ServerMessage['type']>(type: T, timeoutMs = 5000): Promise<Extract<ServerMessage, { type: T }>> {
     return this.waitFor((m): m is Extract<ServerMessage, { type: T }> => m.type === type, timeoutMs, type);
   }
 
@@ -72,7 +83,7 @@ export class TestClient {
     });
   }
 
-  async nextError(timeoutMs = 2000): Promise<string> {
+  async nextError(timeoutMs = 5000): Promise<string> {
     return (await this.next('error', timeoutMs)).code;
   }
 

@@ -1,0 +1,34 @@
+// The Worker's settings: the same names and meanings as the Node server's environment variables (config.ts),
+// set as `[vars]` (or secrets, for TURN_SECRET) in wrangler.toml. Invalid values throw, naming the variable.
+
+import { loadConfig } from './config.ts';
+import type { RoomObjectOptions } from './room-object.ts';
+import { iceServersFor } from './turn.ts';
+
+export interface WorkerVars {
+  ROOM_CAP?: string;
+  RESUME_GRACE_SECONDS?: string;
+  RATE_LIMIT_PER_SECOND?: string;
+  RATE_LIMIT_BURST?: string;
+  ALLOWED_ORIGINS?: string;
+  ICE_SERVERS?: string;
+  TURN_SECRET?: string;
+  TURN_URLS?: string;
+  TURN_TTL?: string;
+}
+
+function config(vars: WorkerVars): ReturnType<typeof loadConfig> {
+  // Bindings such as the Durable Object namespace are not strings; only the string settings are read.
+  const env: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(vars)) if (typeof v === 'string') env[k] = v;
+  return loadConfig(env, '/');
+}
+
+export function roomSettings(vars: WorkerVars): Omit<RoomObjectOptions, 'randomId'> {
+  const c = config(vars);
+  return { cap: c.roomCap, graceMs: c.graceMs, rateLimit: c.rateLimit, iceServers: iceServersFor(c.iceServers, c.turn) };
+}
+
+export function allowedOrigins(vars: WorkerVars): string[] {
+  return config(vars).allowedOrigins;
+}

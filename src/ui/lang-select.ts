@@ -1,0 +1,43 @@
+import { LitElement, css, html } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { LANG_NAMES, chooseLang, lang, t, type Lang } from './i18n';
+import { LangController } from './lang-controller';
+import { buttons } from './shared-styles';
+
+/** The language picker ("Language" / "Idioma"); the choice is remembered and re-renders the whole app. */
+@customElement('lang-select')
+export class LangSelect extends LitElement {
+  static styles = [
+    buttons,
+    css`
+      :host { display: inline-block; }
+      label { display: inline-flex; gap: 8px; align-items: center; }
+      select { min-height: 44px; padding: 0 8px; border-radius: 8px; border: 1px solid var(--line); background: var(--surface); color: var(--text); }
+    `,
+  ];
+
+  constructor() {
+    super();
+    new LangController(this);
+  }
+
+  private change(e: Event) {
+    const value = (e.target as HTMLSelectElement).value;
+    if (value === 'en' || value === 'es') chooseLang(value);
+  }
+
+  render() {
+    const langs = Object.keys(LANG_NAMES) as Lang[];
+    return html`<label>${t('language')}
+      <select @change=${this.change}>
+        ${langs.map((l) => html`<option value=${l} lang=${l} ?selected=${l === lang()}>${LANG_NAMES[l]}</option>`)}
+      </select>
+    </label>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lang-select': LangSelect;
+  }
+}

@@ -1,0 +1,79 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { initialState, type CallState } from '../../src/core/call-store';
+import '../../src/ui/call-view';
+import type { CallView } from '../../src/ui/call-view';
+import { chooseLang, lang, setLang } from '../../src/ui/i18n';
+import type { IntentEvent } from '../../src/ui/intent';
+import '../../src/ui/shared-offer';
+import type { SharedOffer } from '../../src/ui/shared-offer';
+
+function inCall(patch: Partial<CallState>): CallState {
+  return { ...initialState, phase: 'in-call', room: 'r'.repeat(22), name: 'Ana', ...patch };
+}
+
+function buttonNames(root: ShadowRoot | null): string[] {
+  return [...(root?.querySelectorAll('button') ?? [])].map((b) => b.textContent?.trim() ?? '');
+}
+
+describe('in-call controls for phones', () => {
+  const before = lang();
+  afterEach(() => {
+    localStorage.removeItem('p2p-call:lang');
+    setLang(before);
+  });
+
+  it('offers "Switch camera" only with two cameras, and asks for the switch as an intent', async () => {
+    setLang('en');
+    const one = await fixture<CallView>(html`<call-view .state=${inCall({ devices: { audio: [], video: [{ id: 'a', label: 'Front' }] } })}></call-view>`);
+    expect(buttonNames(one.shadowRoot)).to.not.include('Switch camera');
+
+    const two = await fixture<CallView>(
+      html`<call-view .state=${inCall({ devices: { audio: [], video: [{ id: 'a', label: 'Front' }, { id: 'b', label: 'Back' }] }, videoId: 'a' })}></call-view>`,
+    );
+    const intents: string[] = [];
+    two.addEventListener('intent', (e: IntentEvent) => intents.push(e.intent.type));
+    const button = [...(two.shadowRoot?.querySelectorAll('button') ?? [])].find((b) => b.textContent?.trim() === 'Switch camera');
+    expect(button).to.exist;
+    button?.click();
+    expect(intents).to.deep.equal(['switch-camera']);
+  });
+
+  it('switches every label to Spanish from the in-call language picker, and remembers it', async () => {
+    setLang('en');
+    const view = await fixture<CallView>(html`<call-view .state=${inCall({})}></call-view>`);
+    expect(buttonNames(view.shadowRoot)).to.include('Leave');
+    const select = view.shadowRoot?.querySelector('lang-select')?.shadowRoot?.querySelector('select');
+    expect(select).to.exist;
+    if (!select) return;
+    select.value = 'es';
+    select.dispatchEvent(new Event('change'));
+    expect(lang()).to.equal('es');
+    expect(document.documentElement.lang).to.equal('es');
+    expect(localStorage.getItem('p2p-call:lang')).to.equal('es');
+    // call-view itself re-renders through the root's keyed re-creation; its own widgets follow at once.
+    await view.shadowRoot?.querySelector('lang-select')?.updateComplete;
+    expect(view.shadowRoot?.querySelector('lang-select')?.shadowRoot?.querySelector('label')?.textContent).to.contain('Idioma');
+    chooseLang('en');
+  });
+
+  it('offers a shared file for sending in the call, and explains what to do before one', async () => {
+    setLang('en');
+    const file = new File(['x'], 'plan.pdf');
+    const home = await fixture<SharedOffer>(html`<shared-offer .files=${[file]}></shared-offer>`);
+    expect(home.shadowRoot?.textContent).to.contain('Shared file ready: plan.pdf');
+    expect(home.shadowRoot?.textContent).to.contain('Start or join a call');
+    expect(buttonNames(home.shadowRoot)).to.deep.equal(['Dismiss']);
+
+    const call = await fixture<SharedOffer>(html`<shared-offer in-call can-send .files=${[file]}></shared-offer>`);
+    const intents: string[] = [];
+    call.addEventListener('intent', (e: IntentEvent) => intents.push(e.intent.type));
+    const send = call.shadowRoot?.querySelector('button.primary') as HTMLButtonElement;
+    expect(send.textContent?.trim()).to.equal('Send to everyone');
+    expect(send.disabled).to.equal(false);
+    send.click();
+    expect(intents).to.deep.equal(['send-shared']);
+
+    const none = await fixture<SharedOffer>(html`<shared-offer in-call .files=${[]}></shared-offer>`);
+    expect(none.hidden).to.equal(true);
+  });
+});
