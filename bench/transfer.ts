@@ -7,6 +7,8 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,10 +21,9 @@ import type {} from './pages/transfer.ts';
 const MiB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_TRANSFER_MIB ?? 256) * MiB;
 const BIG = Number(process.env.BENCH_MEMORY_MIB ?? 2048) * MiB;
-/** BENCH_RUNS=0 measures only the memory figure (the 2 GiB run), for a loaded machine. */
+/** BENCH_RUNS=0 skips the throughput runs and BENCH_MEMORY_MIB=0 the memory run (each fits a loaded machine's budget alone). */
 const RUNS = Math.max(0, Number(process.env.BENCH_RUNS ?? 2));
 const STEP = 60_000;
-const BENCH_ORIGIN = 'http://bench.local';
 /** A baseline still sending after this long is stopped and rated by the bytes that arrived. */
 const BASELINE_CAP_MS = Number(process.env.BENCH_BASELINE_CAP_S ?? 180) * 1000;
 
@@ -122,16 +123,28 @@ async function oursOnce(alice: Page, bob: Page, path: string, name: string, prof
   }
 }
 
-async function baselineOnce(lib: string, sender: BrowserContext, receiver: BrowserContext, bundle: string, peerPort: number): Promise<number> {
+/**
+ * Serves the baseline page from a real address in the namespace: Chromium's local network access checks
+ * stop a page from an unknown (intercepted) origin from reaching the PeerServer's private address.
+ */
+async function servePages(host: string, bundle: string): Promise<{ origin: string; stop(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    if (req.url === '/transfer.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>bench</title><script type="module" src="/transfer.js"></script>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://${host}:${port}`, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+async function baselineOnce(lib: string, sender: BrowserContext, receiver: BrowserContext, base: string, peerPort: number): Promise<number> {
   const pages: Page[] = [];
   try {
     for (const ctx of [sender, receiver]) {
       const page = await ctx.newPage();
-      await page.route(`${BENCH_ORIGIN}/**`, (route) =>
-        route.fulfill(route.request().url().endsWith('.js')
-          ? { contentType: 'text/javascript', body: bundle }
-          : { contentType: 'text/html', body: '<!doctype html><title>bench</title><script type="module" src="/transfer.js"></script>' }));
-      await page.goto(`${BENCH_ORIGIN}/`);
+      page.on('console', (m) => m.type() === 'error' && log(`${lib} page: ${m.text()}`));
+      page.on('pageerror', (e) => log(`${lib} page error: ${e.message}`));
+      await page.goto(`${base}/`);
       await page.waitForFunction(() => typeof window.benchStart === 'function');
       pages.push(page);
     }
@@ -142,9 +155,17 @@ async function baselineOnce(lib: string, sender: BrowserContext, receiver: Brows
     await r.exposeFunction('benchSignal', (d: string) => (d === 'ready' ? ready() : s.evaluate((x) => window.benchIn(x), d)));
     const id = `r${Date.now().toString(36)}`;
     const recv = r.evaluate(([l, n, o]) => window.benchStart(l, 'recv', n, o), [lib, SIZE, { port: peerPort, id }] as const);
-    if (lib === 'peerjs') await receiverReady;
-    await s.evaluate(([l, n, o]) => window.benchStart(l, 'send', n, o), [lib, SIZE, { port: peerPort, id: `s${id}`, callee: id }] as const);
-    await recv;
+    const connect = async (): Promise<void> => {
+      if (lib === 'peerjs') await receiverReady;
+      await s.evaluate(([l, n, o]) => window.benchStart(l, 'send', n, o), [lib, SIZE, { port: peerPort, id: `s${id}`, callee: id }] as const);
+      await recv;
+    };
+    // page.evaluate has no timeout of its own: a contender that never connects must not hang the bench.
+    const connected = await Promise.race([connect().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), STEP))]);
+    if (!connected) {
+      log(`${lib}: did not connect within ${STEP / 1000} s`);
+      return Number.POSITIVE_INFINITY;
+    }
     const t0 = await s.evaluate(() => window.benchSend());
     try {
       await r.waitForFunction(() => window.benchDone !== null, null, { timeout: BASELINE_CAP_MS, polling: 100 });
@@ -179,30 +200,34 @@ export async function run(): Promise<{ table: string; summary: string }> {
     stops.push(() => ours.stop());
     const peer = await startPeerServer(host);
     stops.push(() => peer.stop());
-    const sender = await launch(root, 'sender', [ours.origin, BENCH_ORIGIN]);
+    const pages = await servePages(host, bundle);
+    stops.push(() => pages.stop());
+    const sender = await launch(root, 'sender', [ours.origin, pages.origin]);
     stops.push(() => sender.context.close());
-    const receiver = await launch(root, 'receiver', [ours.origin, BENCH_ORIGIN]);
+    const receiver = await launch(root, 'receiver', [ours.origin, pages.origin]);
     stops.push(() => receiver.context.close());
-    log(`writing ${SIZE / MiB} MiB and ${BIG / MiB} MiB random files`);
-    const small = makeFile(root, 'bench-256.bin', SIZE);
+    const small = RUNS > 0 ? makeFile(root, 'bench-256.bin', SIZE) : '';
     const alice = await sender.context.newPage();
     const bob = await receiver.context.newPage();
     await joinCall(alice, bob, ours.origin);
-    const libs = ['raw', 'ours', 'simple-peer', 'peerjs'];
+    const libs = (process.env.BENCH_TRANSFER_LIBS ?? 'raw,ours,simple-peer,peerjs').split(',');
     const times = new Map<string, number[]>(libs.map((l) => [l, []]));
     for (let round = 0; round < RUNS; round++) {
       for (const lib of libs) {
         const ms = lib === 'ours'
           ? (await oursOnce(alice, bob, small, 'bench-256.bin', null)).ms
-          : await baselineOnce(lib, sender.context, receiver.context, bundle, peer.port);
+          : await baselineOnce(lib, sender.context, receiver.context, pages.origin, peer.port);
         times.get(lib)?.push(ms);
         log(`run ${round + 1}/${RUNS} ${lib}: ${ms} ms (${mbps(SIZE, ms)} MiB/s)`);
       }
     }
-    log(`receiving ${BIG / MiB} MiB for the memory figure`);
-    const big = makeFile(root, 'bench-big.bin', BIG);
-    const mem = await oursOnce(alice, bob, big, 'bench-big.bin', receiver.profile);
-    log(`big: ${mem.ms} ms, growth ${(mem.growth / MiB).toFixed(0)} MiB`);
+    let mem = { ms: Number.NaN, growth: Number.NaN };
+    if (BIG > 0) {
+      log(`receiving ${BIG / MiB} MiB for the memory figure`);
+      const big = makeFile(root, 'bench-big.bin', BIG);
+      mem = await oursOnce(alice, bob, big, 'bench-big.bin', receiver.profile);
+      log(`big: ${mem.ms} ms, growth ${(mem.growth / MiB).toFixed(0)} MiB`);
+    }
     const raw = median(times.get('raw') ?? []);
     const rows = libs.map((l) => {
       const xs = times.get(l) ?? [];
@@ -210,7 +235,7 @@ export async function run(): Promise<{ table: string; summary: string }> {
       return [l, m.toFixed(0), mbps(SIZE, m), (raw / m).toFixed(2), xs.map((x) => x.toFixed(0)).join(', ')];
     });
     const ratio = raw / median(times.get('ours') ?? []);
-    const growth = Math.round(mem.growth / MiB);
+    const growth = Number.isFinite(mem.growth) ? String(Math.round(mem.growth / MiB)) : 'n/a';
     const summary = `transfer_ratio_vs_raw=${Number.isFinite(ratio) ? ratio.toFixed(2) : 'n/a'} receiver_mem_growth_mib=${growth}`;
     const table = [
       '# Benchmark: file transfer',
