@@ -153,8 +153,9 @@ export class Call {
       {
         welcome: (w) => {
           this.iceServers = w.iceServers.map((s) => ({ urls: s.urls, username: s.username, credential: s.credential }));
-          this.store.set({ phase: 'in-call' });
+          // Offers first: rendering the call screen can wait a frame, the network should not.
           this.mesh?.welcome(w.peers, w.resumed);
+          this.store.set({ phase: 'in-call' });
         },
         peerJoined: (id) => this.mesh?.peerJoined(id),
         peerLeft: (id) => this.mesh?.peerLeft(id),
