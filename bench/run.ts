@@ -13,6 +13,7 @@ const scenarios: Record<string, () => Promise<{ run(): Promise<ScenarioResult> }
   setup: () => import('./setup.ts'),
   mesh: () => import('./mesh.ts'),
   signaling: () => import('./signaling.ts'),
+  transfer: () => import('./transfer.ts'),
 };
 
 async function main(): Promise<void> {

@@ -1,3 +1,5 @@
+import type { ChatEntry } from './chat';
+import type { Transfer } from './file-transfer';
 import type { MediaProblem } from './media';
 import type { Quality } from './stats';
 import type { LinkState } from './peer-link';
@@ -57,6 +59,8 @@ export interface CallState {
   speaker?: string | null;
   /** Why "Share screen" did nothing, until the next attempt. */
   screenProblem?: MediaProblem | null;
+  chat: ReadonlyArray<ChatEntry>;
+  transfers: ReadonlyArray<Transfer>;
 }
 
 export const initialState: CallState = {
@@ -74,6 +78,8 @@ export const initialState: CallState = {
   participants: [],
   notice: null,
   offeredFiles: [],
+  chat: [],
+  transfers: [],
 };
 
 type Listener = (s: CallState) => void;

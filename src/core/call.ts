@@ -1,6 +1,8 @@
 import { CallStore, type CallState } from './call-store';
 import { certificateFingerprint, generateCertificate } from './identity';
 import { listDevices, openMedia, openScreen, openTrack, type LocalMedia } from './media';
+import { appendChat, outgoingChat } from './chat';
+import { FileTransfers } from './file-transfer';
 import { Mesh } from './mesh';
 import type { PeerMessage } from './peer-protocol';
 import { QualityMonitor, type UplinkReport } from './quality';
@@ -31,6 +33,7 @@ export class Call {
   private quality: QualityMonitor | null = null;
   private screenTrack: MediaStreamTrack | null = null;
   private iceServers: RTCIceServer[] = [];
+  private files: FileTransfers | null = null;
   private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
   /** The room link's fragment: the signaling key is derived from it. */
   private secret: string | null = null;
@@ -109,7 +112,7 @@ export class Call {
     if (!room || !secret || this.signaling || this.state.phase === 'joining') return;
     const name = this.state.name.trim() || 'Guest';
     this.setName(name);
-    this.store.set({ phase: 'joining', notice: null });
+    this.store.set({ phase: 'joining', notice: null, chat: [], transfers: [] });
     const session = this.session;
     Promise.all([this.prepareChannel(room, secret), this.prepareIdentity()]).then(
       ([channel, identity]) => {
@@ -132,6 +135,7 @@ export class Call {
         this.store.set({ notice: 'tampered-signal' });
       },
     });
+    const files = this.openFiles();
     this.mesh = new Mesh(
       {
         key: this.key,
@@ -142,6 +146,10 @@ export class Call {
         localState: () => this.localState(),
         localTracks: () => ({ audio: this.media.audio, video: this.state.camera ? this.media.video : null }),
         localScreen: () => this.screenTrack,
+        peerMessage: (key, m) => (m.type === 'chat' ? this.receiveChat(key, m) : files.message(key, m)),
+        peerChannel: (key, channel) => files.channel(key, channel),
+        peerOpen: (key) => files.peerOpen(key),
+        peerGone: (key) => files.peerGone(key),
       },
       this.store,
     );
@@ -204,6 +212,36 @@ export class Call {
     this.announce();
   }
 
+  sendChat(text: string): void {
+    const msg = outgoingChat(text);
+    if (!msg || !this.mesh) return;
+    this.mesh.broadcast(msg);
+    this.store.set({ chat: appendChat(this.state.chat, { id: msg.id, from: null, name: this.state.name || 'Guest', text: msg.text, at: msg.at }) });
+  }
+
+  /** Offers each file to one participant (by key) or to everyone in the call. */
+  sendFiles(files: readonly File[], to: string | 'all'): void {
+    const keys = this.state.participants.map((p) => p.key);
+    this.files?.offer(files, to === 'all' ? keys : keys.filter((k) => k === to));
+  }
+
+  /** Call from the accepting click itself: it may open the browser's save dialog. */
+  acceptTransfer(id: string): Promise<void> {
+    return this.files?.accept(id) ?? Promise.resolve();
+  }
+
+  declineTransfer(id: string): void {
+    this.files?.decline(id);
+  }
+
+  cancelTransfer(id: string): void {
+    this.files?.cancel(id);
+  }
+
+  dismissTransfer(id: string): void {
+    this.files?.dismiss(id);
+  }
+
   /** Offers files shared into the app; the UI shows them until they are sent or dismissed. */
   offerFiles(files: readonly File[]): void {
     if (files.length > 0) this.store.set({ offeredFiles: [...this.state.offeredFiles, ...files] });
@@ -257,6 +295,8 @@ export class Call {
   }
 
   private hangUp(phase: CallState['phase']): void {
+    this.files?.close();
+    this.files = null;
     this.stopScreen();
     this.quality?.stop();
     this.quality = null;
@@ -268,6 +308,22 @@ export class Call {
     this.mesh?.close();
     this.mesh = null;
     this.store.set({ phase, participants: [] });
+  }
+
+  private openFiles(): FileTransfers {
+    this.files = new FileTransfers({
+      send: (key, m) => this.mesh?.sendPeer(key, m) ?? false,
+      createChannel: (key, label) => this.mesh?.createChannel(key, label) ?? null,
+      isOpen: (key) => this.mesh?.isOpen(key) ?? false,
+      nameOf: (key) => this.state.participants.find((p) => p.key === key)?.name || 'Guest',
+      publish: (transfers) => this.store.set({ transfers }),
+    });
+    return this.files;
+  }
+
+  private receiveChat(key: string, m: Extract<PeerMessage, { type: 'chat' }>): void {
+    const name = this.state.participants.find((p) => p.key === key)?.name || 'Guest';
+    this.store.set({ chat: appendChat(this.state.chat, { id: m.id, from: key, name, text: m.text, at: m.at }) });
   }
 
   private localState(): Extract<PeerMessage, { type: 'state' }> {

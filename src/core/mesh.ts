@@ -1,7 +1,7 @@
 import type { CallStore } from './call-store';
 import { fingerprintMatches, safetyNumber } from './identity';
 import { PeerLink, type LinkState } from './peer-link';
-import { parseSignalPayload, type PeerMessage, type SignalPayload } from './peer-protocol';
+import { parseSignalPayload, type ChatMessage, type FileMessage, type PeerMessage, type SignalPayload } from './peer-protocol';
 import { hasTurnServer, watchReachability } from './reachability';
 
 export interface MeshOptions {
@@ -16,6 +16,13 @@ export interface MeshOptions {
   localScreen?(): MediaStreamTrack | null;
   /** A peer whose connection stays broken this long (and no server says it left) is dropped. */
   goneAfterMs?: number;
+  /** Everything but 'state' (chat, files) goes here, tagged with the sender's key. */
+  peerMessage?(key: string, msg: ChatMessage | FileMessage): void;
+  peerChannel?(key: string, channel: RTCDataChannel): void;
+  /** The control channel to this peer (re)opened. */
+  peerOpen?(key: string): void;
+  /** This peer is gone for good (left, or unreachable for too long). */
+  peerGone?(key: string): void;
   /**
    * Our DTLS identity: hellos vouch for this fingerprint, peers must vouch for theirs, and SDP that names
    * another fingerprint than the one vouched for is refused.
@@ -129,6 +136,18 @@ export class Mesh {
     for (const e of this.byKey.values()) e.link.send(msg);
   }
 
+  sendPeer(key: string, msg: PeerMessage): boolean {
+    return this.byKey.get(key)?.link.send(msg) ?? false;
+  }
+
+  createChannel(key: string, label: string): RTCDataChannel | null {
+    return this.byKey.get(key)?.link.createChannel(label) ?? null;
+  }
+
+  isOpen(key: string): boolean {
+    return this.byKey.get(key)?.link.controlOpen() ?? false;
+  }
+
   links(): ReadonlyMap<string, { id: string; link: PeerLink }> {
     return this.byKey;
   }
@@ -196,7 +215,14 @@ export class Mesh {
           if (entry.key !== null) this.store.upsertParticipant(entry.key, { screen });
         },
         state: (connection) => this.linkState(entry, connection),
-        channelOpen: () => link.send(this.opts.localState()),
+        channelOpen: () => {
+          link.send(this.opts.localState());
+          if (entry.key !== null) this.opts.peerOpen?.(entry.key);
+        },
+        dataChannel: (channel) => {
+          if (entry.key !== null && this.opts.peerChannel) this.opts.peerChannel(entry.key, channel);
+          else channel.close();
+        },
       },
       this.opts.localTracks(),
     );
@@ -238,6 +264,7 @@ export class Mesh {
   private message(key: string, m: PeerMessage): void {
     if (m.type === 'state') this.store.upsertParticipant(key, { name: m.name, mic: m.mic, camera: m.camera });
     else if (m.type === 'video-paused') this.store.upsertParticipant(key, { videoPaused: m.paused });
+    else if (m.type !== 'screen') this.opts.peerMessage?.(key, m);
   }
 
   private vouch(): { fingerprint?: string } {
@@ -280,6 +307,7 @@ export class Mesh {
       this.byKey.delete(e.key);
       if (this.keyById.get(e.id) === e.key) this.keyById.delete(e.id);
       this.store.removeParticipant(e.key);
+      this.opts.peerGone?.(e.key);
     }
     e.link.close();
   }

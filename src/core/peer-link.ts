@@ -11,6 +11,8 @@ export interface PeerLinkEvents {
   channelOpen(): void;
   /** The remote started (a stream with its screen track) or stopped (null) sharing a screen. */
   screen?(stream: MediaStream | null): void;
+  /** The remote side opened an extra data channel (file bytes). Set handlers synchronously or lose data. */
+  dataChannel?(channel: RTCDataChannel): void;
 }
 
 export interface PeerLinkOptions {
@@ -81,6 +83,10 @@ export class PeerLink {
       this.on.stream(this.remote);
     };
     this.pc.onconnectionstatechange = () => this.watchConnection();
+    this.pc.ondatachannel = ({ channel }) => {
+      if (this.on.dataChannel) this.on.dataChannel(channel);
+      else channel.close();
+    };
     if (opts.initiator) {
       for (const kind of KINDS) {
         const t = this.pc.addTransceiver(kind, { direction: 'sendrecv' });
@@ -127,6 +133,16 @@ export class PeerLink {
     if (this.control?.readyState !== 'open') return false;
     this.control.send(JSON.stringify(msg));
     return true;
+  }
+
+  /** An extra in-band channel (file bytes); null once closed. */
+  createChannel(label: string): RTCDataChannel | null {
+    if (this.closed) return null;
+    return this.pc.createDataChannel(label, { ordered: true });
+  }
+
+  controlOpen(): boolean {
+    return this.control?.readyState === 'open';
   }
 
   /** Remote signaling payloads are applied strictly in arrival order. */

@@ -21,7 +21,98 @@ export type PeerMessage =
   /** The sender started or stopped sharing a screen; its track rides a video transceiver other than the camera's. */
   | { type: 'screen'; on: boolean }
   /** The sender paused the video it sends us because its uplink estimate fell below the floor. */
-  | { type: 'video-paused'; paused: boolean };
+  | { type: 'video-paused'; paused: boolean }
+  | ChatMessage
+  | FileMessage;
+
+// Chat and file transfer (docs/protocol.md has the diagrams). Transfer ids are chosen by the sender.
+export const MAX_CHAT_LENGTH = 4000;
+export const MAX_FILE_NAME_LENGTH = 255;
+const MAX_MIME_LENGTH = 128;
+const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+
+export type ChatMessage = { type: 'chat'; id: string; text: string; at: number };
+
+/** Why a transfer stopped early; codes, not sentences, so each side shows them in its own language. */
+export type CancelReason = 'cancelled' | 'corrupt' | 'bad-data' | 'no-storage' | 'failed';
+const CANCEL_REASONS: readonly CancelReason[] = ['cancelled', 'corrupt', 'bad-data', 'no-storage', 'failed'];
+
+export type FileMessage =
+  /** Sender -> receiver: nothing flows until the receiver accepts. */
+  | { type: 'file-offer'; id: string; name: string; size: number; mime: string }
+  | { type: 'file-accept'; id: string }
+  | { type: 'file-decline'; id: string }
+  /** Either side, at any time; the other side stops and cleans up. */
+  | { type: 'file-cancel'; id: string; reason: CancelReason }
+  /** Receiver -> sender: bytes [0, offset) are written and hashed (progress and flow control). */
+  | { type: 'file-ack'; id: string; offset: number }
+  /** Receiver -> sender after a byte channel closed early: send again from `offset`, on a new channel. */
+  | { type: 'file-resume'; id: string; offset: number }
+  /** Sender -> receiver once every byte is sent: the SHA-256 of the whole file, lowercase hex. */
+  | { type: 'file-end'; id: string; sha256: string }
+  /** Receiver -> sender: the bytes on disk hash to what the sender announced. */
+  | { type: 'file-verified'; id: string };
+
+/** Rejects names a peer could use to escape a folder or hide the real extension. */
+export function cleanFileName(v: unknown): ParseResult<string> {
+  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_FILE_NAME_LENGTH) return { ok: false, error: 'file name missing or too long' };
+  if (/[/\\]/.test(v)) return { ok: false, error: 'file name contains a path separator' };
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v)) return { ok: false, error: 'file name contains control characters' };
+  if (v === '.' || v === '..') return { ok: false, error: 'file name is a relative path' };
+  return { ok: true, value: v };
+}
+
+/**
+ * File bytes travel on their own ordered, reliable data channel, one per transfer attempt, labelled
+ * `file:<id>:<offset>`. Its messages are raw bytes with no header: the first byte is byte `offset` of the
+ * file and every message continues where the previous one ended. A resume opens a new channel.
+ */
+export function fileChannelLabel(id: string, offset: number): string {
+  return `file:${id}:${offset}`;
+}
+
+export function parseFileChannelLabel(label: string): ParseResult<{ id: string; offset: number }> {
+  const m = /^file:([A-Za-z0-9_-]{8,64}):(0|[1-9][0-9]{0,15})$/.exec(label);
+  const offset = m ? Number(m[2]) : NaN;
+  if (!m?.[1] || !Number.isSafeInteger(offset)) return { ok: false, error: `not a file channel label: ${label.slice(0, 80)}` };
+  return { ok: true, value: { id: m[1], offset } };
+}
+
+const isOffset = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+function parseFileMessage(m: Record<string, unknown>): ParseResult<FileMessage> | null {
+  if (typeof m.type !== 'string' || !m.type.startsWith('file-')) return null;
+  if (typeof m.id !== 'string' || !ID_PATTERN.test(m.id)) return { ok: false, error: `malformed ${m.type}: bad id` };
+  const id = m.id;
+  switch (m.type) {
+    case 'file-offer': {
+      const name = cleanFileName(m.name);
+      if (!name.ok) return { ok: false, error: `malformed file-offer: ${name.error}` };
+      if (!isOffset(m.size)) return { ok: false, error: 'malformed file-offer: bad size' };
+      const mime = typeof m.mime === 'string' && m.mime.length <= MAX_MIME_LENGTH ? m.mime : '';
+      return { ok: true, value: { type: 'file-offer', id, name: name.value, size: m.size, mime } };
+    }
+    case 'file-accept':
+    case 'file-decline':
+    case 'file-verified':
+      return { ok: true, value: { type: m.type, id } };
+    case 'file-cancel': {
+      const reason = CANCEL_REASONS.find((r) => r === m.reason) ?? 'cancelled';
+      return { ok: true, value: { type: 'file-cancel', id, reason } };
+    }
+    case 'file-ack':
+    case 'file-resume':
+      if (!isOffset(m.offset)) return { ok: false, error: `malformed ${m.type}: bad offset` };
+      return { ok: true, value: { type: m.type, id, offset: m.offset } };
+    case 'file-end':
+      if (typeof m.sha256 !== 'string' || !SHA256_PATTERN.test(m.sha256)) return { ok: false, error: 'malformed file-end: bad sha256' };
+      return { ok: true, value: { type: 'file-end', id, sha256: m.sha256 } };
+    default:
+      return { ok: false, error: 'unknown file message type' };
+  }
+}
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -100,6 +191,12 @@ export function parsePeerMessage(text: unknown): ParseResult<PeerMessage> {
       if (name === null || typeof m.mic !== 'boolean' || typeof m.camera !== 'boolean') return { ok: false, error: 'malformed state' };
       return { ok: true, value: { type: 'state', name, mic: m.mic, camera: m.camera } };
     }
+    case 'chat': {
+      if (typeof m.id !== 'string' || !ID_PATTERN.test(m.id)) return { ok: false, error: 'malformed chat: bad id' };
+      if (typeof m.text !== 'string' || m.text.trim().length === 0 || m.text.length > MAX_CHAT_LENGTH) return { ok: false, error: 'malformed chat: empty or too long' };
+      if (typeof m.at !== 'number' || !Number.isFinite(m.at)) return { ok: false, error: 'malformed chat: bad time' };
+      return { ok: true, value: { type: 'chat', id: m.id, text: m.text, at: m.at } };
+    }
     case 'screen':
       if (typeof m.on !== 'boolean') return { ok: false, error: 'malformed screen' };
       return { ok: true, value: { type: 'screen', on: m.on } };
@@ -107,6 +204,6 @@ export function parsePeerMessage(text: unknown): ParseResult<PeerMessage> {
       if (typeof m.paused !== 'boolean') return { ok: false, error: 'malformed video-paused' };
       return { ok: true, value: { type: 'video-paused', paused: m.paused } };
     default:
-      return { ok: false, error: 'unknown message type' };
+      return parseFileMessage(m) ?? { ok: false, error: 'unknown message type' };
   }
 }

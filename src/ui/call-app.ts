@@ -112,6 +112,10 @@ export class CallApp extends LitElement {
    */
   private sendShared() {
     if (this.call.state.phase !== 'in-call') return;
+    const files = this.call.takeOfferedFiles();
+    this.call.sendFiles(files, 'all');
+    // The File objects keep their bytes alive for the transfers; the inbox copy is no longer needed.
+    void this.inbox.remove(files);
   }
 
   private async shareLink() {
@@ -160,8 +164,22 @@ export class CallApp extends LitElement {
         return void this.inbox.remove(this.call.takeOfferedFiles());
       case 'toggle-screen':
         return void this.call.toggleScreen();
+      case 'chat':
+        return this.call.sendChat(i.text);
+      case 'send-files':
+        return this.call.sendFiles(i.files, i.to);
+      case 'transfer':
+        return this.transfer(i.action, i.id);
     }
   };
+
+  private transfer(action: 'accept' | 'decline' | 'cancel' | 'dismiss', id: string) {
+    // Accept runs synchronously inside the click: it may open the browser's save dialog.
+    if (action === 'accept') void this.call.acceptTransfer(id);
+    else if (action === 'decline') this.call.declineTransfer(id);
+    else if (action === 'cancel') this.call.cancelTransfer(id);
+    else this.call.dismissTransfer(id);
+  }
 
   private async copyLink() {
     try {

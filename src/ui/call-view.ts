@@ -14,6 +14,8 @@ import './shared-offer';
 function screenLabel(name: string): string {
   return t('screenOf').replace('{name}', name);
 }
+import './chat-panel';
+import './transfer-list';
 
 /** The call itself: everyone's tiles and the controls. */
 @customElement('call-view')
@@ -37,6 +39,10 @@ export class CallView extends LitElement {
       details { align-self: center; }
       summary { cursor: pointer; min-height: 44px; display: flex; align-items: center; padding: 0 8px; }
       details[open] device-pickers { padding: 8px 0; }
+      .middle { display: flex; min-height: 0; }
+      .middle .tiles { flex: 1; }
+      .side { width: min(360px, 40vw); display: flex; flex-direction: column; gap: 12px; padding: 8px; overflow-y: auto; border-inline-start: 1px solid var(--line); }
+      @media (max-width: 700px) { .middle { flex-direction: column; overflow-y: auto; } .side { width: auto; border-inline-start: 0; } }
     `,
   ];
 
@@ -57,6 +63,7 @@ export class CallView extends LitElement {
         : s.notice === 'tampered-signal'
           ? html`<p class="banner" role="alert">${t('tamperedSignal')}</p>`
           : html`<div></div>`}
+      <div class="middle">
       <section class="tiles" aria-label=${t('participants')}>
         <h1 class="visually-hidden">${t('callTitle')}</h1>
         <shared-offer in-call ?can-send=${s.participants.length > 0} .files=${s.offeredFiles}></shared-offer>
@@ -72,6 +79,11 @@ export class CallView extends LitElement {
         )}
         ${s.participants.length === 0 ? html`<p class="waiting">${t('waiting')}</p>` : nothing}
       </section>
+      <aside class="side">
+        <transfer-list .transfers=${s.transfers} .participants=${s.participants}></transfer-list>
+        <chat-panel .chat=${s.chat}></chat-panel>
+      </aside>
+      </div>
       <div class="controls" role="toolbar" aria-label=${t('controls')}>
         <button aria-pressed=${String(s.mic)} @click=${() => emit(this, { type: 'toggle-mic' })}>${t('microphone')}</button>
         <button aria-pressed=${String(s.camera)} @click=${() => emit(this, { type: 'toggle-camera' })}>${t('camera')}</button>

@@ -13,7 +13,11 @@ export type Intent =
   | { type: 'switch-camera' }
   | { type: 'send-shared' }
   | { type: 'dismiss-shared' }
-  | { type: 'toggle-screen' };
+  | { type: 'toggle-screen' }
+  | { type: 'chat'; text: string }
+  /** `to` is a participant key or 'all'. */
+  | { type: 'send-files'; files: File[]; to: string }
+  | { type: 'transfer'; action: 'accept' | 'decline' | 'cancel' | 'dismiss'; id: string };
 
 export class IntentEvent extends Event {
   constructor(readonly intent: Intent) {

@@ -1,0 +1,82 @@
+// Helpers for tests that need several people in one call, driven through the UI like users.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { newParticipant, waitFor } from './harness.ts';
+
+/**
+ * Runs in every page before the app: records every RTCPeerConnection and data channel (so a test can drop
+ * a byte channel mid-transfer), and hides the save picker so received files go to the origin-private file
+ * system and come out as a normal download, which Playwright can capture.
+ */
+export const INSTRUMENT = `
+  Object.defineProperty(window, 'showSaveFilePicker', { value: undefined, configurable: true });
+  window.__pcs = [];
+  window.__channels = [];
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(config) {
+      super(config);
+      window.__pcs.push(this);
+      this.addEventListener('datachannel', (e) => window.__channels.push(e.channel));
+    }
+    createDataChannel(label, init) {
+      const channel = super.createDataChannel(label, init);
+      window.__channels.push(channel);
+      return channel;
+    }
+  };
+`;
+
+export interface Person {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+}
+
+async function enter(browser: Browser, origin: string, name: string, url: string | null): Promise<Person> {
+  const context = await newParticipant(browser, origin);
+  await context.addInitScript(INSTRUMENT);
+  // Several browsers share two cores with media running: clicks and waits get slack, still bounded.
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(60_000);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`${name} pageerror: ${e.message}`));
+  if (url === null) {
+    await page.goto(origin, { waitUntil: 'domcontentloaded' });
+    await page.getByRole('button', { name: 'Start a call' }).click();
+    await page.waitForURL(/\/r\/[A-Za-z0-9_-]+/);
+  } else {
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+  }
+  await page.getByRole('textbox', { name: 'Your name' }).fill(name);
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await page.getByRole('button', { name: 'Leave' }).waitFor();
+  return { name, context, page };
+}
+
+/** The first person starts a call; the others join by its link. Resolves when everyone sees everyone. */
+export async function callOf(browser: Browser, origin: string, names: string[]): Promise<Person[]> {
+  const [first, ...rest] = names;
+  if (first === undefined) throw new Error('no names');
+  const host = await enter(browser, origin, first, null);
+  const people = [host];
+  for (const name of rest) people.push(await enter(browser, origin, name, host.page.url()));
+  for (const p of people) {
+    for (const other of people) {
+      if (other === p) continue;
+      await p.page.getByRole('group', { name: other.name, exact: true }).waitFor({ timeout: 30_000 });
+    }
+  }
+  // The control channels are open once everyone's "Send to" list names everyone else.
+  for (const p of people) {
+    await waitFor(
+      async () => (await p.page.getByRole('combobox', { name: 'Send to' }).locator('option').allTextContents()).length === people.length,
+      30_000,
+      `${p.name}'s recipient list`,
+    );
+  }
+  return people;
+}
+
+export async function leaveAll(people: Person[]): Promise<void> {
+  await Promise.all(people.map((p) => p.context.close().catch(() => undefined)));
+}
