@@ -8,7 +8,7 @@ import type { PeerMessage } from './peer-protocol';
 import { QualityMonitor, type UplinkReport } from './quality';
 import { newRoomId, randomId } from './room-link';
 import { SecureChannel, SecurePipe } from './secure-channel';
-import { SignalingClient } from './signaling-client';
+import { SignalingClient, warmSocket } from './signaling-client';
 
 const NAME_KEY = 'p2p-call:name';
 
@@ -37,6 +37,10 @@ export class Call {
   private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
   /** The room link's fragment: the signaling key is derived from it. */
   private secret: string | null = null;
+  /** The signaling key for the room on screen, derived once. */
+  private channel: { for: string; ready: Promise<SecureChannel> } | null = null;
+  /** The room's signaling socket, opened on the pre-join screen and handed to the client on Join. */
+  private warm: WebSocket | null = null;
   /** One DTLS certificate per tab, so its fingerprint stays the same across rejoins. */
   private identity: Promise<{ certificate: RTCCertificate; fingerprint: string }> | null = null;
   /** Bumped on every hang-up, so a join still preparing its keys knows it was cancelled. */
@@ -60,7 +64,11 @@ export class Call {
     this.secret = secret;
     if (this.state.room === room && this.state.phase !== 'home') return;
     this.store.set({ phase: 'prejoin', room, notice: null, participants: [] });
+    // Keys, certificate and socket get ready while the user looks at the preview, so Join only has to join.
     this.prepareIdentity().catch(() => undefined); // reported when Join needs it
+    this.prepareChannel(room, secret).catch(() => undefined);
+    this.warm?.close();
+    this.warm = warmSocket(this.opts.signalingUrl, room);
     await this.openLocalMedia();
   }
 
@@ -82,6 +90,11 @@ export class Call {
     if (kind === 'audio') track.enabled = this.state.mic;
   }
 
+  private prepareChannel(room: string, secret: string): Promise<SecureChannel> {
+    if (this.channel?.for !== `${room}#${secret}`) this.channel = { for: `${room}#${secret}`, ready: SecureChannel.create(secret, room) };
+    return this.channel.ready;
+  }
+
   /** Made while the user is still on the pre-join screen, so pressing Join does not wait for key generation. */
   private prepareIdentity(): Promise<{ certificate: RTCCertificate; fingerprint: string }> {
     return (this.identity ??= generateCertificate().then(async (certificate) => ({ certificate, fingerprint: await certificateFingerprint(certificate) })));
@@ -101,7 +114,7 @@ export class Call {
     this.setName(name);
     this.store.set({ phase: 'joining', notice: null, chat: [], transfers: [] });
     const session = this.session;
-    Promise.all([SecureChannel.create(secret, room), this.prepareIdentity()]).then(
+    Promise.all([this.prepareChannel(room, secret), this.prepareIdentity()]).then(
       ([channel, identity]) => {
         if (session === this.session && this.state.phase === 'joining') this.connect(room, channel, identity);
       },
@@ -148,8 +161,9 @@ export class Call {
       {
         welcome: (w) => {
           this.iceServers = w.iceServers.map((s) => ({ urls: s.urls, username: s.username, credential: s.credential }));
-          this.store.set({ phase: 'in-call' });
+          // Offers first: rendering the call screen can wait a frame, the network should not.
           this.mesh?.welcome(w.peers, w.resumed);
+          this.store.set({ phase: 'in-call' });
         },
         peerJoined: (id) => this.mesh?.peerJoined(id),
         peerLeft: (id) => this.mesh?.peerLeft(id),
@@ -167,7 +181,8 @@ export class Call {
         },
       },
     );
-    this.signaling.start();
+    this.signaling.start(this.warm);
+    this.warm = null;
   }
 
   toggleMic(): void {
@@ -286,6 +301,8 @@ export class Call {
     this.quality?.stop();
     this.quality = null;
     this.session++;
+    this.warm?.close();
+    this.warm = null;
     this.signaling?.stop();
     this.signaling = null;
     this.mesh?.close();

@@ -93,6 +93,8 @@ export class PeerLink {
         void t.sender.replaceTrack(this.tracks[kind]);
       }
       this.openControl();
+      // Offer now rather than on negotiationneeded, which only fires after whatever the page renders next.
+      void this.negotiate();
     }
   }
 
@@ -200,6 +202,8 @@ export class PeerLink {
   private async negotiate(): Promise<void> {
     // The answerer must not offer before the first offer arrives, or it would race the initiator for nothing.
     if (!this.opts.initiator && !this.answeredOnce) return;
+    // The initiator's first offer is started by the constructor; the event it also causes must not re-offer.
+    if (this.makingOffer || this.pc.signalingState !== 'stable') return;
     try {
       this.makingOffer = true;
       await this.pc.setLocalDescription();

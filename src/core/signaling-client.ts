@@ -30,6 +30,15 @@ export function signalingUrl(location: Location): string {
 }
 
 /** The Cloudflare Worker routes a socket to its room's Durable Object by `?room=`; the Node server ignores it. */
+/** Opens the room's signaling socket early (on the pre-join screen); it sends nothing until Join. */
+export function warmSocket(url: string, room: string): WebSocket | null {
+  try {
+    return new WebSocket(withRoom(url, room));
+  } catch {
+    return null;
+  }
+}
+
 export function withRoom(url: string, room: string): string {
   const u = new URL(url);
   u.searchParams.set('room', room);
@@ -59,9 +68,15 @@ export class SignalingClient {
     return this.id;
   }
 
-  start(): void {
+  /**
+   * `warm`: a socket to this room's URL opened ahead of time (see `warmSocket`), so pressing Join does
+   * not wait for a TCP and WebSocket handshake. Used only if it is still connecting or open.
+   */
+  start(warm?: WebSocket | null): void {
     this.stopped = false;
-    this.open();
+    const usable = warm && (warm.readyState === WebSocket.CONNECTING || warm.readyState === WebSocket.OPEN);
+    if (!usable) warm?.close();
+    this.open(usable ? warm : undefined);
   }
 
   /** Sends a payload to one peer; while reconnecting it waits in a bounded outbox. */
@@ -87,9 +102,9 @@ export class SignalingClient {
     }
   }
 
-  private open(): void {
+  private open(warm?: WebSocket): void {
     this.on.status(this.attempt === 0 && this.id === null ? 'connecting' : 'reconnecting');
-    const ws = new WebSocket(withRoom(this.opts.url, this.opts.room));
+    const ws = warm ?? new WebSocket(withRoom(this.opts.url, this.opts.room));
     this.ws = ws;
     ws.onopen = () => {
       const join: ClientMessage = this.resume ? { type: 'join', room: this.opts.room, resume: this.resume } : { type: 'join', room: this.opts.room };
@@ -106,6 +121,7 @@ export class SignalingClient {
       this.ws = null;
       this.scheduleReconnect();
     };
+    if (ws.readyState === WebSocket.OPEN) ws.onopen(new Event('open'));
   }
 
   private scheduleReconnect(): void {

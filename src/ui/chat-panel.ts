@@ -19,6 +19,7 @@ export class ChatPanel extends LitElement {
     css`
       :host { display: flex; flex-direction: column; min-height: 0; }
       h2 { font-size: 1rem; margin: 0 0 6px; }
+      .log { display: flex; flex-direction: column; flex: 1; min-height: 0; }
       ol { list-style: none; margin: 0; padding: 0; overflow-y: auto; flex: 1; min-height: 80px; max-height: 40vh; }
       li { padding: 4px 0; overflow-wrap: anywhere; }
       .who { font-weight: 600; }
@@ -48,7 +49,7 @@ export class ChatPanel extends LitElement {
     const time = new Intl.DateTimeFormat(lang(), { hour: '2-digit', minute: '2-digit' });
     return html`
       <h2 id="chat-title">${t('chat')}</h2>
-      <ol role="log" aria-label=${t('messages')}>
+      <div role="log" aria-label=${t('messages')} class="log"><ol>
         ${repeat(
           this.chat,
           (m) => `${m.from ?? ''}/${m.id}`,
@@ -57,7 +58,7 @@ export class ChatPanel extends LitElement {
             <p>${m.text}</p>
           </li>`,
         )}
-      </ol>
+      </ol></div>
       ${this.chat.length === 0 ? html`<p class="empty">${t('noMessages')}</p>` : null}
       <form @submit=${this.send}>
         <input type="text" aria-label=${t('message')} maxlength=${MAX_CHAT_LENGTH} autocomplete="off" enterkeyhint="send" />

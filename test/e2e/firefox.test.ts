@@ -19,7 +19,7 @@ import {
 /** Frames Firefox presented for the video in `name`'s tile; rVFC because Firefox's playback quality
  *  counters stay at zero for MediaStream sources. -1 while the tile or its video is not there yet. */
 async function firefoxFrames(page: FirefoxPage, name: string): Promise<number> {
-  const video = await page.$(`call-app >>> figure[aria-label="${name}"] > video`);
+  const video = await page.$(`call-app >>> [role="group"][aria-label="${name}"] video`);
   if (!video) return -1;
   return video.evaluate((v) => {
     const el = v as HTMLVideoElement & { framesSeen?: number };
@@ -69,7 +69,7 @@ describe('Chromium and Firefox in one call', () => {
     const input = await fox.waitForSelector('call-app >>> input[name="name"]');
     await input!.type('Fox');
     await (await fox.waitForSelector('call-app >>> button[type="submit"]'))!.click();
-    await fox.waitForSelector('call-app >>> figure[aria-label="Fox (you)"]');
+    await fox.waitForSelector('call-app >>> [role="group"][aria-label="Fox (you)"]');
 
     await waitForFramesIncreasing(ann.getByRole('group', { name: 'Fox', exact: true }), { timeoutMs: 60_000, label: 'Firefox video in Chromium' });
     await waitForFramesIncreasing(() => firefoxFrames(fox, 'Ann'), { timeoutMs: 60_000, label: 'Chromium video in Firefox' });
