@@ -4,6 +4,7 @@ import type { CallState } from '../core/call-store';
 import type { MediaProblem } from '../core/media';
 import { t, type StringKey } from './i18n';
 import { emit } from './intent';
+import './device-pickers';
 import { buttons } from './shared-styles';
 
 const PROBLEM_TEXT: Record<MediaProblem, StringKey> = {
@@ -27,21 +28,10 @@ export class PrejoinView extends LitElement {
       video { width: 100%; aspect-ratio: 16 / 9; background: #1d2330; border-radius: 12px; transform: scaleX(-1); object-fit: cover; }
       form { display: grid; gap: 12px; }
       label { display: grid; gap: 4px; font-weight: 600; }
-      input, select { min-height: 44px; padding: 0 10px; border-radius: 8px; border: 1px solid var(--line); background: var(--surface); color: var(--text); }
+      input { min-height: 44px; padding: 0 10px; border-radius: 8px; border: 1px solid var(--line); background: var(--surface); color: var(--text); }
       .problem { padding: 10px 12px; border-radius: 8px; background: var(--warn-bg); color: var(--warn-text); margin: 0; }
     `,
   ];
-
-  private devicePicker(kind: 'audio' | 'video') {
-    const list = this.state.devices[kind];
-    const selected = kind === 'audio' ? this.state.audioId : this.state.videoId;
-    return html`<label>${t(kind === 'audio' ? 'microphone' : 'camera')}
-      <select ?disabled=${list.length === 0} @change=${(e: Event) => emit(this, { type: 'device', kind, id: (e.target as HTMLSelectElement).value })}>
-        ${list.length === 0 ? html`<option value="">${t('noDevices')}</option>` : nothing}
-        ${list.map((d) => html`<option value=${d.id} ?selected=${d.id === selected}>${d.label}</option>`)}
-      </select>
-    </label>`;
-  }
 
   private submit(e: Event) {
     e.preventDefault();
@@ -62,7 +52,7 @@ export class PrejoinView extends LitElement {
           <input name="name" autocomplete="nickname" maxlength="64" .value=${s.name}
             @input=${(e: Event) => emit(this, { type: 'name', name: (e.target as HTMLInputElement).value })} />
         </label>
-        ${this.devicePicker('audio')} ${this.devicePicker('video')}
+        <device-pickers .state=${s}></device-pickers>
         <button class="primary" type="submit" ?disabled=${joining}>${joining ? t('joining') : t('join')}</button>
       </form>
     </main>`;
