@@ -3,28 +3,13 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { puppeteerLauncher } from '@web/test-runner-puppeteer';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, FIREFOX_PATH, FIREFOX_PREFS } from './scripts/browsers.mjs';
 
 const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
+  ...CHROMIUM_ARGS,
   // Data-only connections would otherwise offer mDNS names that nothing in the namespace resolves.
   '--disable-features=WebRtcHideLocalIpsWithMdns',
 ];
-
-const firefoxPrefs = {
-  'media.navigator.streams.fake': true,
-  'media.navigator.permission.disabled': true,
-  'media.peerconnection.ice.obfuscate_host_addresses': false,
-  'media.autoplay.default': 0,
-};
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
@@ -33,14 +18,14 @@ export default {
   plugins: [esbuildPlugin({ ts: true, target: 'auto', tsconfig: './tsconfig.json' })],
   browsers: [
     chromeLauncher({
-      launchOptions: { executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs },
+      launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs },
     }),
     puppeteerLauncher({
       launchOptions: {
         browser: 'firefox',
-        executablePath: '/usr/bin/firefox-esr',
+        executablePath: FIREFOX_PATH,
         headless: true,
-        extraPrefsFirefox: firefoxPrefs,
+        extraPrefsFirefox: FIREFOX_PREFS,
       },
     }),
   ],

@@ -13,6 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/browsers.mjs';
 import { benchHost, buildIfStale, startOurServer, startPeerServer, type Running } from './lib/servers.ts';
 import { markdownTable, median } from './lib/stats.ts';
 // The page's window.bench* declarations.
@@ -31,8 +32,7 @@ const log = (line: string): void => console.error(`[transfer] ${line}`);
 
 function args(secure: string[]): string[] {
   return [
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+    ...CHROMIUM_ARGS,
     '--disable-features=WebRtcHideLocalIpsWithMdns', `--unsafely-treat-insecure-origin-as-secure=${secure.join(',')}`,
   ];
 }
@@ -68,7 +68,7 @@ interface Side {
 
 async function launch(root: string, name: string, secure: string[]): Promise<Side> {
   const profile = join(root, `profile-${name}`);
-  const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: args(secure), timeout: 60_000 });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: args(secure), timeout: 60_000 });
   context.setDefaultTimeout(STEP);
   await context.addInitScript(`Object.defineProperty(window, 'showSaveFilePicker', { value: undefined, configurable: true }); globalThis.__name = (fn) => fn;`);
   return { profile, context };

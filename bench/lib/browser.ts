@@ -2,23 +2,15 @@
 // outside network. Pages are served over http from the namespace address, so those origins are
 // declared secure (getUserMedia needs a secure context).
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/browsers.mjs';
 
 export function launchChromium(secureOrigins: string[]): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     timeout: 30_000,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required',
+      ...CHROMIUM_ARGS,
       `--unsafely-treat-insecure-origin-as-secure=${secureOrigins.join(',')}`,
     ],
   });

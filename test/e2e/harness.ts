@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator } from 'playwright-core';
 import puppeteer, { type Browser as FirefoxBrowser, type ElementHandle } from 'puppeteer-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, FIREFOX_PATH, FIREFOX_PREFS } from '../../scripts/browsers.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -27,30 +28,7 @@ function requireNetns(): void {
 // refused on plain http://10.77.0.1. ICE still uses the veth interface, so media flows across the namespace.
 export const APP_HOST = '127.0.0.1';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const FIREFOX_PATH = '/usr/bin/firefox-esr';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
-
-export const FIREFOX_PREFS: Record<string, unknown> = {
-  'media.navigator.streams.fake': true,
-  'media.navigator.permission.disabled': true,
-  'media.peerconnection.ice.obfuscate_host_addresses': false,
-  'media.autoplay.default': 0,
-  'permissions.default.camera': 1,
-  'permissions.default.microphone': 1,
-};
+export { CHROMIUM_ARGS, CHROMIUM_PATH, FIREFOX_PATH, FIREFOX_PREFS };
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

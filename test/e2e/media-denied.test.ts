@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_ARGS, closeBrowser, launchChromium, newParticipant, startServer, waitForFramesIncreasing, type AppServer } from './harness.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, closeBrowser, launchChromium, newParticipant, startServer, waitForFramesIncreasing, type AppServer } from './harness.ts';
 
 describe('denied camera and microphone', { timeout: 240_000 }, () => {
   let server: AppServer;
@@ -20,7 +20,7 @@ describe('denied camera and microphone', { timeout: 240_000 }, () => {
     // person clicks "Block".
     const { chromium } = await import('playwright-core');
     deniedBrowser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM_PATH,
       headless: true,
       args: [...CHROMIUM_ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream'), '--deny-permission-prompts'],
     });
