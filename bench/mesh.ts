@@ -42,7 +42,7 @@ function remoteFrames(page: Page): Promise<number[]> {
     const walk = (root: Document | ShadowRoot) => {
       for (const el of root.querySelectorAll('*')) {
         if (el.shadowRoot) walk(el.shadowRoot);
-        if (el.tagName === 'FIGURE' && !(el.getAttribute('aria-label') ?? '').endsWith('(you)')) {
+        if (el.getAttribute('role') === 'group' && !(el.getAttribute('aria-label') ?? '(you)').endsWith('(you)')) {
           const v = el.querySelector('video');
           out.push(v ? v.getVideoPlaybackQuality().totalVideoFrames : 0);
         }
@@ -54,24 +54,11 @@ function remoteFrames(page: Page): Promise<number[]> {
 }
 
 async function waitAllDecoding(page: Page, remotes: number): Promise<void> {
-  await page.waitForFunction(
-    (n) => {
-      let decoding = 0;
-      const walk = (root: Document | ShadowRoot) => {
-        for (const el of root.querySelectorAll('*')) {
-          if (el.shadowRoot) walk(el.shadowRoot);
-          if (el.tagName === 'FIGURE' && !(el.getAttribute('aria-label') ?? '').endsWith('(you)')) {
-            const v = el.querySelector('video');
-            if (v && v.getVideoPlaybackQuality().totalVideoFrames > 0) decoding++;
-          }
-        }
-      };
-      walk(document);
-      return decoding >= n;
-    },
-    remotes,
-    { timeout: STEP_TIMEOUT, polling: 50 },
-  );
+  const deadline = Date.now() + STEP_TIMEOUT;
+  while ((await remoteFrames(page)).filter((n) => n > 0).length < remotes) {
+    if (Date.now() > deadline) throw new Error(`${remotes} remote videos not decoding after ${STEP_TIMEOUT} ms`);
+    await page.waitForTimeout(50);
+  }
 }
 
 function uplink(page: Page): Promise<UplinkReport | null> {

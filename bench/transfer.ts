@@ -45,21 +45,24 @@ function makeFile(dir: string, name: string, bytes: number): string {
   return path;
 }
 
-/** Sum of VmRSS (bytes) of the renderer processes of the browser using `profile`. */
-function rendererRss(profile: string): number {
-  let total = 0;
+/** VmRSS (bytes) of each renderer process of the browser using `profile`, by pid. */
+function rendererRss(profile: string): Map<string, number> {
+  const byPid = new Map<string, number>();
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       if (!cmd.includes('--type=renderer') || !cmd.includes(profile)) continue;
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m?.[1]) total += Number(m[1]) * 1024;
+      if (m?.[1]) byPid.set(pid, Number(m[1]) * 1024);
     } catch {
       // The process exited between listing and reading.
     }
   }
-  return total;
+  return byPid;
 }
+
+const sum = (byPid: Map<string, number>): number => [...byPid.values()].reduce((a, b) => a + b, 0);
+const mib = (bytes: number): string => (bytes / MiB).toFixed(0);
 
 interface Side {
   profile: string;
@@ -109,14 +112,25 @@ async function oursOnce(alice: Page, bob: Page, path: string, name: string, prof
     });
   });
   const idle: number[] = [];
-  if (profile) for (let i = 0; i < 15; i++, await bob.waitForTimeout(200)) idle.push(rendererRss(profile));
+  let idleSample = new Map<string, number>();
+  if (profile) {
+    for (let i = 0; i < 15; i++, await bob.waitForTimeout(200)) idle.push(sum((idleSample = rendererRss(profile))));
+  }
   let peak = 0;
+  let peakSample = new Map<string, number>();
   const t0 = Date.now();
   await accept.click();
   for (;;) {
     const done = await bob.evaluate(() => (window as unknown as { __doneAt: number | null }).__doneAt);
-    if (profile) peak = Math.max(peak, rendererRss(profile));
+    if (profile) {
+      const sample = rendererRss(profile);
+      if (sum(sample) > peak) [peak, peakSample] = [sum(sample), sample];
+    }
     if (done === -1) throw new Error(`ours: transfer of ${name} failed`);
+    if (done !== null && profile) {
+      const pids = new Set([...idleSample.keys(), ...peakSample.keys()]);
+      log(`renderer RSS MiB by pid, idle -> peak: ${[...pids].map((p) => `${p} ${mib(idleSample.get(p) ?? 0)} -> ${mib(peakSample.get(p) ?? 0)}`).join(', ')}`);
+    }
     if (done !== null) return { ms: done - t0, growth: profile ? peak - idle.reduce((a, b) => a + b, 0) / idle.length : 0 };
     if (Date.now() - t0 > 30 * 60_000) throw new Error('ours: transfer took over 30 minutes');
     await new Promise((r) => setTimeout(r, 200));

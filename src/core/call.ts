@@ -11,6 +11,10 @@ import { SecureChannel, SecurePipe } from './secure-channel';
 import { SignalingClient, warmSocket } from './signaling-client';
 
 const NAME_KEY = 'p2p-call:name';
+/** The longest Join keeps the pre-join screen waiting for the first answers before showing the call. */
+const FIRST_RENDER_WAIT_MS = 1_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface CallOptions {
   signalingUrl: string;
@@ -161,9 +165,14 @@ export class Call {
       {
         welcome: (w) => {
           this.iceServers = w.iceServers.map((s) => ({ urls: s.urls, username: s.username, credential: s.credential }));
-          // Offers first: rendering the call screen can wait a frame, the network should not.
-          this.mesh?.welcome(w.peers, w.resumed);
-          this.store.set({ phase: 'in-call' });
+          const offered = this.mesh?.welcome(w.peers, w.resumed);
+          if (this.state.phase !== 'joining' || !offered) return this.store.set({ phase: 'in-call' });
+          // The call screen's first render takes the main thread for a while; done before the answers are
+          // in, it delays handling them and so the first frame. ICE and DTLS run off the main thread after.
+          const session = this.session;
+          void Promise.race([offered, sleep(FIRST_RENDER_WAIT_MS)]).then(() => {
+            if (session === this.session && this.state.phase === 'joining') this.store.set({ phase: 'in-call' });
+          });
         },
         peerJoined: (id) => this.mesh?.peerJoined(id),
         peerLeft: (id) => this.mesh?.peerLeft(id),

@@ -72,14 +72,15 @@ export class Mesh {
     private readonly store: CallStore,
   ) {}
 
-  welcome(peers: string[], resumed: boolean): void {
+  /** Settles once the offers this welcome started are answered (a close also counts). */
+  welcome(peers: string[], resumed: boolean): Promise<void> {
     this.present.clear();
     for (const id of peers) this.present.add(id);
     if (resumed) {
       // The server does not replay what happened while we were away: whoever is no longer listed left.
       const present = new Set(peers);
       for (const e of this.all()) if (!present.has(e.id)) this.drop(e);
-      return;
+      return Promise.resolve();
     }
     this.keyById.clear();
     const fresh = this.byKey.size === 0;
@@ -87,6 +88,7 @@ export class Mesh {
       this.sendTo(id, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: false, ...this.vouch(), ...(fresh ? { offering: true } : {}) });
       if (fresh && !this.pending.has(id)) this.pending.set(id, this.createEntry(id, { initiator: true, polite: false }));
     }
+    return Promise.all([...this.pending.values()].map((e) => e.link.negotiated())).then(() => undefined);
   }
 
   peerJoined(id: string): void {

@@ -53,6 +53,7 @@ export class PeerLink {
   /** Their screen: the track arrives by ontrack, the on/off by a control message, in either order. */
   private remoteScreenTrack: MediaStreamTrack | null = null;
   private remoteScreenOn = false;
+  private readonly negotiatedWaiters: (() => void)[] = [];
 
   constructor(
     private readonly opts: PeerLinkOptions,
@@ -83,6 +84,9 @@ export class PeerLink {
       this.on.stream(this.remote);
     };
     this.pc.onconnectionstatechange = () => this.watchConnection();
+    this.pc.onsignalingstatechange = () => {
+      if (this.isNegotiated()) this.negotiatedWaiters.splice(0).forEach((w) => w());
+    };
     this.pc.ondatachannel = ({ channel }) => {
       if (this.on.dataChannel) this.on.dataChannel(channel);
       else channel.close();
@@ -151,6 +155,12 @@ export class PeerLink {
     return this.chain;
   }
 
+  /** Settles once a first offer/answer exchange is complete (or the link closed): media can start flowing. */
+  negotiated(): Promise<void> {
+    if (this.isNegotiated()) return Promise.resolve();
+    return new Promise((resolve) => this.negotiatedWaiters.push(resolve));
+  }
+
   restartIce(): void {
     if (!this.closed) this.pc.restartIce();
   }
@@ -161,7 +171,12 @@ export class PeerLink {
     clearTimeout(this.disconnectTimer);
     this.control?.close();
     this.pc.close();
+    this.negotiatedWaiters.splice(0).forEach((w) => w());
     this.on.state('closed');
+  }
+
+  private isNegotiated(): boolean {
+    return this.closed || (this.pc.signalingState === 'stable' && this.pc.remoteDescription !== null);
   }
 
   private transceiver(kind: Kind): RTCRtpTransceiver | undefined {

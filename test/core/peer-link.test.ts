@@ -86,6 +86,21 @@ describe('PeerLink', () => {
     expect(await framesDecoded(s.a.streams[0])).to.be.greaterThan(3);
   });
 
+  it('says when the first offer/answer exchange is done, and settles on close', async () => {
+    const s = pair({ aInitiator: true, bInitiator: false }, { a: canvasTrack(), b: null });
+    links.push(s.a.link, s.b.link);
+    await s.a.link.negotiated();
+    expect(s.a.link.pc.remoteDescription?.type).to.equal('answer');
+    expect(s.a.link.pc.signalingState).to.equal('stable');
+
+    const lonely = new PeerLink({ polite: false, initiator: true, iceServers: [] }, {
+      signal: () => undefined, stream: () => undefined, message: () => undefined, state: () => undefined, channelOpen: () => undefined,
+    }, { audio: null, video: null });
+    const settled = lonely.negotiated();
+    lonely.close();
+    await settled;
+  });
+
   it('survives glare: both sides offer at once and still connect', async () => {
     const s = pair({ aInitiator: true, bInitiator: true }, { a: canvasTrack(), b: canvasTrack() });
     links.push(s.a.link, s.b.link);
