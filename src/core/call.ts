@@ -11,7 +11,7 @@ import { SecureChannel, SecurePipe } from './secure-channel';
 import { SignalingClient, warmSocket } from './signaling-client';
 
 const NAME_KEY = 'p2p-call:name';
-/** The longest Join keeps the pre-join screen waiting for the first answers before showing the call. */
+/** The longest Join keeps the pre-join screen waiting for the first offers to go out before showing the call. */
 const FIRST_RENDER_WAIT_MS = 1_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -167,10 +167,10 @@ export class Call {
           this.iceServers = w.iceServers.map((s) => ({ urls: s.urls, username: s.username, credential: s.credential }));
           const offered = this.mesh?.welcome(w.peers, w.resumed);
           if (this.state.phase !== 'joining' || !offered) return this.store.set({ phase: 'in-call' });
-          // The call screen's first render takes the main thread for a while; done before the answers are
-          // in, it delays handling them and so the first frame. ICE and DTLS run off the main thread after.
+          // The call screen's first render takes the main thread for a while: done once the offers are sealed
+          // and sent, it fills the wait for the answers instead of delaying the offers.
           const session = this.session;
-          void Promise.race([offered, sleep(FIRST_RENDER_WAIT_MS)]).then(() => {
+          void Promise.race([offered.then(() => pipe.settled()), sleep(FIRST_RENDER_WAIT_MS)]).then(() => {
             if (session === this.session && this.state.phase === 'joining') this.store.set({ phase: 'in-call' });
           });
         },

@@ -53,7 +53,8 @@ export class PeerLink {
   /** Their screen: the track arrives by ontrack, the on/off by a control message, in either order. */
   private remoteScreenTrack: MediaStreamTrack | null = null;
   private remoteScreenOn = false;
-  private readonly negotiatedWaiters: (() => void)[] = [];
+  private offered = false;
+  private readonly offerWaiters: (() => void)[] = [];
 
   constructor(
     private readonly opts: PeerLinkOptions,
@@ -84,9 +85,6 @@ export class PeerLink {
       this.on.stream(this.remote);
     };
     this.pc.onconnectionstatechange = () => this.watchConnection();
-    this.pc.onsignalingstatechange = () => {
-      if (this.isNegotiated()) this.negotiatedWaiters.splice(0).forEach((w) => w());
-    };
     this.pc.ondatachannel = ({ channel }) => {
       if (this.on.dataChannel) this.on.dataChannel(channel);
       else channel.close();
@@ -155,10 +153,10 @@ export class PeerLink {
     return this.chain;
   }
 
-  /** Settles once a first offer/answer exchange is complete (or the link closed): media can start flowing. */
-  negotiated(): Promise<void> {
-    if (this.isNegotiated()) return Promise.resolve();
-    return new Promise((resolve) => this.negotiatedWaiters.push(resolve));
+  /** Settles once our first offer has been handed to signaling (or the link closed). */
+  offerSent(): Promise<void> {
+    if (this.offered || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.offerWaiters.push(resolve));
   }
 
   restartIce(): void {
@@ -171,12 +169,8 @@ export class PeerLink {
     clearTimeout(this.disconnectTimer);
     this.control?.close();
     this.pc.close();
-    this.negotiatedWaiters.splice(0).forEach((w) => w());
+    this.offerWaiters.splice(0).forEach((w) => w());
     this.on.state('closed');
-  }
-
-  private isNegotiated(): boolean {
-    return this.closed || (this.pc.signalingState === 'stable' && this.pc.remoteDescription !== null);
   }
 
   private transceiver(kind: Kind): RTCRtpTransceiver | undefined {
@@ -224,6 +218,10 @@ export class PeerLink {
       await this.pc.setLocalDescription();
       const d = this.pc.localDescription;
       if (d && (d.type === 'offer' || d.type === 'answer')) this.on.signal({ kind: 'description', description: { type: d.type, sdp: d.sdp } });
+      if (d?.type === 'offer' && !this.offered) {
+        this.offered = true;
+        this.offerWaiters.splice(0).forEach((w) => w());
+      }
     } catch (err) {
       console.warn('peer-link: offer failed', err);
     } finally {

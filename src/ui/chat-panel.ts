@@ -3,7 +3,7 @@ import { customElement, property, query } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatEntry } from '../core/chat';
 import { MAX_CHAT_LENGTH } from '../core/peer-protocol';
-import { lang, t } from './i18n';
+import { clockTime, t } from './i18n';
 import { emit } from './intent';
 import { buttons } from './shared-styles';
 
@@ -42,11 +42,11 @@ export class ChatPanel extends LitElement {
   protected updated(changed: Map<string, unknown>) {
     // Follow new messages, like any chat, unless the reader scrolled up to read older ones.
     const list = this.list;
-    if (changed.has('chat') && list && list.scrollHeight - list.scrollTop - list.clientHeight < 120) list.scrollTop = list.scrollHeight;
+    // Reading scrollHeight forces a layout: not worth it for an empty log (the call screen's first render).
+    if (changed.has('chat') && this.chat.length > 0 && list && list.scrollHeight - list.scrollTop - list.clientHeight < 120) list.scrollTop = list.scrollHeight;
   }
 
   render() {
-    const time = new Intl.DateTimeFormat(lang(), { hour: '2-digit', minute: '2-digit' });
     return html`
       <h2 id="chat-title">${t('chat')}</h2>
       <div role="log" aria-label=${t('messages')} class="log"><ol>
@@ -54,7 +54,7 @@ export class ChatPanel extends LitElement {
           this.chat,
           (m) => `${m.from ?? ''}/${m.id}`,
           (m) => html`<li>
-            <span class="who">${m.from === null ? `${m.name} ${t('you')}` : m.name}</span><time datetime=${new Date(m.at).toISOString()}>${time.format(m.at)}</time>
+            <span class="who">${m.from === null ? `${m.name} ${t('you')}` : m.name}</span><time datetime=${new Date(m.at).toISOString()}>${clockTime(m.at)}</time>
             <p>${m.text}</p>
           </li>`,
         )}

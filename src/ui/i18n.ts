@@ -268,3 +268,23 @@ export const LANG_NAMES: Record<Lang, string> = { en: 'English', es: 'Español' 
 export function t(key: StringKey): string {
   return tables[current][key];
 }
+
+// Building an Intl formatter costs tens of milliseconds the first time (locale data), enough to hold up a
+// call screen's first render: each is built once per language, and only when something needs it.
+const timeFormats = new Map<Lang, Intl.DateTimeFormat>();
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** Hours and minutes of a timestamp, in the current language. */
+export function clockTime(at: number): string {
+  let f = timeFormats.get(current);
+  if (!f) timeFormats.set(current, (f = new Intl.DateTimeFormat(current, { hour: '2-digit', minute: '2-digit' })));
+  return f.format(at);
+}
+
+/** A number with at most `digits` decimals, in the current language. */
+export function decimal(n: number, digits: number): string {
+  const key = `${current}/${digits}`;
+  let f = numberFormats.get(key);
+  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(current, { maximumFractionDigits: digits })));
+  return f.format(n);
+}

@@ -8,6 +8,7 @@ import type { CallState, CallStore } from '../core/call-store';
 export class StoreController<T> implements ReactiveController {
   value: T;
   private unsubscribe: (() => void) | undefined;
+  private scheduled = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -22,10 +23,17 @@ export class StoreController<T> implements ReactiveController {
     this.value = this.select(this.store.get());
     this.unsubscribe = this.store.subscribe((s) => {
       const next = this.select(s);
-      if (next !== this.value) {
-        this.value = next;
+      if (next === this.value) return;
+      this.value = next;
+      if (this.scheduled) return;
+      // A task, not Lit's microtask: a burst of store changes renders once, and never ahead of the network
+      // work that caused it (WebCrypto seals a signaling message in a task of its own; a render queued
+      // before it would hold up the answer or candidate it is about to send).
+      this.scheduled = true;
+      setTimeout(() => {
+        this.scheduled = false;
         this.host.requestUpdate();
-      }
+      }, 0);
     });
   }
 

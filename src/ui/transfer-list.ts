@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Participant } from '../core/call-store';
 import type { Transfer } from '../core/file-transfer';
-import { lang, t, type StringKey } from './i18n';
+import { decimal, t, type StringKey } from './i18n';
 import { emit } from './intent';
 import { buttons } from './shared-styles';
 
@@ -23,7 +23,7 @@ function bytes(n: number): string {
     n /= 1000;
     i++;
   }
-  return `${new Intl.NumberFormat(lang(), { maximumFractionDigits: i === 0 ? 0 : 1 }).format(n)} ${units[i]}`;
+  return `${decimal(n, i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
 function duration(s: number): string {
