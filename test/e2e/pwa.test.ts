@@ -239,8 +239,8 @@ async function shareFile(page: Page, name: string, bytes: Buffer): Promise<void>
 /** SHA-256 of the first file the app offers, computed in the page from the File it holds. */
 async function offeredHash(page: Page): Promise<string> {
   return page.evaluate(async () => {
-    const app = document.querySelector('call-app') as unknown as { call: { state: { offeredFiles: File[] } } };
-    const digest = await crypto.subtle.digest('SHA-256', await app.call.state.offeredFiles[0].arrayBuffer());
+    const app = document.querySelector('call-app') as unknown as { store: { get(): { offeredFiles: File[] } } };
+    const digest = await crypto.subtle.digest('SHA-256', await app.store.get().offeredFiles[0].arrayBuffer());
     return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
   });
 }
