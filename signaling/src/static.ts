@@ -40,6 +40,11 @@ const TYPES: Record<string, string> = {
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '.webmanifest', '.txt', '.xml', '.svg', '.wasm']);
 /** Larger files are streamed as they are rather than held in memory. */
 const MAX_COMPRESSED_SOURCE = 4 * 1024 * 1024;
+/**
+ * Brotli 6: the first request for a file waits for it, and on the call chunk (90 KB) quality 11 took over a
+ * second on a busy 2-core machine for 7% fewer bytes, quality 6 about 25 ms (still 7% smaller than gzip -9).
+ */
+const BROTLI_QUALITY = 6;
 /** Compressed variants kept; a long-running server sees old hashed assets disappear with each deploy. */
 const MAX_CACHED = 256;
 
@@ -98,7 +103,7 @@ export function staticFiles(distDir: string): (req: IncomingMessage, res: Server
       entry = readFile(path).then(async (raw) => {
         const out =
           encoding === 'br'
-            ? await compressors.br(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
+            ? await compressors.br(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
             : await compressors.gzip(raw, { level: 9 });
         return out.length < raw.length ? out : null;
       });
