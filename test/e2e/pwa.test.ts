@@ -102,6 +102,26 @@ describe('installable PWA', () => {
     assert.deepEqual(m.launch_handler, { client_mode: 'focus-existing' });
   });
 
+  test('the home page loads no call engine; "Start a call" loads it', async () => {
+    const context = await newParticipant(browser, server.url);
+    const errors = pageErrors(context);
+    try {
+      const page = await context.newPage();
+      const scripts: string[] = [];
+      page.on('request', (r) => void (r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname)));
+      await page.goto(`${server.url}/`, { waitUntil: 'load' });
+      await page.getByRole('button', { name: 'Start a call' }).waitFor();
+      await page.waitForLoadState('networkidle');
+      assert.deepEqual(scripts.filter((p) => /call-engine|update-prompt/.test(p)), [], `home loaded ${scripts.join(', ')}`);
+      await page.getByRole('button', { name: 'Start a call' }).click();
+      await page.getByRole('textbox', { name: 'Your name' }).waitFor();
+      assert.ok(scripts.some((p) => p.includes('call-engine')), `after Start: ${scripts.join(', ')}`);
+      errors.assertNone();
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the service worker controls the page, and an offline reload still renders the shell', async () => {
     const context = await newParticipant(browser, server.url);
     const errors = pageErrors(context);
