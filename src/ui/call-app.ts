@@ -62,6 +62,7 @@ export class CallApp extends LitElement {
 
   disconnectedCallback(): void {
     removeEventListener('popstate', this.route);
+    removeEventListener('online', this.route);
     this.removeEventListener('intent', this.onIntent);
     this.stopLang?.();
     this.features?.stop();
@@ -75,7 +76,8 @@ export class CallApp extends LitElement {
     const call = this.call;
     if (!call) {
       // Routed again once loaded, from the address bar as it is then (the user may have gone back meanwhile).
-      if (room) this.loadEngine().then(this.route, () => undefined);
+      // A load that failed (offline before the service worker had cached it) is tried again once back online.
+      if (room) this.loadEngine().then(this.route, () => addEventListener('online', this.route, { once: true }));
       return;
     }
     const secret = secretFromHash(location.hash);
@@ -84,7 +86,7 @@ export class CallApp extends LitElement {
     else if (call.state.phase !== 'home') call.leave();
   };
 
-  /** Loads the engine and the call screens once; a failed load (offline before the first visit cached them) may be retried. */
+  /** Loads the engine and the call screens once; after a failed load the next call tries again. */
   private loadEngine(): Promise<void> {
     this.loading ??= import('./call-engine').then(
       ({ createCall, CallDeviceFeatures }) => {

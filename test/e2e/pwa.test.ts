@@ -122,6 +122,29 @@ describe('installable PWA', () => {
     }
   });
 
+  test('a call link whose engine failed to load opens once the browser is back online', async () => {
+    const context = await newParticipant(browser, server.url);
+    try {
+      const page = await context.newPage();
+      let refused = (): void => undefined;
+      const refusedOnce = new Promise<void>((resolve) => (refused = resolve));
+      await page.route('**/assets/call-engine-*', (r) => {
+        refused();
+        return r.abort('internetdisconnected');
+      });
+      await page.goto(`${server.url}/r/retry_room_0123456789abcdef#retry_secret_0123456789abcdef`);
+      await withTimeout(refusedOnce, 15_000, 'the call chunk to be requested');
+      await page.getByRole('button', { name: 'Start a call' }).waitFor();
+      assert.equal(await page.getByRole('textbox', { name: 'Your name' }).count(), 0);
+      await page.unroute('**/assets/call-engine-*');
+      await context.setOffline(true);
+      await context.setOffline(false);
+      await page.getByRole('textbox', { name: 'Your name' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the service worker controls the page, and an offline reload still renders the shell', async () => {
     const context = await newParticipant(browser, server.url);
     const errors = pageErrors(context);
