@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig, loadEnv } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const signaling = process.env.SIGNALING_TARGET ?? 'http://127.0.0.1:8080';
@@ -6,10 +6,43 @@ const signaling = process.env.SIGNALING_TARGET ?? 'http://127.0.0.1:8080';
 // which changes sw.js, which is how the browser learns that a new version exists.
 const appVersion = process.env.APP_VERSION ?? process.env.npm_package_version ?? 'dev';
 
-export default defineConfig({
+/**
+ * The page's Content-Security-Policy, as a <meta> tag so it travels with dist/ to any static host. What the app
+ * needs: its own scripts plus WebAssembly (hash-wasm hashes files), Lit's styles and the inline boot style,
+ * the QR code as a data: image, and a WebSocket to the signaling server: its own origin unless the build names
+ * another with VITE_SIGNALING_URL. WebRTC itself is outside CSP. frame-ancestors only works as a header
+ * (signaling/src/static.ts sends it).
+ */
+function contentSecurityPolicy(signalingUrl: string | undefined): string {
+  const signaling = signalingUrl ? ` ${new URL(signalingUrl).origin.replace(/^http/, 'ws')}` : '';
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    `connect-src 'self'${signaling}`,
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "object-src 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
+
+export default defineConfig(({ mode }) => ({
   build: { target: 'es2022' },
   server: { proxy: { '/ws': { target: signaling, ws: true } } },
   plugins: [
+    {
+      name: 'content-security-policy',
+      apply: 'build',
+      transformIndexHtml: (page: string) =>
+        page.replace(
+          '<meta charset="utf-8" />',
+          `<meta charset="utf-8" />\n    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(loadEnv(mode, process.cwd(), 'VITE_').VITE_SIGNALING_URL)}" />`,
+        ),
+    },
     {
       name: 'app-version',
       transformIndexHtml: (page: string) => page.replace('</head>', `  <meta name="app-version" content="${appVersion}" />\n  </head>`),
@@ -51,4 +84,4 @@ export default defineConfig({
       includeManifestIcons: true,
     }),
   ],
-});
+}));

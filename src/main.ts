@@ -1,6 +1,5 @@
 import { setLang, lang } from './ui/i18n';
 import './ui/call-app';
-import './ui/update-prompt';
 
 setLang(lang());
 
@@ -12,7 +11,8 @@ if ('serviceWorker' in navigator && import.meta.env.PROD) addEventListener('load
 async function register(): Promise<void> {
   const { Workbox } = await import('workbox-window');
   const wb = new Workbox('/sw.js');
-  wb.addEventListener('waiting', () => {
+  // The prompt's own code loads only when there is something to announce.
+  wb.addEventListener('waiting', () => void import('./ui/update-prompt').then(() => {
     if (document.querySelector('update-prompt')) return;
     const prompt = document.createElement('update-prompt');
     prompt.reload = () => {
@@ -20,6 +20,6 @@ async function register(): Promise<void> {
       wb.messageSkipWaiting();
     };
     document.body.append(prompt);
-  });
+  }));
   await wb.register();
 }

@@ -12,7 +12,7 @@ import { originAllowed } from './origin.ts';
 import { MAX_FRAME_BYTES, parseClientMessage, type ErrorCode, type IceServer, type ServerMessage } from './protocol.ts';
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from './rate-limit.ts';
 import { Rooms, type ConnId, type Delivery } from './rooms.ts';
-import { serveStatic } from './static.ts';
+import { staticFiles } from './static.ts';
 
 export interface ServerOptions {
   port?: number;
@@ -55,7 +55,7 @@ function base64url(bytes: number): string {
 
 export async function createSignalingServer(opts: ServerOptions = {}): Promise<SignalingServer> {
   const log = opts.log ?? (() => {});
-  const distDir = opts.distDir ?? 'dist';
+  const serveStatic = staticFiles(opts.distDir ?? 'dist');
   const rateLimit = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
   const allowedOrigins = opts.allowedOrigins ?? [];
   const rooms = new Rooms({
@@ -169,7 +169,7 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
       res.end(JSON.stringify({ ok: true, rooms: roomCount, sockets: conns.size }));
       return;
     }
-    serveStatic(req, res, distDir).catch((err: unknown) => {
+    serveStatic(req, res).catch((err: unknown) => {
       log(`static error: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();

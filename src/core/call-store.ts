@@ -118,6 +118,18 @@ export class CallStore {
     if (changed) this.upsertParticipant(key, patch);
   }
 
+  /** Offers files shared into the app; the UI shows them until they are sent or dismissed. */
+  offerFiles(files: readonly File[]): void {
+    if (files.length > 0) this.set({ offeredFiles: [...this.state.offeredFiles, ...files] });
+  }
+
+  /** Hands the offered files over (to send, or to drop) and stops offering them. */
+  takeOfferedFiles(): File[] {
+    const files = [...this.state.offeredFiles];
+    this.set({ offeredFiles: [] });
+    return files;
+  }
+
   removeParticipant(key: string): void {
     this.set({ participants: this.state.participants.filter((p) => p.key !== key) });
   }

@@ -1,4 +1,5 @@
 import { CallStore, type CallState } from './call-store';
+import { nextCamera } from './device-features';
 import { certificateFingerprint, generateCertificate } from './identity';
 import { listDevices, openMedia, openScreen, openTrack, type LocalMedia } from './media';
 import { appendChat, outgoingChat } from './chat';
@@ -22,6 +23,8 @@ export interface CallOptions {
   /** Total upload for the whole mesh, split across peers (bitrate.ts); defaults to DEFAULT_UPLINK_BPS. */
   uplinkBps?: number;
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
+  /** The store to publish to; the UI creates it before the engine is loaded, so the home page needs no engine. */
+  store?: CallStore;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface CallOptions {
  * Owns local media, the signaling connection and the mesh for one room at a time.
  */
 export class Call {
-  readonly store = new CallStore();
+  readonly store: CallStore;
   private readonly key = randomId(16);
   private media: LocalMedia = { audio: null, video: null, problem: null };
   private signaling: SignalingClient | null = null;
@@ -51,6 +54,7 @@ export class Call {
   private session = 0;
 
   constructor(private readonly opts: CallOptions) {
+    this.store = opts.store ?? new CallStore();
     this.storage = opts.storage ?? globalThis.localStorage;
     this.store.set({ name: this.storage?.getItem(NAME_KEY) ?? '' });
   }
@@ -92,6 +96,12 @@ export class Call {
     }
     this.replaceLocal(kind, track);
     if (kind === 'audio') track.enabled = this.state.mic;
+  }
+
+  /** Front camera to back and round, where there is more than one. */
+  async switchCamera(): Promise<void> {
+    const id = nextCamera(this.state.devices.video, this.state.videoId);
+    if (id) await this.chooseDevice('video', id);
   }
 
   private prepareChannel(room: string, secret: string): Promise<SecureChannel> {
@@ -249,18 +259,6 @@ export class Call {
 
   dismissTransfer(id: string): void {
     this.files?.dismiss(id);
-  }
-
-  /** Offers files shared into the app; the UI shows them until they are sent or dismissed. */
-  offerFiles(files: readonly File[]): void {
-    if (files.length > 0) this.store.set({ offeredFiles: [...this.state.offeredFiles, ...files] });
-  }
-
-  /** Hands the offered files over (to send, or to drop) and stops offering them. */
-  takeOfferedFiles(): File[] {
-    const files = [...this.state.offeredFiles];
-    this.store.set({ offeredFiles: [] });
-    return files;
   }
 
   /** Share screen on/off. The browser's own "Stop sharing" bar ends the track, which lands here too. */

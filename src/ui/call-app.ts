@@ -1,12 +1,11 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, query } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import { Call } from '../core/call';
-import { CallDeviceFeatures, nextCamera } from '../core/device-features';
+import type { Call } from '../core/call';
+import type { CallDeviceFeatures } from '../core/device-features';
 import { SHARED_CHANNEL, SharedInbox } from '../core/shared-inbox';
-import type { CallState } from '../core/call-store';
-import { newRoomSecret, roomFromPath, roomLink, secretFromHash } from '../core/room-link';
-import { signalingUrl } from '../core/signaling-client';
+import { CallStore, type CallState } from '../core/call-store';
+import { newRoomId, newRoomSecret, roomFromPath, roomLink, secretFromHash } from '../core/room-link';
 import type { CallView } from './call-view';
 import './home-view';
 import { lang, onLangChange, t } from './i18n';
@@ -17,18 +16,25 @@ import './shared-offer';
 import { StoreController } from './store-controller';
 import { buttons } from './shared-styles';
 
-/** The root: owns the call engine, follows the address bar, and carries out what views ask for. */
+/**
+ * The root: owns the call state, follows the address bar, and carries out what views ask for. The call
+ * engine and the screens after home (call-engine.ts) load on first need, a room link or "Start a call", so
+ * the home page runs without them; until then the store holds the home page's state on its own.
+ */
 @customElement('call-app')
 export class CallApp extends LitElement {
-  readonly call = new Call({
-    signalingUrl: signalingUrl(location),
-    // Relay-only (media only through TURN): per page with ?relay=1, or for a whole build with VITE_RELAY_ONLY=1.
-    iceTransportPolicy: new URLSearchParams(location.search).get('relay') === '1' || import.meta.env.VITE_RELAY_ONLY === '1' ? 'relay' : 'all',
-  });
-  private readonly view = new StoreController<CallState>(this, this.call.store, (s) => s);
+  readonly store = new CallStore();
+  /** The engine, once loaded; null on a home page that has not started or opened a call. */
+  call: Call | null = null;
+  private loading: Promise<void> | null = null;
+  // Relay-only (media only through TURN): per page with ?relay=1, or for a whole build with VITE_RELAY_ONLY=1.
+  // Read at load: "Start a call" navigates to the room's path, which drops the query.
+  private readonly iceTransportPolicy: RTCIceTransportPolicy =
+    new URLSearchParams(location.search).get('relay') === '1' || import.meta.env.VITE_RELAY_ONLY === '1' ? 'relay' : 'all';
+  private readonly view = new StoreController<CallState>(this, this.store, (s) => s);
   @query('call-view') private callView?: CallView;
   private readonly online = new OnlineController(this);
-  private readonly features = new CallDeviceFeatures();
+  private features: CallDeviceFeatures | null = null;
   private readonly inbox = new SharedInbox();
   private sharedChannel: BroadcastChannel | null = null;
   private stopLang: (() => void) | null = null;
@@ -50,22 +56,16 @@ export class CallApp extends LitElement {
     this.addEventListener('intent', this.onIntent);
     this.route();
     this.stopLang = onLangChange(() => this.requestUpdate());
-    this.features.follow(this.call.store, {
-      toggleMic: () => this.call.toggleMic(),
-      toggleCamera: () => void this.call.toggleCamera(),
-      hangUp: () => {
-        this.call.leave();
-        this.navigate('/');
-      },
-    });
+    this.followDevice();
     this.watchSharedFiles();
   }
 
   disconnectedCallback(): void {
     removeEventListener('popstate', this.route);
+    removeEventListener('online', this.route);
     this.removeEventListener('intent', this.onIntent);
     this.stopLang?.();
-    this.features.stop();
+    this.features?.stop();
     this.sharedChannel?.close();
     document.removeEventListener('visibilitychange', this.pickUpShared);
     super.disconnectedCallback();
@@ -73,11 +73,48 @@ export class CallApp extends LitElement {
 
   private readonly route = () => {
     const room = roomFromPath(location.pathname);
+    const call = this.call;
+    if (!call) {
+      // Routed again once loaded, from the address bar as it is then (the user may have gone back meanwhile).
+      // A load that failed (offline before the service worker had cached it) is tried again once back online.
+      if (room) this.loadEngine().then(this.route, () => addEventListener('online', this.route, { once: true }));
+      return;
+    }
     const secret = secretFromHash(location.hash);
-    if (room && secret) void this.call.openRoom(room, secret);
-    else if (room) this.call.badLink();
-    else if (this.call.state.phase !== 'home') this.call.leave();
+    if (room && secret) void call.openRoom(room, secret);
+    else if (room) call.badLink();
+    else if (call.state.phase !== 'home') call.leave();
   };
+
+  /** Loads the engine and the call screens once; after a failed load the next call tries again. */
+  private loadEngine(): Promise<void> {
+    this.loading ??= import('./call-engine').then(
+      ({ createCall, CallDeviceFeatures }) => {
+        this.call = createCall(this.store, this.iceTransportPolicy);
+        this.features = new CallDeviceFeatures();
+        if (this.isConnected) this.followDevice();
+      },
+      (err: unknown) => {
+        this.loading = null;
+        throw err;
+      },
+    );
+    return this.loading;
+  }
+
+  /** Wake lock and the system's media controls follow the call, once there is an engine to control. */
+  private followDevice() {
+    const call = this.call;
+    if (!call || !this.features) return;
+    this.features.follow(this.store, {
+      toggleMic: () => call.toggleMic(),
+      toggleCamera: () => void call.toggleCamera(),
+      hangUp: () => {
+        call.leave();
+        this.navigate('/');
+      },
+    });
+  }
 
   /**
    * Files from the share sheet wait in the service worker's inbox. Look when the app opens (the share
@@ -99,21 +136,16 @@ export class CallApp extends LitElement {
   private readonly pickUpShared = () => {
     if (document.visibilityState !== 'visible') return;
     this.inbox.fresh().then(
-      (files) => this.call.offerFiles(files),
+      (files) => this.store.offerFiles(files),
       () => undefined,
     );
   };
 
-  /**
-   * Sends the files shared into the app to everyone in the call, then forgets them. Integration point with
-   * file sending (Call.sendFiles, built on the `files` branch): once that is merged, the body becomes
-   *   const files = this.call.takeOfferedFiles(); this.call.sendFiles(files, 'all'); void this.inbox.remove(files);
-   * Until then the files stay offered, so nothing the user shared is lost.
-   */
-  private sendShared() {
-    if (this.call.state.phase !== 'in-call') return;
-    const files = this.call.takeOfferedFiles();
-    this.call.sendFiles(files, 'all');
+  /** Sends the files shared into the app to everyone in the call, then forgets them. */
+  private sendShared(call: Call) {
+    if (call.state.phase !== 'in-call') return;
+    const files = this.store.takeOfferedFiles();
+    call.sendFiles(files, 'all');
     // The File objects keep their bytes alive for the transfers; the inbox copy is no longer needed.
     void this.inbox.remove(files);
   }
@@ -135,50 +167,53 @@ export class CallApp extends LitElement {
     const i = e.intent;
     switch (i.type) {
       case 'start':
-        return this.navigate(roomLink(this.call.newRoom(), newRoomSecret()));
-      case 'join':
-        return this.call.join();
+        return this.navigate(roomLink(newRoomId(), newRoomSecret()));
       case 'leave':
       case 'home':
-        this.call.leave();
+        this.call?.leave();
         return this.navigate('/');
-      case 'name':
-        return this.call.setName(i.name);
-      case 'device':
-        return void this.call.chooseDevice(i.kind, i.id);
-      case 'toggle-mic':
-        return this.call.toggleMic();
-      case 'toggle-camera':
-        return void this.call.toggleCamera();
       case 'copy-link':
         return void this.copyLink();
       case 'share-link':
         return void this.shareLink();
-      case 'switch-camera': {
-        const id = nextCamera(this.call.state.devices.video, this.call.state.videoId);
-        return void (id && this.call.chooseDevice('video', id));
-      }
-      case 'send-shared':
-        return this.sendShared();
       case 'dismiss-shared':
-        return void this.inbox.remove(this.call.takeOfferedFiles());
+        return void this.inbox.remove(this.store.takeOfferedFiles());
+    }
+    // Every other intent comes from a screen that exists only once the engine is loaded.
+    const call = this.call;
+    if (!call) return;
+    switch (i.type) {
+      case 'join':
+        return call.join();
+      case 'name':
+        return call.setName(i.name);
+      case 'device':
+        return void call.chooseDevice(i.kind, i.id);
+      case 'toggle-mic':
+        return call.toggleMic();
+      case 'toggle-camera':
+        return void call.toggleCamera();
+      case 'switch-camera':
+        return void call.switchCamera();
+      case 'send-shared':
+        return this.sendShared(call);
       case 'toggle-screen':
-        return void this.call.toggleScreen();
+        return void call.toggleScreen();
       case 'chat':
-        return this.call.sendChat(i.text);
+        return call.sendChat(i.text);
       case 'send-files':
-        return this.call.sendFiles(i.files, i.to);
+        return call.sendFiles(i.files, i.to);
       case 'transfer':
-        return this.transfer(i.action, i.id);
+        return this.transfer(call, i.action, i.id);
     }
   };
 
-  private transfer(action: 'accept' | 'decline' | 'cancel' | 'dismiss', id: string) {
+  private transfer(call: Call, action: 'accept' | 'decline' | 'cancel' | 'dismiss', id: string) {
     // Accept runs synchronously inside the click: it may open the browser's save dialog.
-    if (action === 'accept') void this.call.acceptTransfer(id);
-    else if (action === 'decline') this.call.declineTransfer(id);
-    else if (action === 'cancel') this.call.cancelTransfer(id);
-    else this.call.dismissTransfer(id);
+    if (action === 'accept') void call.acceptTransfer(id);
+    else if (action === 'decline') call.declineTransfer(id);
+    else if (action === 'cancel') call.cancelTransfer(id);
+    else call.dismissTransfer(id);
   }
 
   private async copyLink() {
@@ -188,11 +223,6 @@ export class CallApp extends LitElement {
     } catch {
       this.callView?.announce(t('copyFailed'));
     }
-  }
-
-  protected willUpdate(): void {
-    const phase = this.view.value.phase;
-    if (phase !== 'home' && phase !== 'full') void import('./call-screens');
   }
 
   /** A language change re-creates the views (keyed), so every string is rendered again in the new language. */

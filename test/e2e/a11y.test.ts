@@ -3,6 +3,7 @@
 // and a small portrait phone (360x640) needs no sideways scrolling. Needs `npm run build` first.
 // Run: bash scripts/netns.sh node --import tsx --test test/e2e/a11y.test.ts
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ROOT, closeBrowser, launchChromium, newParticipant, startServer, type AppServer } from './harness.ts';
@@ -17,9 +18,12 @@ interface AxeViolation {
   nodes: Array<{ target: unknown[] }>;
 }
 
-/** Runs axe-core on the whole page (it descends into open shadow roots) and returns its violations. */
+/**
+ * Runs axe-core on the whole page (it descends into open shadow roots) and returns its violations. axe is
+ * evaluated through the DevTools protocol: the app's Content-Security-Policy rightly refuses a <script> tag.
+ */
 async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });

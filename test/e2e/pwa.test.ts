@@ -102,6 +102,49 @@ describe('installable PWA', () => {
     assert.deepEqual(m.launch_handler, { client_mode: 'focus-existing' });
   });
 
+  test('the home page loads no call engine; "Start a call" loads it', async () => {
+    const context = await newParticipant(browser, server.url);
+    const errors = pageErrors(context);
+    try {
+      const page = await context.newPage();
+      const scripts: string[] = [];
+      page.on('request', (r) => void (r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname)));
+      await page.goto(`${server.url}/`, { waitUntil: 'load' });
+      await page.getByRole('button', { name: 'Start a call' }).waitFor();
+      await page.waitForLoadState('networkidle');
+      assert.deepEqual(scripts.filter((p) => /call-engine|update-prompt/.test(p)), [], `home loaded ${scripts.join(', ')}`);
+      await page.getByRole('button', { name: 'Start a call' }).click();
+      await page.getByRole('textbox', { name: 'Your name' }).waitFor();
+      assert.ok(scripts.some((p) => p.includes('call-engine')), `after Start: ${scripts.join(', ')}`);
+      errors.assertNone();
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a call link whose engine failed to load opens once the browser is back online', async () => {
+    const context = await newParticipant(browser, server.url);
+    try {
+      const page = await context.newPage();
+      let refused = (): void => undefined;
+      const refusedOnce = new Promise<void>((resolve) => (refused = resolve));
+      await page.route('**/assets/call-engine-*', (r) => {
+        refused();
+        return r.abort('internetdisconnected');
+      });
+      await page.goto(`${server.url}/r/retry_room_0123456789abcdef#retry_secret_0123456789abcdef`);
+      await withTimeout(refusedOnce, 15_000, 'the call chunk to be requested');
+      await page.getByRole('button', { name: 'Start a call' }).waitFor();
+      assert.equal(await page.getByRole('textbox', { name: 'Your name' }).count(), 0);
+      await page.unroute('**/assets/call-engine-*');
+      await context.setOffline(true);
+      await context.setOffline(false);
+      await page.getByRole('textbox', { name: 'Your name' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the service worker controls the page, and an offline reload still renders the shell', async () => {
     const context = await newParticipant(browser, server.url);
     const errors = pageErrors(context);
@@ -239,8 +282,8 @@ async function shareFile(page: Page, name: string, bytes: Buffer): Promise<void>
 /** SHA-256 of the first file the app offers, computed in the page from the File it holds. */
 async function offeredHash(page: Page): Promise<string> {
   return page.evaluate(async () => {
-    const app = document.querySelector('call-app') as unknown as { call: { state: { offeredFiles: File[] } } };
-    const digest = await crypto.subtle.digest('SHA-256', await app.call.state.offeredFiles[0].arrayBuffer());
+    const app = document.querySelector('call-app') as unknown as { store: { get(): { offeredFiles: File[] } } };
+    const digest = await crypto.subtle.digest('SHA-256', await app.store.get().offeredFiles[0].arrayBuffer());
     return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
   });
 }

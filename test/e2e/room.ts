@@ -4,11 +4,14 @@ import { newParticipant, waitFor } from './harness.ts';
 
 /**
  * Runs in every page before the app: records every RTCPeerConnection and data channel (so a test can drop
- * a byte channel mid-transfer), and hides the save picker so received files go to the origin-private file
- * system and come out as a normal download, which Playwright can capture.
+ * a byte channel mid-transfer), hides the save picker so received files go to the origin-private file
+ * system and come out as a normal download, which Playwright can capture, and records what the page's
+ * Content-Security-Policy blocked.
  */
 export const INSTRUMENT = `
   Object.defineProperty(window, 'showSaveFilePicker', { value: undefined, configurable: true });
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
   window.__pcs = [];
   window.__channels = [];
   const Native = window.RTCPeerConnection;

@@ -1,15 +1,20 @@
-// Serving the built app from a temporary dist/: content types, SPA fallback, cache headers, no escaping dist/.
+// Serving the built app from a temporary dist/: content types, SPA fallback, cache headers, compression,
+// security headers, no escaping dist/.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createSignalingServer, type SignalingServer } from '../../signaling/src/node.ts';
+import { chooseEncoding } from '../../signaling/src/static.ts';
 
 let dir: string;
 let server: SignalingServer;
 const INDEX = '<!doctype html><title>app</title><call-app></call-app>';
+/** Big and repetitive enough that compressing it pays. */
+const BIG_JS = Array.from({ length: 400 }, (_, i) => `export const value${i} = 'some text that repeats';`).join('\n');
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dist-'));
@@ -19,6 +24,8 @@ before(async () => {
   writeFileSync(join(dir, 'sw.js'), 'self.addEventListener("fetch",()=>{})');
   writeFileSync(join(dir, 'assets', 'index-AbC123.js'), 'console.log(1)');
   writeFileSync(join(dir, 'assets', 'index-AbC123.css'), 'body{}');
+  writeFileSync(join(dir, 'assets', 'big-XyZ789.js'), BIG_JS);
+  writeFileSync(join(dir, 'icons', 'big.png'), Buffer.from(BIG_JS));
   writeFileSync(join(dir, 'manifest.webmanifest'), '{"name":"app"}');
   writeFileSync(join(dir, 'icons', 'icon-192.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
   writeFileSync(join(tmpdir(), 'outside-secret.txt'), 'secret');
@@ -32,6 +39,25 @@ after(async () => {
 
 async function get(path: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`http://127.0.0.1:${server.port}${path}`, { headers });
+}
+
+interface Raw {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** One request exactly as given: fetch() would normalise the path and decompress the body. */
+function raw(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, headers, method }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 test('files are served with their content types and cache policy', async () => {
@@ -86,18 +112,14 @@ test('conditional GET, HEAD and other methods', async () => {
 
 test('paths cannot escape the dist directory', async () => {
   // fetch() normalises "..", so send the raw request line.
-  for (const path of ['/../outside-secret.txt', '/%2e%2e/outside-secret.txt', '/assets/..%2f..%2foutside-secret.txt', '/%00']) {
-    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: server.port, path }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
-    assert.ok(!body.includes('secret'), `${path} leaked a file outside dist (${status})`);
-    assert.ok(status === 404 || status === 400, `${path}: ${status}`);
+  const paths = ['/../outside-secret.txt', '/%2e%2e/outside-secret.txt', '/assets/..%2f..%2foutside-secret.txt', '/assets/..%5c..%5coutside-secret.txt', '/%00'];
+  const variants: Record<string, string>[] = [{}, { 'Accept-Encoding': 'gzip, br' }];
+  for (const path of paths) {
+    for (const headers of variants) {
+      const { status, body } = await raw(path, headers);
+      assert.ok(!body.toString('latin1').includes('secret'), `${path} leaked a file outside dist (${status})`);
+      assert.ok(status === 404 || status === 400, `${path}: ${status}`);
+    }
   }
 });
 
@@ -105,4 +127,91 @@ test('healthz is JSON with counts only', async () => {
   const res = await get('/healthz');
   assert.equal(res.headers.get('content-type'), 'application/json');
   assert.deepEqual(await res.json(), { ok: true, rooms: 0, sockets: 0 });
+});
+
+test('text is sent gzip- or brotli-compressed when accepted, as it is otherwise, with Vary and a true Content-Length', async () => {
+  const path = '/assets/big-XyZ789.js';
+  const gz = await raw(path, { 'Accept-Encoding': 'gzip, deflate' });
+  assert.equal(gz.status, 200);
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  assert.equal(gz.headers.vary, 'Accept-Encoding');
+  assert.equal(gz.headers['content-length'], String(gz.body.length));
+  assert.ok(gz.body.length < BIG_JS.length / 4, `gzip body ${gz.body.length} bytes`);
+  assert.equal(gunzipSync(gz.body).toString(), BIG_JS);
+  assert.equal(gz.headers['cache-control'], 'public, max-age=31536000, immutable');
+  assert.equal(gz.headers['content-type'], 'text/javascript; charset=utf-8');
+
+  const br = await raw(path, { 'Accept-Encoding': 'gzip, deflate, br' });
+  assert.equal(br.headers['content-encoding'], 'br');
+  assert.equal(br.headers['content-length'], String(br.body.length));
+  assert.equal(brotliDecompressSync(br.body).toString(), BIG_JS);
+
+  const variants: Record<string, string>[] = [{}, { 'Accept-Encoding': 'identity' }, { 'Accept-Encoding': 'gzip;q=0, br;q=0' }, { 'Accept-Encoding': 'deflate' }];
+  for (const headers of variants) {
+    const plain = await raw(path, headers);
+    assert.equal(plain.headers['content-encoding'], undefined, JSON.stringify(headers));
+    assert.equal(plain.headers.vary, 'Accept-Encoding');
+    assert.equal(plain.headers['content-length'], String(Buffer.byteLength(BIG_JS)));
+    assert.equal(plain.body.toString(), BIG_JS);
+  }
+
+  // Compressed once, then served from memory: the same bytes again.
+  assert.deepEqual((await raw(path, { 'Accept-Encoding': 'gzip' })).body, gz.body);
+  // The SPA fallback is compressible HTML too (too small here to gain, so it goes out as it is, still varying).
+  const index = await raw('/r/abcdefghijklmnopqrstuv', { 'Accept-Encoding': 'gzip' });
+  assert.equal(index.headers.vary, 'Accept-Encoding');
+  assert.equal(index.body.toString(), INDEX);
+});
+
+test('HEAD and conditional GET follow the encoding; images are never re-compressed', async () => {
+  const path = '/assets/big-XyZ789.js';
+  const gz = await raw(path, { 'Accept-Encoding': 'gzip' });
+  const head = await raw(path, { 'Accept-Encoding': 'gzip' }, 'HEAD');
+  assert.equal(head.status, 200);
+  assert.equal(head.headers['content-encoding'], 'gzip');
+  assert.equal(head.headers['content-length'], gz.headers['content-length']);
+  assert.equal(head.body.length, 0);
+
+  const plain = await raw(path);
+  const gzTag = String(gz.headers.etag);
+  assert.notEqual(gzTag, plain.headers.etag, 'each representation has its own ETag');
+  assert.equal((await raw(path, { 'Accept-Encoding': 'gzip', 'If-None-Match': gzTag })).status, 304);
+  assert.equal((await raw(path, { 'Accept-Encoding': 'gzip', 'If-None-Match': `"nope", ${gzTag}` })).status, 304);
+  const mismatch = await raw(path, { 'If-None-Match': gzTag });
+  assert.equal(mismatch.status, 200, 'a gzip ETag does not validate the identity body');
+  assert.equal(mismatch.body.toString(), BIG_JS);
+
+  const png = await raw('/icons/big.png', { 'Accept-Encoding': 'gzip, br' });
+  assert.equal(png.headers['content-encoding'], undefined);
+  assert.equal(png.headers.vary, undefined);
+  assert.equal(png.body.length, Buffer.byteLength(BIG_JS));
+});
+
+test('every response carries the security headers', async () => {
+  for (const path of ['/', '/assets/big-XyZ789.js', '/missing.js', '/r/abcdefghijklmnopqrstuv']) {
+    const res = await raw(path, { 'Accept-Encoding': 'gzip' });
+    assert.equal(res.headers['x-content-type-options'], 'nosniff', path);
+    assert.equal(res.headers['referrer-policy'], 'no-referrer', path);
+    assert.equal(res.headers['content-security-policy'], "frame-ancestors 'none'", path);
+    assert.equal(res.headers['x-frame-options'], 'DENY', path);
+  }
+});
+
+test('Accept-Encoding negotiation', () => {
+  const cases: [string | undefined, string][] = [
+    [undefined, 'identity'],
+    ['', 'identity'],
+    ['gzip, deflate', 'gzip'],
+    ['gzip, deflate, br, zstd', 'br'],
+    ['br;q=0.5, gzip', 'gzip'],
+    ['br;q=1.0, gzip;q=1.0', 'br'],
+    ['br;q=0, gzip;q=0', 'identity'],
+    ['*', 'br'],
+    ['*;q=0.1, br;q=0', 'gzip'],
+    ['x-gzip', 'gzip'],
+    ['GZIP', 'gzip'],
+    ['identity', 'identity'],
+    ['gzip;q=abc', 'identity'],
+  ];
+  for (const [header, expected] of cases) assert.equal(chooseEncoding(header), expected, String(header));
 });
