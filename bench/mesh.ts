@@ -1,19 +1,24 @@
-// Scenario "mesh": our app with 2, 3 and 4 participants. For each size, the last one to arrive clicks Join
-// while the others already talk; we time Join -> first remote frame and -> every remote video decoding.
-// Then, with everyone in, each sender's outgoing bitrate per peer is read from the app's own uplink report
-// (getStats, bytes sent between two polls) and checked against the uplink budget it split (bitrate.ts).
+// Scenario "mesh": 2, 3 and 4 participants, our app against a textbook raw RTCPeerConnection mesh
+// (bench/pages/raw-mesh.ts), interleaved. For each size, the last one to arrive clicks Join while the others
+// already talk; we time Join -> first remote frame and -> every remote video decoding.
+// Then, with everyone in our app, each sender's outgoing bitrate per peer is read from the app's own uplink
+// report (getStats, bytes sent between two polls) and checked against the uplink budget it split (bitrate.ts).
 import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './lib/browser.ts';
 import { bundlePages } from './lib/pages.ts';
+import { startRelay, type Relay } from './lib/relay.ts';
 import { benchHost, buildIfStale, startOurServer, type Running } from './lib/servers.ts';
 import { markdownTable, median, ms } from './lib/stats.ts';
 
-const SIZES = [2, 3, 4] as const;
+const SIZES = (process.env.BENCH_MESH_SIZES ?? '2,3,4').split(',').map(Number);
 const STEP_TIMEOUT = 60_000;
 /** Bandwidth estimation ramps up over seconds; measure once it had time to reach the caps. */
 const RAMP_MS = 12_000;
 const SAMPLES = 3;
+/** Interleaved rounds per size and contender; the median is reported. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const NAMES = ['Ann', 'Bea', 'Cid', 'Dan'];
 
 interface UplinkReport {
@@ -29,11 +34,37 @@ interface SizeResult {
   senders: { name: string; perPeerVideo: number[]; totalBps: number; maxBitrate: number; budgetBps: number }[];
 }
 
-async function join(page: Page, url: string, name: string): Promise<void> {
-  await page.goto(url, { waitUntil: 'domcontentloaded' });
-  await page.getByRole('textbox', { name: 'Your name' }).fill(name);
-  await page.getByRole('button', { name: 'Join', exact: true }).click();
+interface Contender {
+  name: 'ours' | 'raw';
+  /** A fresh room's link. */
+  room(): string;
+  /** Opens the link and fills whatever comes before Join. */
+  open(page: Page, url: string, name: string): Promise<void>;
 }
+
+const token = (): string => randomBytes(16).toString('base64url');
+
+function contenders(ours: Running, relay: Relay): Contender[] {
+  return [
+    {
+      name: 'ours',
+      room: () => `${ours.origin}/r/${token()}#${token()}`,
+      async open(page, url, name) {
+        await page.goto(url, { waitUntil: 'domcontentloaded' });
+        await page.getByRole('textbox', { name: 'Your name' }).fill(name);
+      },
+    },
+    {
+      name: 'raw',
+      room: () => `${relay.origin}/raw-mesh?room=${token()}`,
+      async open(page, url) {
+        await page.goto(url, { waitUntil: 'domcontentloaded' });
+      },
+    },
+  ];
+}
+
+const joinButton = (page: Page) => page.getByRole('button', { name: 'Join', exact: true });
 
 /** Frames decoded by each remote tile's video, by tile name. */
 function remoteFrames(page: Page): Promise<number[]> {
@@ -68,37 +99,42 @@ function uplink(page: Page): Promise<UplinkReport | null> {
   });
 }
 
-async function runSize(browser: Browser, origin: string, probe: string, n: number): Promise<SizeResult> {
+async function runSize(browser: Browser, who: Contender, probe: string, n: number, uplinkToo: boolean): Promise<SizeResult> {
   const contexts: BrowserContext[] = [];
   try {
-    const url = `${origin}/r/${randomBytes(16).toString('base64url')}#${randomBytes(16).toString('base64url')}`;
+    const url = who.room();
     const pages: Page[] = [];
     for (let i = 0; i < n; i++) {
       const context = await browser.newContext();
       contexts.push(context);
+      // tsx names the functions passed to page.evaluate with a helper the page lacks.
+      await context.addInitScript('globalThis.__name = (fn) => fn;');
       if (i === n - 1) await context.addInitScript({ content: probe });
       const page = await context.newPage();
       page.setDefaultTimeout(STEP_TIMEOUT);
       pages.push(page);
     }
     const early = pages.slice(0, -1);
-    for (const [i, page] of early.entries()) await join(page, url, NAMES[i] ?? `P${i}`);
+    for (const [i, page] of early.entries()) {
+      await who.open(page, url, NAMES[i] ?? `P${i}`);
+      await joinButton(page).click();
+    }
     for (const page of early) await waitAllDecoding(page, early.length - 1);
 
     const last = pages[n - 1] as Page;
-    await last.goto(url, { waitUntil: 'domcontentloaded' });
-    await last.getByRole('textbox', { name: 'Your name' }).fill(NAMES[n - 1] ?? 'Last');
-    const button = last.getByRole('button', { name: 'Join', exact: true });
-    await last.waitForFunction(() => window.__bench.marks.gum !== undefined);
+    await who.open(last, url, NAMES[n - 1] ?? 'Last');
+    await last.waitForFunction(() => window.__bench.marks.gum !== undefined || document.querySelector('call-app') === null);
     await last.waitForTimeout(500);
     await last.evaluate(() => window.__bench.arm());
-    await button.click();
+    await joinButton(last).click();
     await last.waitForFunction(() => window.__bench.marks.frame !== undefined, null, { timeout: STEP_TIMEOUT });
     await waitAllDecoding(last, n - 1);
     const allAt = await last.evaluate(() => performance.timeOrigin + performance.now());
     const marks = await last.evaluate(() => ({ ...window.__bench.marks }));
     if (marks.click === undefined || marks.frame === undefined) throw new Error('probe marks missing');
     for (const page of early) await waitAllDecoding(page, n - 1);
+    const timing = { n, firstFrameMs: marks.frame - marks.click, allFramesMs: allAt - marks.click };
+    if (!uplinkToo) return { ...timing, senders: [] };
 
     await last.waitForTimeout(RAMP_MS);
     const sums = pages.map(() => ({ video: new Map<string, number>(), total: 0, maxBitrate: 0, budget: 0 }));
@@ -118,9 +154,7 @@ async function runSize(browser: Browser, origin: string, probe: string, n: numbe
     }
     for (const page of pages) if ((await remoteFrames(page)).length !== n - 1) throw new Error('wrong number of remote tiles');
     return {
-      n,
-      firstFrameMs: marks.frame - marks.click,
-      allFramesMs: allAt - marks.click,
+      ...timing,
       senders: sums.map((acc, i) => ({
         name: NAMES[i] ?? `P${i}`,
         perPeerVideo: [...acc.video.values()],
@@ -139,21 +173,37 @@ const kbps = (bps: number): string => (bps / 1000).toFixed(0);
 export async function run(): Promise<{ table: string; summary: string }> {
   const host = benchHost();
   buildIfStale((line) => console.error(`[mesh] ${line}`));
-  const { probe } = await bundlePages();
+  const loadBefore = loadavg()[0] ?? 0;
+  const bundles = await bundlePages();
+  const medians = new Map<number, number>();
   let server: Running | null = null;
+  let relay: Relay | null = null;
   let browser: Browser | null = null;
   try {
     server = await startOurServer(host);
-    browser = await launchChromium([server.origin]);
+    relay = await startRelay(host, bundles);
+    browser = await launchChromium([server.origin, relay.origin]);
     const results: SizeResult[] = [];
+    const rows: string[][] = [];
     for (const n of SIZES) {
-      const r = await runSize(browser, server.origin, probe, n);
-      console.error(`[mesh] N=${n}: first remote frame ${ms(r.firstFrameMs)} ms, all ${ms(r.allFramesMs)} ms`);
-      results.push(r);
+      const times = new Map<string, SizeResult[]>();
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const who of contenders(server, relay)) {
+          const r = await runSize(browser, who, bundles.probe, n, who.name === 'ours' && round === 0);
+          console.error(`[mesh] N=${n} ${who.name} round ${round + 1}/${ROUNDS}: first remote frame ${ms(r.firstFrameMs)} ms, all ${ms(r.allFramesMs)} ms`);
+          times.set(who.name, [...(times.get(who.name) ?? []), r]);
+          if (r.senders.length > 0) results.push(r);
+        }
+      }
+      const med = (who: string, pick: (r: SizeResult) => number): number => median((times.get(who) ?? []).map(pick));
+      const first = [med('ours', (r) => r.firstFrameMs), med('raw', (r) => r.firstFrameMs)] as const;
+      const all = [med('ours', (r) => r.allFramesMs), med('raw', (r) => r.allFramesMs)] as const;
+      medians.set(n, all[0]);
+      rows.push([String(n), ms(first[0]), ms(first[1]), (first[0] / first[1]).toFixed(2), ms(all[0]), ms(all[1]), (all[0] / all[1]).toFixed(2)]);
     }
     const setupTable = markdownTable(
-      ['participants', 'Join -> first remote frame (ms)', 'Join -> all remote videos (ms)'],
-      results.map((r) => [String(r.n), ms(r.firstFrameMs), ms(r.allFramesMs)]),
+      ['participants', 'ours: Join -> first remote frame (ms)', 'raw mesh', 'ratio', 'ours: Join -> all remote videos (ms)', 'raw mesh', 'ratio'],
+      rows,
     );
     let within = true;
     const uplinkRows = results.flatMap((r) =>
@@ -169,13 +219,15 @@ export async function run(): Promise<{ table: string; summary: string }> {
       ['N', 'sender', 'video to each peer (kbps)', 'cap per peer (kbps)', 'total uplink (kbps)', 'budget (kbps)', 'within'],
       uplinkRows,
     );
-    const mesh4 = results.find((r) => r.n === 4);
-    const summary = `mesh4_setup_ms=${mesh4 ? mesh4.allFramesMs.toFixed(0) : 'n/a'} uplink_within_budget=${within ? 1 : 0}`;
+    const mesh4 = medians.get(4);
+    const summary = `mesh4_setup_ms=${mesh4 !== undefined ? mesh4.toFixed(0) : 'n/a'} uplink_within_budget=${within ? 1 : 0}`;
     const table = [
       '# Benchmark: mesh',
       '',
-      'Our app only. For each room size N the last participant clicks Join while the others already talk;',
-      'first remote frame is the probe\'s requestVideoFrameCallback mark, "all" is when every remote tile decodes.',
+      `Our app against a textbook raw RTCPeerConnection mesh (bench/pages/raw-mesh.ts: addTrack, trickle ICE over a bare`,
+      `relay, no encryption), ${ROUNDS} interleaved rounds per size, medians. For each room size N the last participant`,
+      'clicks Join while the others already talk; first remote frame is the probe\'s requestVideoFrameCallback mark,',
+      '"all" is when every remote tile decodes.',
       '',
       setupTable,
       '',
@@ -190,8 +242,7 @@ export async function run(): Promise<{ table: string; summary: string }> {
       '## Conditions',
       '',
       `- Chromium ${browser.version()} headless, fake 1280x720 camera, one browser, a context per participant, inside the network namespace (${host}).`,
-      `- Machine: ${(await import('node:os')).cpus().length} cores shared by every participant; setup times are wall clock.`,
-      `- Median of the Join -> all figure across sizes: ${ms(median(results.map((r) => r.allFramesMs)))} ms.`,
+      `- Machine: ${cpus().length} cores shared by every participant; setup times are wall clock; 1-minute load average ${loadBefore.toFixed(1)} before, ${(loadavg()[0] ?? 0).toFixed(1)} after.`,
       '',
       summary,
       '',
@@ -199,6 +250,7 @@ export async function run(): Promise<{ table: string; summary: string }> {
     return { table, summary };
   } finally {
     await browser?.close().catch(() => {});
+    await relay?.close().catch(() => {});
     await server?.stop().catch(() => {});
   }
 }

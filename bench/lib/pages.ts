@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const pagesDir = fileURLToPath(new URL('../pages/', import.meta.url));
-export const BASELINE_PAGES = ['raw', 'simple-peer', 'peerjs'] as const;
+export const BASELINE_PAGES = ['raw', 'simple-peer', 'peerjs', 'raw-mesh'] as const;
 export type BaselinePage = (typeof BASELINE_PAGES)[number];
 
 export interface Bundles {

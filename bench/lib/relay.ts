@@ -1,5 +1,7 @@
 // The bench-only server for the baseline pages: serves their bundles and a tiny ws relay (a room of
 // sockets, every frame forwarded to the others). It is what a textbook demo would run, nothing more.
+// Each socket gets an id, and the welcome lists the others', so a mesh page can address its offers.
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -12,6 +14,7 @@ export interface Relay {
 
 export async function startRelay(host: string, bundles: Bundles): Promise<Relay> {
   const rooms = new Map<string, Set<WebSocket>>();
+  const ids = new WeakMap<WebSocket, string>();
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname.slice(1);
     for (const name of BASELINE_PAGES) {
@@ -25,7 +28,9 @@ export async function startRelay(host: string, bundles: Bundles): Promise<Relay>
     const room = new URL(req.url ?? '/', 'http://x').searchParams.get('room') ?? '';
     const members = rooms.get(room) ?? new Set<WebSocket>();
     rooms.set(room, members);
-    ws.send(JSON.stringify({ type: 'welcome', peers: members.size }));
+    const id = randomUUID();
+    ids.set(ws, id);
+    ws.send(JSON.stringify({ type: 'welcome', peers: members.size, id, ids: [...members].map((m) => ids.get(m)) }));
     for (const other of members) other.send(JSON.stringify({ type: 'peer-joined' }));
     members.add(ws);
     ws.on('message', (data, isBinary) => {

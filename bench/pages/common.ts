@@ -31,11 +31,13 @@ export function showVideo(label: string, stream: MediaStream, muted: boolean): v
   document.getElementById('tiles')?.append(tile);
 }
 
-export type RelayMessage = { type: 'welcome'; peers: number } | { type: 'peer-joined' } | { type: 'data'; data: unknown };
+export type RelayMessage = { type: 'welcome'; peers: number; id: string; ids: string[] } | { type: 'peer-joined' } | { type: 'data'; data: unknown };
 
 /** The bench relay: a room of sockets, every frame forwarded to the others (bench/lib/relay.ts). */
 export class Relay {
   readonly welcome: Promise<number>;
+  /** Our id at the relay and the ids of those already in the room. */
+  readonly members: Promise<{ self: string; others: string[] }>;
   private readonly ws: WebSocket;
   private onData: (data: unknown) => void = () => {};
   /** Called when someone joins after us. */
@@ -45,11 +47,11 @@ export class Relay {
 
   constructor(room: string) {
     this.ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ws?room=${encodeURIComponent(room)}`);
-    this.welcome = new Promise((resolve, reject) => {
+    this.members = new Promise((resolve, reject) => {
       this.ws.addEventListener('error', () => reject(new Error('relay socket failed')));
       this.ws.addEventListener('message', (e: MessageEvent<string>) => {
         const m = JSON.parse(e.data) as RelayMessage;
-        if (m.type === 'welcome') resolve(m.peers);
+        if (m.type === 'welcome') resolve({ self: m.id, others: m.ids });
         if (m.type === 'peer-joined') this.onPeerJoined();
         if (m.type === 'data') {
           this.early.push(m.data);
@@ -57,6 +59,7 @@ export class Relay {
         }
       });
     });
+    this.welcome = this.members.then((m) => m.others.length);
   }
 
   send(data: unknown): void {

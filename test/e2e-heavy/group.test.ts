@@ -136,7 +136,12 @@ describe('group call (Chromium mesh)', () => {
     let previous = await readAll();
     const checkIncreasing = async (when: string) => {
       const now = await readAll();
-      for (const [label, n] of now) assert.ok(n > (previous.get(label) ?? 0), `${label} stalled ${when} (${previous.get(label)} -> ${n})`);
+      for (const [label, n] of now) {
+        if (n > (previous.get(label) ?? 0)) continue;
+        const [other, me] = label.split(' on ') as [string, string];
+        const shown = await tile(pages.get(me.replace(/'s page$/, ''))!, other).innerText().catch(() => '?');
+        assert.fail(`${label} stalled ${when} (${previous.get(label)} -> ${n}); the tile says: ${JSON.stringify(shown)}`);
+      }
       previous = now;
     };
     await server.kill();
