@@ -1,14 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { CallStore } from '../../src/core/call-store';
 import { Mesh } from '../../src/core/mesh';
-
-async function until(cond: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from './webrtc-helpers';
 
 /** A stand-in for the signaling server: routes by the current server id, like the real one. */
 function room() {

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { PeerLink, type PeerLinkEvents } from '../../src/core/peer-link';
 import type { PeerMessage, SignalPayload } from '../../src/core/peer-protocol';
+import { canvasTrack, framesDecoded, until } from './webrtc-helpers';
 
 interface Side {
   link: PeerLink;
@@ -29,47 +30,6 @@ function pair(opts: { aInitiator: boolean; bInitiator: boolean }, tracks: { a: M
   return sides as Record<'a' | 'b', Side>;
 }
 
-async function until(cond: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function canvasTrack(): MediaStreamTrack {
-  const c = document.createElement('canvas');
-  c.width = 160;
-  c.height = 120;
-  const ctx = c.getContext('2d')!;
-  let n = 0;
-  const draw = () => {
-    ctx.fillStyle = `hsl(${n++ % 360} 80% 50%)`;
-    ctx.fillRect(0, 0, 160, 120);
-  };
-  draw();
-  setInterval(draw, 50);
-  return c.captureStream(20).getVideoTracks()[0];
-}
-
-async function framesDecoded(stream: MediaStream): Promise<number> {
-  const v = document.createElement('video');
-  v.muted = true;
-  v.srcObject = stream;
-  document.body.append(v);
-  await v.play().catch(() => undefined);
-  // Firefox does not count MediaStream frames in getVideoPlaybackQuality; every engine here has rVFC.
-  let n = 0;
-  const count = () => v.requestVideoFrameCallback(() => {
-    n++;
-    count();
-  });
-  count();
-  await until(() => n > 3);
-  v.remove();
-  return n;
-}
-
 describe('PeerLink', () => {
   const links: PeerLink[] = [];
   afterEach(() => links.splice(0).forEach((l) => l.close()));
@@ -82,8 +42,8 @@ describe('PeerLink', () => {
     await until(() => s.b.messages.length > 0);
     expect(s.b.messages[0]).to.deep.equal({ type: 'state', name: 'Ann', mic: true, camera: false });
     await until(() => s.a.streams.length > 0 && s.b.streams.length > 0);
-    expect(await framesDecoded(s.b.streams[0])).to.be.greaterThan(3);
-    expect(await framesDecoded(s.a.streams[0])).to.be.greaterThan(3);
+    expect(await framesDecoded(s.b.streams[0])).to.be.at.least(4);
+    expect(await framesDecoded(s.a.streams[0])).to.be.at.least(4);
   });
 
   it('says when its first offer went to signaling, and settles on close', async () => {
@@ -106,7 +66,7 @@ describe('PeerLink', () => {
     await until(() => s.a.link.pc.connectionState === 'connected' && s.b.link.pc.connectionState === 'connected');
     await until(() => s.a.link.pc.signalingState === 'stable' && s.b.link.pc.signalingState === 'stable');
     await until(() => s.b.streams.length > 0);
-    expect(await framesDecoded(s.b.streams[0])).to.be.greaterThan(3);
+    expect(await framesDecoded(s.b.streams[0])).to.be.at.least(4);
   });
 
   it('restarts ICE and stays connected, with media still flowing', async () => {
@@ -120,7 +80,7 @@ describe('PeerLink', () => {
       return now !== undefined && now !== before && s.a.link.pc.signalingState === 'stable';
     });
     await until(() => s.a.link.pc.connectionState === 'connected');
-    expect(await framesDecoded(s.b.streams[0])).to.be.greaterThan(3);
+    expect(await framesDecoded(s.b.streams[0])).to.be.at.least(4);
   });
 
   it('swaps the outgoing track without renegotiating', async () => {
@@ -133,6 +93,6 @@ describe('PeerLink', () => {
     await s.a.link.setTrack('video', canvasTrack());
     await new Promise((r) => setTimeout(r, 300));
     expect(renegotiated).to.equal(false);
-    expect(await framesDecoded(s.b.streams[0])).to.be.greaterThan(3);
+    expect(await framesDecoded(s.b.streams[0])).to.be.at.least(4);
   });
 });

@@ -3,6 +3,7 @@
 import { expect } from '@open-wc/testing';
 import { PeerLink } from '../../src/core/peer-link';
 import type { SignalPayload } from '../../src/core/peer-protocol';
+import { canvasTrack, framesDecoded as decodes, until } from './webrtc-helpers';
 
 interface Side {
   link: PeerLink;
@@ -32,51 +33,6 @@ function pair(tracks: { a: MediaStreamTrack; b: MediaStreamTrack }): Record<'a' 
   sides.a = make('a', 'b', tracks.a);
   sides.b = make('b', 'a', tracks.b);
   return sides as Record<'a' | 'b', Side>;
-}
-
-async function until(cond: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function canvasTrack(hue: number): MediaStreamTrack {
-  const c = document.createElement('canvas');
-  c.width = 160;
-  c.height = 120;
-  const ctx = c.getContext('2d')!;
-  let n = 0;
-  const draw = () => {
-    ctx.fillStyle = `hsl(${(hue + n++) % 360} 80% 50%)`;
-    ctx.fillRect(0, 0, 160, 120);
-  };
-  draw();
-  const timer = setInterval(draw, 50);
-  const track = c.captureStream(20).getVideoTracks()[0]!;
-  track.addEventListener('ended', () => clearInterval(timer));
-  return track;
-}
-
-/** Counts frames with requestVideoFrameCallback: Firefox reports no playback quality for MediaStreams. */
-async function decodes(stream: MediaStream, frames = 4): Promise<void> {
-  const v = document.createElement('video');
-  v.muted = true;
-  v.srcObject = stream;
-  document.body.append(v);
-  await v.play().catch(() => undefined);
-  let n = 0;
-  const count = () => v.requestVideoFrameCallback(() => {
-    n++;
-    count();
-  });
-  count();
-  try {
-    await until(() => n >= frames);
-  } finally {
-    v.remove();
-  }
 }
 
 describe('PeerLink screen share', () => {
