@@ -51,6 +51,8 @@ class Conn extends WebSocket {
   id = '';
   bucket: TokenBucket | null = null;
   alive = true;
+  /** The TCP socket this server handed to `ws` at the upgrade; see `send` for why it is kept. */
+  tcp: Duplex | null = null;
 }
 
 function destroySocket(this: Duplex): void {
@@ -75,11 +77,22 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
   const conns = new Map<ConnId, Conn>();
   let nextConnId = 0;
 
+  // Frames relayed to one socket while handling one read (a sender's pipelined frames arrive in one chunk) leave in
+  // one write: the socket stays corked until the current tick ends. One syscall per frame was the largest single
+  // cost of a relayed message; the flush still happens before any further I/O, so nothing waits.
+  const corked: Duplex[] = [];
+  const uncorkAll = (): void => {
+    for (const tcp of corked.splice(0)) tcp.uncork();
+  };
   const send = (conn: Conn, msg: ServerMessage, encoded?: EncodedData): void => {
     if (conn.readyState !== WebSocket.OPEN) return;
     if (conn.bufferedAmount > MAX_BUFFERED_BYTES) {
       conn.terminate();
       return;
+    }
+    if (conn.tcp && !conn.tcp.writableCorked) {
+      conn.tcp.cork();
+      if (corked.push(conn.tcp) === 1) process.nextTick(uncorkAll);
     }
     conn.send(encodeServerMessage(msg, encoded));
   };
@@ -209,7 +222,10 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
       log(`refused origin ${req.headers.origin ?? ''}`);
       return refuse(socket, 403, 'Forbidden');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.tcp = socket;
+      wss.emit('connection', ws, req);
+    });
   };
 
   const httpServer = createServer(onRequest);
