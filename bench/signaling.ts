@@ -117,16 +117,16 @@ interface Pair {
   b: Client;
 }
 
-/** PAIRS pairs in their own rooms; A sends to B. */
-async function pairs(c: Contender, port: number, tag: string): Promise<Pair[]> {
-  const out: Pair[] = [];
-  for (let i = 0; i < PAIRS; i++) {
-    const room = `${tag}-room-${String(i).padStart(12, '0')}`;
-    const a = await openClient(c, port, `${tag}a${String(i).padStart(10, '0')}`, room);
-    const b = await openClient(c, port, `${tag}b${String(i).padStart(10, '0')}`, room);
-    out.push({ a, b });
-  }
-  return out;
+/** PAIRS pairs in their own rooms, opened side by side (A joins before B in each); A sends to B. */
+function pairs(c: Contender, port: number, tag: string): Promise<Pair[]> {
+  return Promise.all(
+    Array.from({ length: PAIRS }, async (_, i) => {
+      const room = `${tag}-room-${String(i).padStart(12, '0')}`;
+      const a = await openClient(c, port, `${tag}a${String(i).padStart(10, '0')}`, room);
+      const b = await openClient(c, port, `${tag}b${String(i).padStart(10, '0')}`, room);
+      return { a, b };
+    }),
+  );
 }
 
 // The send time rides inside the offer as fixed-width text after a marker, so a receiver reads it straight from
