@@ -22,12 +22,12 @@ const RATES = [1000, 5000];
 const PAIRS = 50;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 2);
-const TPUT_SECONDS = Number(process.env.BENCH_TPUT_SECONDS ?? 3);
+const TPUT_SECONDS = Number(process.env.BENCH_TPUT_SECONDS ?? 2);
 const WINDOW = 16;
 const OFFER_BYTES = 2048;
 const OPEN_CONCURRENCY = 200;
 /** An offer not delivered this long after the last send counts as lost: slower than any delivered one. */
-const SETTLE_MS = 2000;
+const SETTLE_MS = 1000;
 
 interface Client {
   ws: WebSocket;
@@ -236,7 +236,7 @@ async function throughput(c: Contender, server: Server, ps: Pair[]): Promise<Tpu
     for (let i = 0; i < WINDOW; i++) a.ws.send(frame);
     return on;
   });
-  await sleep(1000);
+  await sleep(500);
   counting = true;
   const t0 = performance.now();
   const cpu0 = server.cpuSeconds();
@@ -255,6 +255,8 @@ interface Result {
   idle: IdleRow[];
   latency: LatencyRow[][]; // [round][rate]
   tput: TputRow[]; // [round]
+  /** The 1-minute load average when each round of this contender ended. */
+  load: string[];
 }
 
 /** One round for one contender: fresh pairs for each figure, so no figure inherits another's backlog. */
@@ -287,7 +289,7 @@ export async function run(): Promise<ScenarioResult> {
   if (pinnable) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const loadAtStart = loadavg();
   const only = process.env.BENCH_SERVERS?.split(',');
-  const results: Result[] = contenders.filter((c) => !only || only.includes(c.key)).map((contender) => ({ contender, idle: [], latency: [], tput: [] }));
+  const results: Result[] = contenders.filter((c) => !only || only.includes(c.key)).map((contender) => ({ contender, idle: [], latency: [], tput: [], load: [] }));
 
   // Idle sockets: one server per contender, stopped afterwards, so 10k sockets' leftovers never weigh on the relay.
   for (const r of results) {
@@ -312,6 +314,7 @@ export async function run(): Promise<ScenarioResult> {
         await round(r, servers[at] as Server, n);
         const l = r.latency[n] ?? [];
         const t = r.tput[n];
+        r.load.push(loadavg().split(' ')[0] ?? '');
         log(`round ${n + 1}/${ROUNDS} ${r.contender.name}: ${l.map((x) => `@${x.rate}/s p50 ${fixed(x.p50, 2)} p99 ${fixed(x.p99, 2)} ms (${x.received}/${x.sent}, late p99 ${fixed(x.lateP99, 2)})`).join(', ')}; ${fixed(t?.perSecond ?? Number.NaN, 0)} msg/s, ${fixed(t?.cpuMicros ?? Number.NaN, 1)} µs CPU/msg; load ${loadavg()}`);
       }
     }
@@ -347,6 +350,17 @@ function report(results: Result[], loadAtStart: string): ScenarioResult {
       fixed(median(r.tput.map((t) => t.cpuMicros)), 1),
       r.tput.map((t) => fixed(t.perSecond, 0)).join(', '),
     ]),
+  );
+
+  const roundsTable = markdownTable(
+    ['round', 'server', 'load (1 min) after', ...RATES.map((rate) => `p99 ms @${rate}/s`), 'sends late p99 ms @5000/s', 'msg/s', 'CPU µs/msg'],
+    Array.from({ length: ROUNDS }, (_, n) =>
+      results.map((r) => {
+        const l = r.latency[n] ?? [];
+        const at = (rate: number): LatencyRow | undefined => l.find((x) => x.rate === rate);
+        return [String(n + 1), r.contender.name, r.load[n] ?? '', ...RATES.map((rate) => fixed(at(rate)?.p99 ?? Number.NaN, 2)), fixed(at(5000)?.lateP99 ?? Number.NaN, 2), fixed(r.tput[n]?.perSecond ?? Number.NaN, 0), fixed(r.tput[n]?.cpuMicros ?? Number.NaN, 1)];
+      }),
+    ).flat(),
   );
 
   const o = results.find((r) => r.contender.key === 'ours');
@@ -386,6 +400,10 @@ function report(results: Result[], loadAtStart: string): ScenarioResult {
     'relayed: unlike msg/s it does not depend on the share of CPU 0 the other tenants left the server.',
     '',
     tputTable,
+    '',
+    '## Every round (round n starts with the n-th contender listed, then goes round the list)',
+    '',
+    roundsTable,
     '',
     'Goals: throughput ≥ 1.0× PeerServer, p99 < 2 ms at 5k msg/s, RSS per 1k ≤ PeerServer.',
     '',
