@@ -1,208 +1,33 @@
-// Scenario "signaling": the signaling server alone, on 127.0.0.1. Contenders: ours (signaling/src/main.ts),
-// PeerJS's PeerServer (`peer`), a minimal ws relay, and our Worker + Durable Object under Miniflare (workerd on
-// this machine: local emulation, not Cloudflare's network). Each server runs in its own process pinned to CPU 0;
-// this process is the load generator, pinned to CPU 1. Every loop is bounded by a count or a deadline.
+// Scenario "signaling": the signaling server alone, on 127.0.0.1. Contenders (bench/lib/signaling-contenders.ts):
+// ours (signaling/src/main.ts), PeerJS's PeerServer (`peer`), a minimal ws relay, and our Worker + Durable Object
+// under Miniflare (workerd on this machine: local emulation, not Cloudflare's network). Each server runs in its own
+// process pinned to CPU 0; this process is the load generator, pinned to CPU 1. Every loop is bounded.
 //
 // Figures: idle WebSockets held and server RSS growth per 1,000 at 1k/5k/10k; relay latency p50/p99 of a 2 KB
-// offer at 1k and 5k messages/s; the most messages/s relayed (closed loop, a window of offers in flight per pair).
-// Each server speaks its own protocol: ours joins a room and relays `signal`s; PeerServer relays OFFER with dst;
-// the relay forwards {to, data}.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+// offer at 1k and 5k messages/s; the most messages/s relayed (closed loop, a window of offers in flight per pair)
+// and the server CPU time each relayed message cost. The machine is shared, so the relay figures are taken in
+// rounds that visit every contender in turn (a rotating order), and each figure is the median over the rounds:
+// a burst of someone else's load then lands on one round of one contender, not on a whole contender.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import type { ScenarioResult } from './run.ts';
-import { ROOT } from './lib/servers.ts';
-import { markdownTable } from './lib/stats.ts';
+import { contenders, Inbox, pinnable, roomId, type Contender, type Server } from './lib/signaling-contenders.ts';
+import { markdownTable, median } from './lib/stats.ts';
 
-const HOST = '127.0.0.1';
 const IDLE_STEPS = (process.env.BENCH_IDLE ?? '1000,5000,10000').split(',').map(Number);
 const RATES = [1000, 5000];
 const PAIRS = 50;
-const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 3);
-const TPUT_SECONDS = Number(process.env.BENCH_TPUT_SECONDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 2);
+const TPUT_SECONDS = Number(process.env.BENCH_TPUT_SECONDS ?? 2);
 const WINDOW = 16;
 const OFFER_BYTES = 2048;
 const OPEN_CONCURRENCY = 200;
-/** Ours and the Worker limit each socket to 50 frames/s by default; the benchmark measures the relay itself. */
-const NO_RATE_LIMIT = { RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000' };
-
-interface Protocol {
-  /** The socket URL for a client that will be reachable as `name` in `room`. */
-  url(port: number, name: string, room: string): string;
-  /** Completes the handshake and returns the address others send to. */
-  hello(ws: WebSocket, inbox: Inbox, name: string, room: string): Promise<string>;
-  frame(to: string, payload: string): string;
-}
-
-const roomId = (i: number): string => `bench-room-${String(i).padStart(12, '0')}`;
-
-/** Frames that arrive before the handshake code listens (PeerServer's OPEN can share a packet with the 101). */
-class Inbox {
-  private readonly frames: string[] = [];
-  private waiter: { match: (t: string) => boolean; resolve: (t: string) => void } | null = null;
-  constructor(private readonly ws: WebSocket) {
-    ws.on('message', this.on);
-  }
-  private readonly on = (raw: Buffer): void => {
-    const text = raw.toString();
-    if (this.waiter?.match(text)) {
-      this.waiter.resolve(text);
-      this.waiter = null;
-    } else if (this.frames.length < 16) this.frames.push(text);
-  };
-  next(match: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
-    const i = this.frames.findIndex(match);
-    if (i >= 0) return Promise.resolve(this.frames.splice(i, 1)[0] as string);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('handshake timed out')), timeoutMs);
-      this.waiter = {
-        match,
-        resolve: (t) => {
-          clearTimeout(timer);
-          resolve(t);
-        },
-      };
-    });
-  }
-  /** Stops listening, once the handshake is over. */
-  done(): void {
-    this.ws.off('message', this.on);
-  }
-}
-
-const ours: Protocol = {
-  url: (port, _name, room) => `ws://${HOST}:${port}/ws?room=${room}`,
-  async hello(ws, inbox, _name, room) {
-    ws.send(JSON.stringify({ type: 'join', room }));
-    return (JSON.parse(await inbox.next((t) => t.startsWith('{"type":"welcome"'))) as { id: string }).id;
-  },
-  frame: (to, payload) => JSON.stringify({ type: 'signal', to, data: payload }),
-};
-
-const peerjs: Protocol = {
-  url: (port, name) => `ws://${HOST}:${port}/peerjs?key=peerjs&id=${name}&token=${name}tok`,
-  async hello(_ws, inbox, name) {
-    await inbox.next((t) => t.includes('"OPEN"'));
-    return name;
-  },
-  frame: (to, payload) => JSON.stringify({ type: 'OFFER', dst: to, payload: { type: 'offer', sdp: payload } }),
-};
-
-const relay: Protocol = {
-  url: (port, name) => `ws://${HOST}:${port}/?id=${name}`,
-  hello: async (_ws, _inbox, name) => name,
-  frame: (to, payload) => JSON.stringify({ to, data: payload }),
-};
-
-interface Contender {
-  /** For BENCH_SERVERS=ours,peer,relay,do (a subset while investigating; the summary needs ours and peer). */
-  key: string;
-  name: string;
-  protocol: Protocol;
-  start(): Promise<Server>;
-}
-
-interface Server {
-  port: number;
-  /** RSS of the server's process tree, in bytes. */
-  rss(): number;
-  stop(): Promise<void>;
-}
-
-function treePids(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  const out: number[] = [];
-  const walk = (pid: number): void => {
-    out.push(pid);
-    for (const c of children.get(pid) ?? []) walk(c);
-  };
-  walk(root);
-  return out;
-}
-
-function rssOf(pid: number): number {
-  let total = 0;
-  for (const p of treePids(pid)) {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
-      total += Number(m?.[1] ?? 0) * 1024;
-    } catch {
-      // Gone.
-    }
-  }
-  return total;
-}
-
-const pinnable = cpus().length >= 2 && spawnSync('taskset', ['--version']).status === 0;
-
-/** Starts `args` (a node script) pinned to CPU 0 and waits for its `Listening on http://host:port` line. */
-async function startProcess(args: string[], env: Record<string, string>): Promise<Server> {
-  const cmd = pinnable ? 'taskset' : process.execPath;
-  const argv = pinnable ? ['-c', '0', process.execPath, ...args] : args;
-  const child: ChildProcess = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start in 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const m = /Listening on http:\/\/[^:\s]+:(\d+)/.exec(output);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${args.join(' ')} exited (${code}):\n${output}`));
-    });
-  });
-  const pid = child.pid ?? 0;
-  return {
-    port,
-    rss: () => rssOf(pid),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.once('exit', () => {
-          clearTimeout(hard);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-const contenders: Contender[] = [
-  {
-    key: 'ours',
-    name: 'ours (Node)',
-    protocol: ours,
-    start: () => startProcess(['--import', 'tsx', 'signaling/src/main.ts'], { HOST, PORT: '0', DIST_DIR: '/nonexistent', ...NO_RATE_LIMIT }),
-  },
-  { key: 'peer', name: 'PeerServer (peer 1.0)', protocol: peerjs, start: () => startProcess(['--import', 'tsx', 'bench/lib/signaling-server-main.ts', 'peer'], {}) },
-  { key: 'relay', name: 'minimal ws relay', protocol: relay, start: () => startProcess(['--import', 'tsx', 'bench/lib/signaling-server-main.ts', 'relay'], {}) },
-  {
-    key: 'do',
-    name: 'Durable Object (Miniflare, local emulation)',
-    protocol: ours,
-    start: () => startProcess(['--import', 'tsx', 'scripts/worker-local.ts'], { HOST, PORT: '0', ...NO_RATE_LIMIT }),
-  },
-];
+/** An offer not delivered this long after the last send counts as lost: slower than any delivered one. */
+const SETTLE_MS = 1000;
 
 interface Client {
   ws: WebSocket;
@@ -287,26 +112,40 @@ async function idle(c: Contender, server: Server): Promise<IdleRow[]> {
   return rows;
 }
 
-/** PAIRS pairs in their own rooms; A sends to B. */
-async function pairs(c: Contender, port: number, tag: string): Promise<{ a: Client; b: Client }[]> {
-  const out: { a: Client; b: Client }[] = [];
-  for (let i = 0; i < PAIRS; i++) {
-    const room = `${tag}-room-${String(i).padStart(12, '0')}`;
-    const a = await openClient(c, port, `${tag}a${String(i).padStart(10, '0')}`, room);
-    const b = await openClient(c, port, `${tag}b${String(i).padStart(10, '0')}`, room);
-    out.push({ a, b });
-  }
-  return out;
+interface Pair {
+  a: Client;
+  b: Client;
 }
 
-function offer(): string {
-  const stamp = `T${performance.now().toFixed(3)}|`;
-  return stamp + 'v=0 o=- 1 2 IN IP4 127.0.0.1 '.repeat(80).slice(0, OFFER_BYTES - stamp.length);
+/** PAIRS pairs in their own rooms, opened side by side (A joins before B in each); A sends to B. */
+function pairs(c: Contender, port: number, tag: string): Promise<Pair[]> {
+  return Promise.all(
+    Array.from({ length: PAIRS }, async (_, i) => {
+      const room = `${tag}-room-${String(i).padStart(12, '0')}`;
+      const a = await openClient(c, port, `${tag}a${String(i).padStart(10, '0')}`, room);
+      const b = await openClient(c, port, `${tag}b${String(i).padStart(10, '0')}`, room);
+      return { a, b };
+    }),
+  );
 }
 
-const STAMP = /T(\d+\.\d+)\|/;
+// The send time rides inside the offer as fixed-width text after a marker, so a receiver reads it straight from
+// the frame's bytes, whatever envelope each protocol wraps around the offer, without decoding 2 KB per message.
+const MARK = 'ts=';
+const STAMP_WIDTH = 13;
+const FILLER = 'v=0 o=- 1 2 IN IP4 127.0.0.1 '.repeat(80);
 
-function percentile(sorted: number[], p: number): number {
+function offer(sentAt: number): string {
+  const stamp = `${MARK}${sentAt.toFixed(3).padStart(STAMP_WIDTH, '0')}|`;
+  return stamp + FILLER.slice(0, OFFER_BYTES - stamp.length);
+}
+
+function stampOf(raw: Buffer): number {
+  const at = raw.indexOf(MARK);
+  return at < 0 ? Number.NaN : Number(raw.toString('latin1', at + MARK.length, at + MARK.length + STAMP_WIDTH));
+}
+
+function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
@@ -317,125 +156,218 @@ interface LatencyRow {
   received: number;
   p50: number;
   p99: number;
+  /** How far the generator's sends fell behind their schedule (ms): its own stalls, reported, not hidden. */
+  lateP99: number;
 }
 
-async function latency(c: Contender, port: number, rate: number): Promise<LatencyRow> {
-  const ps = await pairs(c, port, `lat${rate}`);
-  // Only offers sent inside [from, until) count, on both sides: the warm-up and the tail are left out.
+/**
+ * Sends `rate` offers per second spread evenly over A→B pairs: offer k is due at start + k/rate and goes out as
+ * soon as it is due, one at a time, never saved up into bursts (bursts queue behind each other in the server and
+ * inflate every contender's p99 by the burst length). Between sends the loop yields through setImmediate, so the
+ * receive side runs between any two sends and takes its timestamps promptly; on one core that is a busy loop,
+ * bounded by the phase. Latency = receive time - send time, both performance.now() (monotonic) in this process.
+ * Offers that never arrive within SETTLE_MS count as slower than every delivered one, so a server that drops
+ * or stalls cannot improve its p99 by losing its slowest messages.
+ */
+async function latency(c: Contender, ps: Pair[], rate: number): Promise<LatencyRow> {
   const start = performance.now();
-  const from = start + 500;
+  const from = start + 500; // warm-up: only offers sent inside [from, until) count
   const until = from + LATENCY_SECONDS * 1000;
   const samples: number[] = [];
-  for (const { b } of ps) {
-    b.ws.on('message', (raw: Buffer) => {
-      const m = STAMP.exec(raw.toString());
-      const sentAt = Number(m?.[1]);
-      if (sentAt >= from && sentAt < until) samples.push(performance.now() - sentAt);
-    });
-  }
-  // Paced in 5 ms ticks; a tick that runs late sends what it owes, so the rate holds on average.
-  let sent = 0;
+  const listeners = ps.map(({ b }) => {
+    const on = (raw: Buffer): void => {
+      const now = performance.now();
+      const sentAt = stampOf(raw);
+      if (sentAt >= from && sentAt < until) samples.push(now - sentAt);
+    };
+    b.ws.on('message', on);
+    return on;
+  });
   let sentMeasured = 0;
-  let k = 0;
-  for (let now = performance.now(); now < until; now = performance.now()) {
-    const owed = Math.floor(((now - start) / 1000) * rate) - sent;
-    for (let i = 0; i < owed; i++) {
-      const pair = ps[k++ % ps.length];
-      if (!pair) continue;
-      pair.a.ws.send(c.protocol.frame(pair.b.address, offer()));
-      sent++;
-      if (now >= from) sentMeasured++;
-    }
-    await sleep(5);
-  }
-  // Stragglers: bounded wait for the rest of the measured offers.
-  const settle = performance.now() + 5000;
-  while (samples.length < sentMeasured && performance.now() < settle) await sleep(50);
-  await closeAll(ps.flatMap(({ a, b }) => [a, b]));
-  samples.sort((x, y) => x - y);
-  return { rate, sent: sentMeasured, received: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99) };
+  const late: number[] = [];
+  await new Promise<void>((resolve) => {
+    let k = 0;
+    const tick = (): void => {
+      const now = performance.now();
+      if (now >= until) return resolve();
+      const due = start + (k * 1000) / rate;
+      if (due <= now) {
+        const pair = ps[k++ % ps.length] as Pair;
+        pair.a.ws.send(c.protocol.frame(pair.b.address, offer(now)));
+        if (now >= from) {
+          sentMeasured++;
+          late.push(now - due);
+        }
+      }
+      // At most one send per turn of the event loop, so received offers are timed between any two sends.
+      const wait = start + (k * 1000) / rate - now;
+      if (wait > 2) setTimeout(tick, wait - 1);
+      else setImmediate(tick);
+    };
+    tick();
+  });
+  const settle = performance.now() + SETTLE_MS;
+  while (samples.length < sentMeasured && performance.now() < settle) await sleep(20);
+  ps.forEach(({ b }, i) => b.ws.off('message', listeners[i] as (raw: Buffer) => void));
+  const all = samples.slice().sort((x, y) => x - y);
+  for (let lost = sentMeasured - samples.length; lost > 0; lost--) all.push(Number.POSITIVE_INFINITY);
+  late.sort((x, y) => x - y);
+  return { rate, sent: sentMeasured, received: samples.length, p50: percentile(all, 50), p99: percentile(all, 99), lateP99: percentile(late, 99) };
 }
 
-async function throughput(c: Contender, port: number): Promise<number> {
-  const ps = await pairs(c, port, 'tput');
+interface TputRow {
+  perSecond: number;
+  /** Server CPU time per relayed message (µs): the relay's cost, whatever share of its core the machine gave it. */
+  cpuMicros: number;
+}
+
+async function throughput(c: Contender, server: Server, ps: Pair[]): Promise<TputRow> {
   let counting = false;
   let received = 0;
   let stop = false;
-  const payload = offer();
-  for (const { a, b } of ps) {
+  const payload = offer(0);
+  const listeners = ps.map(({ a, b }) => {
     const frame = c.protocol.frame(b.address, payload);
-    b.ws.on('message', () => {
+    const on = (): void => {
       if (counting) received++;
       if (!stop) a.ws.send(frame);
-    });
+    };
+    b.ws.on('message', on);
     for (let i = 0; i < WINDOW; i++) a.ws.send(frame);
-  }
-  await sleep(1000);
+    return on;
+  });
+  await sleep(500);
   counting = true;
   const t0 = performance.now();
+  const cpu0 = server.cpuSeconds();
   await sleep(TPUT_SECONDS * 1000);
   counting = false;
+  const cpu = server.cpuSeconds() - cpu0;
   const perSecond = received / ((performance.now() - t0) / 1000);
   stop = true;
   await sleep(300);
-  await closeAll(ps.flatMap(({ a, b }) => [a, b]));
-  return perSecond;
+  ps.forEach(({ b }, i) => b.ws.off('message', listeners[i] as () => void));
+  return { perSecond, cpuMicros: received > 0 ? (cpu / received) * 1e6 : Number.NaN };
 }
 
 interface Result {
-  name: string;
+  contender: Contender;
   idle: IdleRow[];
-  latency: LatencyRow[];
-  tput: number;
+  latency: LatencyRow[][]; // [round][rate]
+  tput: TputRow[]; // [round]
+  /** The 1-minute load average when each round of this contender ended. */
+  load: string[];
 }
 
-async function measure(c: Contender, log: (line: string) => void): Promise<Result> {
-  const result: Result = { name: c.name, idle: [], latency: [], tput: Number.NaN };
-  // A fresh server after the idle phase, so 10k sockets' leftovers never weigh on the relay figures.
-  const phase = async <T>(label: string, body: (s: Server) => Promise<T>): Promise<T> => {
-    log(`${c.name}: ${label}`);
-    const server = await c.start();
+/** One round for one contender: fresh pairs for each figure, so no figure inherits another's backlog. */
+async function round(r: Result, server: Server, n: number): Promise<void> {
+  const c = r.contender;
+  const rows: LatencyRow[] = [];
+  for (const rate of RATES) {
+    const ps = await pairs(c, server.port, `r${n}lat${rate}`);
     try {
-      return await body(server);
+      rows.push(await latency(c, ps, rate));
+    } finally {
+      await closeAll(ps.flatMap(({ a, b }) => [a, b]));
+    }
+  }
+  r.latency.push(rows);
+  const ps = await pairs(c, server.port, `r${n}tput`);
+  try {
+    r.tput.push(await throughput(c, server, ps));
+  } finally {
+    await closeAll(ps.flatMap(({ a, b }) => [a, b]));
+  }
+}
+
+const fixed = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : x === Number.POSITIVE_INFINITY ? `>${SETTLE_MS}` : '–');
+const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+export async function run(): Promise<ScenarioResult> {
+  const began = performance.now();
+  const log = (line: string): void => console.error(`bench signaling [${((performance.now() - began) / 1000).toFixed(0)} s]: ${line}`);
+  if (pinnable) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+  const loadAtStart = loadavg();
+  const only = process.env.BENCH_SERVERS?.split(',');
+  const results: Result[] = contenders.filter((c) => !only || only.includes(c.key)).map((contender) => ({ contender, idle: [], latency: [], tput: [], load: [] }));
+
+  // Idle sockets: one server per contender, stopped afterwards, so 10k sockets' leftovers never weigh on the relay.
+  for (const r of results) {
+    log(`${r.contender.name}: idle sockets`);
+    const server = await r.contender.start();
+    try {
+      r.idle = await idle(r.contender, server);
     } finally {
       await server.stop();
     }
-  };
-  result.idle = await phase('idle sockets', (s) => idle(c, s));
-  log(`${c.name}: idle ${JSON.stringify(result.idle)}`);
-  await phase('latency and throughput', async (s) => {
-    for (const rate of RATES) result.latency.push(await latency(c, s.port, rate));
-    log(`${c.name}: latency ${JSON.stringify(result.latency)}`);
-    result.tput = await throughput(c, s.port);
-    log(`${c.name}: throughput ${result.tput.toFixed(0)} msg/s`);
-  });
-  return result;
+    log(`${r.contender.name}: idle ${JSON.stringify(r.idle)}`);
+  }
+
+  // Relay: every server up at once (idle ones cost nothing), then ROUNDS rounds in a rotating order.
+  const servers: Server[] = [];
+  try {
+    for (const r of results) servers.push(await r.contender.start());
+    for (let n = 0; n < ROUNDS; n++) {
+      for (let i = 0; i < results.length; i++) {
+        const at = (i + n) % results.length;
+        const r = results[at] as Result;
+        await round(r, servers[at] as Server, n);
+        const l = r.latency[n] ?? [];
+        const t = r.tput[n];
+        r.load.push(loadavg().split(' ')[0] ?? '');
+        log(`round ${n + 1}/${ROUNDS} ${r.contender.name}: ${l.map((x) => `@${x.rate}/s p50 ${fixed(x.p50, 2)} p99 ${fixed(x.p99, 2)} ms (${x.received}/${x.sent}, late p99 ${fixed(x.lateP99, 2)})`).join(', ')}; ${fixed(t?.perSecond ?? Number.NaN, 0)} msg/s, ${fixed(t?.cpuMicros ?? Number.NaN, 1)} µs CPU/msg; load ${loadavg()}`);
+      }
+    }
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+  return report(results, loadAtStart);
 }
 
-const fixed = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : '–');
-
-export async function run(): Promise<ScenarioResult> {
-  const log = (line: string): void => console.error(`bench signaling: ${line}`);
-  if (pinnable) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-  const results: Result[] = [];
-  const only = process.env.BENCH_SERVERS?.split(',');
-  for (const c of contenders) if (!only || only.includes(c.key)) results.push(await measure(c, log));
-
+function report(results: Result[], loadAtStart: string): ScenarioResult {
+  const lat = (r: Result, rate: number, pick: (l: LatencyRow) => number): number =>
+    median(r.latency.map((rows) => rows.find((l) => l.rate === rate)).filter((l): l is LatencyRow => l !== undefined).map(pick));
   const idleTable = markdownTable(
     ['server', ...IDLE_STEPS.map((n) => `held / ${n}`), ...IDLE_STEPS.map((n) => `RSS MiB per 1k @${n / 1000}k`)],
-    results.map((r) => [r.name, ...r.idle.map((x) => String(x.held)), ...r.idle.map((x) => fixed(x.rssPer1kMiB, 2))]),
+    results.map((r) => [r.contender.name, ...r.idle.map((x) => String(x.held)), ...r.idle.map((x) => fixed(x.rssPer1kMiB, 2))]),
   );
   const latencyTable = markdownTable(
-    ['server', ...RATES.flatMap((rate) => [`p50 ms @${rate}/s`, `p99 ms @${rate}/s`, `delivered @${rate}/s`])],
-    results.map((r) => [r.name, ...r.latency.flatMap((l) => [fixed(l.p50, 2), fixed(l.p99, 2), `${l.received}/${l.sent}`])]),
+    ['server', ...RATES.flatMap((rate) => [`p50 ms @${rate}/s`, `p99 ms @${rate}/s`, `delivered @${rate}/s`, `sends late p99 ms @${rate}/s`])],
+    results.map((r) => [
+      r.contender.name,
+      ...RATES.flatMap((rate) => {
+        const rows = r.latency.map((x) => x.find((l) => l.rate === rate)).filter((l): l is LatencyRow => l !== undefined);
+        const delivered = `${rows.reduce((s, l) => s + l.received, 0)}/${rows.reduce((s, l) => s + l.sent, 0)}`;
+        return [fixed(lat(r, rate, (l) => l.p50), 2), fixed(lat(r, rate, (l) => l.p99), 2), delivered, fixed(lat(r, rate, (l) => l.lateP99), 2)];
+      }),
+    ]),
   );
-  const tputTable = markdownTable(['server', 'max relayed msg/s (server on one core)'], results.map((r) => [r.name, fixed(r.tput, 0)]));
+  const tputTable = markdownTable(
+    ['server', 'max relayed msg/s (server on one core)', 'server CPU µs per relayed msg', 'per round (msg/s)'],
+    results.map((r) => [
+      r.contender.name,
+      fixed(median(r.tput.map((t) => t.perSecond)), 0),
+      fixed(median(r.tput.map((t) => t.cpuMicros)), 1),
+      r.tput.map((t) => fixed(t.perSecond, 0)).join(', '),
+    ]),
+  );
 
-  const o = results.find((r) => r.name.startsWith('ours'));
-  const p = results.find((r) => r.name.startsWith('PeerServer'));
+  const roundsTable = markdownTable(
+    ['round', 'server', 'load (1 min) after', ...RATES.map((rate) => `p99 ms @${rate}/s`), 'sends late p99 ms @5000/s', 'msg/s', 'CPU µs/msg'],
+    Array.from({ length: ROUNDS }, (_, n) =>
+      results.map((r) => {
+        const l = r.latency[n] ?? [];
+        const at = (rate: number): LatencyRow | undefined => l.find((x) => x.rate === rate);
+        return [String(n + 1), r.contender.name, r.load[n] ?? '', ...RATES.map((rate) => fixed(at(rate)?.p99 ?? Number.NaN, 2)), fixed(at(5000)?.lateP99 ?? Number.NaN, 2), fixed(r.tput[n]?.perSecond ?? Number.NaN, 0), fixed(r.tput[n]?.cpuMicros ?? Number.NaN, 1)];
+      }),
+    ).flat(),
+  );
+
+  const o = results.find((r) => r.contender.key === 'ours');
+  const p = results.find((r) => r.contender.key === 'peer');
   const last = IDLE_STEPS.length - 1;
-  const tputRatio = o && p ? o.tput / p.tput : Number.NaN;
-  const p99At5k = o?.latency.find((l) => l.rate === 5000)?.p99 ?? Number.NaN;
+  const tputRatio = o && p ? median(o.tput.map((t) => t.perSecond)) / median(p.tput.map((t) => t.perSecond)) : Number.NaN;
+  const p99At5k = o ? lat(o, 5000, (l) => l.p99) : Number.NaN;
   const rssRatio = o && p ? (o.idle[last]?.rssPer1kMiB ?? Number.NaN) / (p.idle[last]?.rssPer1kMiB ?? Number.NaN) : Number.NaN;
   const summary = `signaling_tput_ratio_vs_peerserver=${fixed(tputRatio, 2)} p99_ms_at_5k=${fixed(p99At5k, 2)} rss_per_1k_ratio_vs_peerserver=${fixed(rssRatio, 2)}`;
 
@@ -443,6 +375,7 @@ export async function run(): Promise<ScenarioResult> {
     '# Signaling server benchmark',
     '',
     `Measured ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, 127.0.0.1 only.`,
+    `Load average (1/5/15 min) at the start: ${loadAtStart}; at the end: ${loadavg()}. The machine is shared: other sessions' browser tests run meanwhile.`,
     `Each server in its own process${pinnable ? ' pinned to CPU 0 (taskset); the load generator pinned to CPU 1' : ' (no taskset: not pinned)'}.`,
     'Ours and the Worker run with the per-socket rate limit lifted (the default is 50 frames/s per socket);',
     'PeerServer with `concurrent_limit` and `alive_timeout` raised to hold 10k idle clients. The Durable Object row is workerd under Miniflare',
@@ -453,15 +386,26 @@ export async function run(): Promise<ScenarioResult> {
     '',
     idleTable,
     '',
-    `## Relay latency of a ${OFFER_BYTES}-byte offer (${PAIRS} sender→receiver pairs, ${LATENCY_SECONDS} s after 0.5 s warm-up)`,
+    `## Relay latency of a ${OFFER_BYTES}-byte offer (${PAIRS} sender→receiver pairs, ${LATENCY_SECONDS} s after 0.5 s warm-up, median of ${ROUNDS} rounds)`,
+    '',
+    'Sends are spread evenly (offer k at k/rate, one per turn of the event loop, no bursts); latency is receive minus send',
+    `time on one monotonic clock (performance.now()), the same code for every contender; offers not delivered within ${SETTLE_MS / 1000} s`,
+    'count as slower than any delivered one. "sends late" is how far the generator itself fell behind its schedule.',
     '',
     latencyTable,
     '',
-    `## Maximum relayed messages/s (closed loop, ${PAIRS} pairs × ${WINDOW} offers in flight, ${TPUT_SECONDS} s)`,
+    `## Maximum relayed messages/s (closed loop, ${PAIRS} pairs × ${WINDOW} offers in flight, ${TPUT_SECONDS} s, median of ${ROUNDS} rounds)`,
+    '',
+    'Server CPU µs per relayed message is its process tree\'s user + system time over the window divided by the messages',
+    'relayed: unlike msg/s it does not depend on the share of CPU 0 the other tenants left the server.',
     '',
     tputTable,
     '',
-    `Goals: throughput ≥ 1.0× PeerServer, p99 < 2 ms at 5k msg/s, RSS per 1k ≤ PeerServer. Load average at the end: ${readFileSync('/proc/loadavg', 'utf8').trim()}.`,
+    '## Every round (round n starts with the n-th contender listed, then goes round the list)',
+    '',
+    roundsTable,
+    '',
+    'Goals: throughput ≥ 1.0× PeerServer, p99 < 2 ms at 5k msg/s, RSS per 1k ≤ PeerServer.',
     '',
     '```',
     summary,

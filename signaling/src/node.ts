@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { originAllowed } from './origin.ts';
-import { MAX_FRAME_BYTES, parseClientMessage, type ErrorCode, type IceServer, type ServerMessage } from './protocol.ts';
+import { encodeServerMessage, MAX_FRAME_BYTES, parseClientMessage, type EncodedData, type ErrorCode, type IceServer, type ServerMessage } from './protocol.ts';
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from './rate-limit.ts';
 import { Rooms, type ConnId, type Delivery } from './rooms.ts';
 import { staticFiles } from './static.ts';
@@ -43,10 +43,20 @@ const HARD_MAX_PAYLOAD = 4 * MAX_FRAME_BYTES;
 // A reader that lets this much pile up in its send buffer is not keeping up; dropping it bounds server memory.
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
-interface Conn {
-  ws: WebSocket;
-  bucket: TokenBucket;
-  alive: boolean;
+/**
+ * A socket and its state in one object: `ws` builds this class for every connection, so the listeners below are
+ * shared by all sockets (they get the socket as `this`) instead of four closures per socket.
+ */
+class Conn extends WebSocket {
+  id = '';
+  bucket: TokenBucket | null = null;
+  alive = true;
+  /** The TCP socket this server handed to `ws` at the upgrade; see `send` for why it is kept. */
+  tcp: Duplex | null = null;
+}
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
 }
 
 function base64url(bytes: number): string {
@@ -67,22 +77,34 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
   const conns = new Map<ConnId, Conn>();
   let nextConnId = 0;
 
-  const send = (conn: Conn, msg: ServerMessage): void => {
-    if (conn.ws.readyState !== WebSocket.OPEN) return;
-    if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      conn.ws.terminate();
+  // Frames relayed to one socket while handling one read (a sender's pipelined frames arrive in one chunk) leave in
+  // one write: the socket stays corked until the current tick ends. One syscall per frame was the largest single
+  // cost of a relayed message; the flush still happens before any further I/O, so nothing waits.
+  const corked: Duplex[] = [];
+  const uncorkAll = (): void => {
+    for (const tcp of corked.splice(0)) tcp.uncork();
+  };
+  const send = (conn: Conn, msg: ServerMessage, encoded?: EncodedData): void => {
+    if (conn.readyState !== WebSocket.OPEN) return;
+    if (conn.bufferedAmount > MAX_BUFFERED_BYTES) {
+      conn.terminate();
       return;
     }
-    conn.ws.send(JSON.stringify(msg));
+    if (conn.tcp && !conn.tcp.writableCorked) {
+      conn.tcp.cork();
+      if (corked.push(conn.tcp) === 1) process.nextTick(uncorkAll);
+    }
+    conn.send(encodeServerMessage(msg, encoded));
   };
   const sendError = (conn: Conn, code: ErrorCode, message: string): void => send(conn, { type: 'error', code, message });
 
-  const deliver = (deliveries: Delivery[]): void => {
+  /** `encoded` is the frame's own encoding of a relayed signal's data (see protocol.ts). */
+  const deliver = (deliveries: Delivery[], encoded?: EncodedData): void => {
     for (const d of deliveries) {
-      if ('close' in d) conns.get(d.close)?.ws.close(d.code, d.reason);
+      if ('close' in d) conns.get(d.close)?.close(d.code, d.reason);
       else {
         const target = conns.get(d.to);
-        if (target) send(target, d.msg);
+        if (target) send(target, d.msg, encoded);
       }
     }
     armExpiry();
@@ -105,13 +127,15 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
     }, Math.max(0, next - Date.now()));
   };
 
-  const onFrame = (id: ConnId, conn: Conn, data: RawData, isBinary: boolean): void => {
-    if (conn.ws.readyState !== WebSocket.OPEN) return;
+  // The listeners' `this` is typed as a plain WebSocket; every socket of this server is a Conn.
+  function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    const conn = this;
+    if (!(conn instanceof Conn) || conn.readyState !== WebSocket.OPEN || !conn.bucket) return;
     conn.alive = true;
     const now = Date.now();
     const verdict = conn.bucket.take(now);
     if (verdict === 'abuse') {
-      conn.ws.close(CLOSE_POLICY, 'rate limit exceeded');
+      conn.close(CLOSE_POLICY, 'rate limit exceeded');
       return;
     }
     if (verdict === 'limited') {
@@ -128,36 +152,49 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
       sendError(conn, parsed.code, parsed.message);
       return;
     }
-    deliver(rooms.handle(id, parsed.value, now));
-  };
+    deliver(rooms.handle(conn.id, parsed.value, now), parsed.encoded);
+  }
+  function onPong(this: WebSocket): void {
+    if (this instanceof Conn) this.alive = true;
+  }
+  // `ws` reports protocol violations (oversized or invalid frames) here and then closes the socket.
+  function onError(this: WebSocket): void {
+    this.terminate();
+  }
+  function onClose(this: WebSocket): void {
+    if (!(this instanceof Conn)) return;
+    conns.delete(this.id);
+    deliver(rooms.disconnect(this.id, Date.now()));
+  }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_MAX_PAYLOAD, perMessageDeflate: false });
-  wss.on('connection', (ws: WebSocket) => {
-    const id = String(++nextConnId);
-    const conn: Conn = { ws, bucket: new TokenBucket(rateLimit, Date.now()), alive: true };
-    conns.set(id, conn);
-    rooms.connect(id);
-    ws.on('pong', () => {
-      conn.alive = true;
-    });
-    ws.on('message', (data, isBinary) => onFrame(id, conn, data, isBinary));
-    // `ws` reports protocol violations (oversized or invalid frames) here and then closes the socket.
-    ws.on('error', () => ws.terminate());
-    ws.on('close', () => {
-      conns.delete(id);
-      deliver(rooms.disconnect(id, Date.now()));
-    });
+  // clientTracking off: `conns` already holds every socket, and the heartbeat and close() walk it.
+  const wss = new WebSocketServer<typeof Conn>({
+    noServer: true,
+    WebSocket: Conn,
+    clientTracking: false,
+    maxPayload: HARD_MAX_PAYLOAD,
+    perMessageDeflate: false,
+  });
+  wss.on('connection', (conn) => {
+    conn.id = String(++nextConnId);
+    conn.bucket = new TokenBucket(rateLimit, Date.now());
+    conns.set(conn.id, conn);
+    rooms.connect(conn.id);
+    conn.on('pong', onPong);
+    conn.on('message', onMessage);
+    conn.on('error', onError);
+    conn.on('close', onClose);
   });
 
   // Sockets that miss a pong for a whole interval are gone (a laptop lid closed, a NAT dropped the mapping).
   const heartbeat = setInterval(() => {
     for (const conn of conns.values()) {
       if (!conn.alive) {
-        conn.ws.terminate();
+        conn.terminate();
         continue;
       }
       conn.alive = false;
-      conn.ws.ping();
+      conn.ping();
     }
   }, opts.heartbeatMs ?? 15_000);
 
@@ -177,14 +214,18 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    socket.on('error', () => socket.destroy());
+    // A shared listener: a closure here would keep `req` and its headers alive as long as the socket.
+    socket.on('error', destroySocket);
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/ws') return refuse(socket, 404, 'Not Found');
     if (!originAllowed(req.headers.origin, req.headers.host, allowedOrigins)) {
       log(`refused origin ${req.headers.origin ?? ''}`);
       return refuse(socket, 403, 'Forbidden');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.tcp = socket;
+      wss.emit('connection', ws, req);
+    });
   };
 
   const httpServer = createServer(onRequest);
@@ -205,7 +246,7 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
       closing ??= new Promise<void>((resolveClose) => {
         clearInterval(heartbeat);
         if (expiryTimer) clearTimeout(expiryTimer);
-        for (const conn of conns.values()) conn.ws.terminate();
+        for (const conn of conns.values()) conn.terminate();
         wss.close();
         httpServer.close(() => resolveClose());
         httpServer.closeAllConnections();

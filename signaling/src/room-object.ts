@@ -14,7 +14,7 @@
 // Not rebuilt: signals buffered for an away peer (they live only in memory) and rate-limit buckets (a woken
 // object starts every socket with a full bucket).
 
-import { parseClientMessage, type ErrorCode, type IceServer, type ServerMessage } from './protocol.ts';
+import { encodeServerMessage, parseClientMessage, type EncodedData, type ErrorCode, type IceServer, type ServerMessage } from './protocol.ts';
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from './rate-limit.ts';
 import { DEFAULT_GRACE_MS, Rooms, type ConnId, type Delivery } from './rooms.ts';
 
@@ -127,7 +127,7 @@ export class RoomObject {
     if (msg.type === 'join' && msg.room !== a.room) return sendError(ws, 'bad-message', 'join the room named in the socket URL');
     const deliveries = rooms.handle(a.conn, msg, now);
     if (msg.type === 'leave' && a.peer) ws.serializeAttachment({ ...a, peer: null } satisfies Attachment);
-    await this.deliver(deliveries, now);
+    await this.deliver(deliveries, now, parsed.encoded);
   }
 
   /** The socket closed or failed. Its peer, if any, keeps its slot for the grace period. */
@@ -157,7 +157,8 @@ export class RoomObject {
     return { peers, connections, away: this.away.size };
   }
 
-  private async deliver(deliveries: Delivery[], now: number): Promise<void> {
+  /** `encoded` is the frame's own encoding of a relayed signal's data (see protocol.ts). */
+  private async deliver(deliveries: Delivery[], now: number, encoded?: EncodedData): Promise<void> {
     let awayChanged = false;
     for (const d of deliveries) {
       if ('close' in d) {
@@ -176,7 +177,7 @@ export class RoomObject {
         ws.serializeAttachment({ ...a, peer: { id: d.msg.id, token: d.msg.resume, since } } satisfies Attachment);
         if (this.away.delete(d.msg.id)) awayChanged = true;
       }
-      send(ws, d.msg);
+      send(ws, d.msg, encoded);
     }
     for (const [id, p] of this.away) {
       if (p.graceUntil <= now) {
@@ -257,9 +258,9 @@ function attachmentOf(ws: HibernatableSocket): Attachment {
   return a;
 }
 
-function send(ws: HibernatableSocket, msg: ServerMessage): void {
+function send(ws: HibernatableSocket, msg: ServerMessage, encoded?: EncodedData): void {
   try {
-    ws.send(JSON.stringify(msg));
+    ws.send(encodeServerMessage(msg, encoded));
   } catch {
     // The socket is closing; its close event tells the core.
   }

@@ -62,6 +62,12 @@ export class Rooms {
   private readonly tokens = new Map<string, Peer>();
   /** Peers in their grace period, so expiry never scans every peer on every message. */
   private readonly away = new Set<Peer>();
+  /**
+   * The earliest grace deadline in `away`, kept so that `handle` answers "nothing is due" without a scan: one
+   * Node process holds every room, and a scan per relayed message grew with every peer that dropped off.
+   * `undefined` means it must be recomputed (the earliest peer left `away`).
+   */
+  private earliest: number | null | undefined = null;
   /** Every live connection; the value is its peer once it joined. */
   private readonly conns = new Map<ConnId, Peer | null>();
   private readonly cap: number;
@@ -82,9 +88,9 @@ export class Rooms {
 
   handle(conn: ConnId, msg: ClientMessage, now: number): Delivery[] {
     // Release overdue slots first so a late timer (or Durable Object alarm) never makes a room look full.
-    const out = this.expire(now);
-    out.push(...this.dispatch(conn, msg));
-    return out;
+    const due = this.expire(now);
+    const out = this.dispatch(conn, msg);
+    return due.length === 0 ? out : [...due, ...out];
   }
 
   /** The socket is gone. A joined peer is kept for the grace period rather than announced as left. */
@@ -96,11 +102,14 @@ export class Rooms {
     if (this.graceMs <= 0) return this.remove(peer);
     peer.graceUntil = now + this.graceMs;
     this.away.add(peer);
+    if (this.earliest === null || (this.earliest !== undefined && peer.graceUntil < this.earliest)) this.earliest = peer.graceUntil;
     return [];
   }
 
   /** Releases the slots of peers whose grace period ended by `now` and tells the rest of their rooms. */
   expire(now: number): Delivery[] {
+    const next = this.nextDeadline();
+    if (next === null || next > now) return [];
     const out: Delivery[] = [];
     for (const peer of [...this.away]) {
       if (peer.graceUntil !== null && peer.graceUntil <= now) out.push(...this.remove(peer));
@@ -110,10 +119,12 @@ export class Rooms {
 
   /** The earliest time `expire` has work to do, so an adapter can arm one timer (or a Durable Object alarm). */
   nextDeadline(): number | null {
+    if (this.earliest !== undefined) return this.earliest;
     let next: number | null = null;
     for (const peer of this.away) {
       if (peer.graceUntil !== null && (next === null || peer.graceUntil < next)) next = peer.graceUntil;
     }
+    this.earliest = next;
     return next;
   }
 
@@ -176,9 +187,8 @@ export class Rooms {
       this.conns.set(peer.conn, null);
       out.push({ close: peer.conn, code: CLOSE_REPLACED, reason: 'resumed on another connection' });
     }
+    this.endGrace(peer);
     peer.conn = conn;
-    peer.graceUntil = null;
-    this.away.delete(peer);
     this.conns.set(conn, peer);
     const others = [...peer.room.peers.values()].filter((p) => p !== peer);
     out.push(this.welcome(peer, others));
@@ -224,7 +234,7 @@ export class Rooms {
     if (!room.peers.delete(peer.id)) return [];
     this.peers.delete(peer.id);
     this.tokens.delete(peer.token);
-    this.away.delete(peer);
+    this.endGrace(peer);
     if (room.peers.size === 0) {
       this.rooms.delete(room.id);
       return [];
@@ -234,6 +244,13 @@ export class Rooms {
       if (other.conn !== null) out.push({ to: other.conn, msg: { type: 'peer-left', id: peer.id } });
     }
     return out;
+  }
+
+  /** Takes `peer` out of its grace period. */
+  private endGrace(peer: Peer): void {
+    if (!this.away.delete(peer)) return;
+    if (peer.graceUntil === this.earliest) this.earliest = undefined;
+    peer.graceUntil = null;
   }
 
   private unique(taken: (id: string) => boolean, bytes: number): string {

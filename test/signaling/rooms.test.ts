@@ -181,3 +181,24 @@ test('buffer for an away peer is bounded', () => {
   const ds = join(rooms, 'b2', 1, ROOM, b.resume);
   assert.deepEqual(to(ds, 'b2').filter((m) => m.type === 'signal').map((m) => m.type === 'signal' && m.data), ['m0', 'm1', 'm2']);
 });
+
+test('the next grace deadline follows resumes and expiries of whichever peer was due first', () => {
+  const rooms = makeRooms({ graceMs: 1000 });
+  welcome(join(rooms, 'a'), 'a');
+  const b = welcome(join(rooms, 'b'), 'b');
+  const c = welcome(join(rooms, 'c'), 'c');
+  const d = welcome(join(rooms, 'd'), 'd');
+  rooms.disconnect('b', 0);
+  rooms.disconnect('c', 200);
+  rooms.disconnect('d', 100);
+  assert.equal(rooms.nextDeadline(), 1000);
+  welcome(join(rooms, 'b2', 300, ROOM, b.resume), 'b2');
+  assert.equal(rooms.nextDeadline(), 1100);
+  assert.deepEqual(rooms.handle('a', { type: 'ping' }, 1099), [{ to: 'a', msg: { type: 'pong' } }]);
+  assert.deepEqual(to(rooms.handle('a', { type: 'ping' }, 1100), 'a'), [{ type: 'peer-left', id: d.id }, { type: 'pong' }]);
+  assert.equal(rooms.nextDeadline(), 1200);
+  assert.deepEqual(rooms.expire(1199), []);
+  assert.deepEqual(to(rooms.expire(1200), 'a'), [{ type: 'peer-left', id: c.id }]);
+  assert.equal(rooms.nextDeadline(), null);
+  assert.deepEqual(rooms.stats(), { rooms: 1, peers: 2, connections: 2 });
+});

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { WebSocket } from 'ws';
 import { createSignalingServer, type ServerOptions, type SignalingServer } from '../../signaling/src/node.ts';
 import { MAX_FRAME_BYTES } from '../../signaling/src/protocol.ts';
-import { healthz, ROOM, TestClient } from './client.ts';
+import { eventually, healthz, ROOM, TestClient } from './client.ts';
 import { protocolSuite } from './protocol-suite.ts';
 
 async function withServer(opts: ServerOptions, body: (server: SignalingServer) => Promise<void>): Promise<void> {
@@ -114,4 +114,22 @@ test('resume while the old socket still looks open: the old one is closed with 4
     assert.equal((await b2.next('signal')).data, 'to-the-new-socket');
     await a.expectSilence(200);
     await Promise.all([a.close(), b2.close()]);
+  }));
+
+test('pipelined signals (one TCP write, relayed in one corked write) all arrive, in order, byte-identical', () =>
+  withServer({ rateLimit: { perSecond: 10_000, burst: 10_000 } }, async ({ port }) => {
+    const a = await TestClient.joined(port);
+    const b = await TestClient.joined(port);
+    await a.next('peer-joined');
+    const raw: string[] = [];
+    b.ws.on('message', (m: Buffer) => raw.push(m.toString()));
+    const sent = Array.from({ length: 200 }, (_, i) => `{"sdp":"offer ${i}\\r\\n","q":"\\"quoted\\""}`);
+    // Sent in one tick: the client's frames share TCP segments, so the server reads many per chunk.
+    for (const data of sent) a.send({ type: 'signal', to: b.welcome.id, data });
+    await eventually(() => assert.equal(raw.length, sent.length), 5000);
+    assert.deepEqual(
+      raw,
+      sent.map((data) => JSON.stringify({ type: 'signal', from: a.welcome.id, data })),
+    );
+    await Promise.all([a.close(), b.close()]);
   }));
