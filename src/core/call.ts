@@ -12,7 +12,7 @@ import { SecureChannel, SecurePipe } from './secure-channel';
 import { SignalingClient, warmSocket } from './signaling-client';
 
 const NAME_KEY = 'p2p-call:name';
-/** The longest Join keeps the pre-join screen waiting for the first offers to go out before showing the call. */
+/** The longest Join keeps the pre-join screen waiting for the first connections before showing the call. */
 const FIRST_RENDER_WAIT_MS = 1_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -177,10 +177,11 @@ export class Call {
           this.iceServers = w.iceServers.map((s) => ({ urls: s.urls, username: s.username, credential: s.credential }));
           const offered = this.mesh?.welcome(w.peers, w.resumed);
           if (this.state.phase !== 'joining' || !offered) return this.store.set({ phase: 'in-call' });
-          // The call screen's first render takes the main thread for a while: done once the offers are sealed
-          // and sent, it fills the wait for the answers instead of delaying the offers.
+          // The call screen's first render takes the main thread for a while. Until the links are up, that
+          // thread carries the negotiation (answers in, candidates out); once they are, DTLS and the first
+          // video frame run on the browser's own threads while the screen renders.
           const session = this.session;
-          void Promise.race([offered.then(() => pipe.settled()), sleep(FIRST_RENDER_WAIT_MS)]).then(() => {
+          void Promise.race([offered, sleep(FIRST_RENDER_WAIT_MS)]).then(() => {
             if (session === this.session && this.state.phase === 'joining') this.store.set({ phase: 'in-call' });
           });
         },

@@ -72,7 +72,7 @@ export class Mesh {
     private readonly store: CallStore,
   ) {}
 
-  /** Settles once the offers this welcome started have gone to signaling (a close also counts). */
+  /** Settles once the links this welcome started are connected (or failed, or closed). */
   welcome(peers: string[], resumed: boolean): Promise<void> {
     this.present.clear();
     for (const id of peers) this.present.add(id);
@@ -88,7 +88,7 @@ export class Mesh {
       this.sendTo(id, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: false, ...this.vouch(), ...(fresh ? { offering: true } : {}) });
       if (fresh && !this.pending.has(id)) this.pending.set(id, this.createEntry(id, { initiator: true, polite: false }));
     }
-    return Promise.all([...this.pending.values()].map((e) => e.link.offerSent())).then(() => undefined);
+    return Promise.all([...this.pending.values()].map((e) => e.link.settled())).then(() => undefined);
   }
 
   peerJoined(id: string): void {

@@ -53,8 +53,7 @@ export class PeerLink {
   /** Their screen: the track arrives by ontrack, the on/off by a control message, in either order. */
   private remoteScreenTrack: MediaStreamTrack | null = null;
   private remoteScreenOn = false;
-  private offered = false;
-  private readonly offerWaiters: (() => void)[] = [];
+  private readonly settleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly opts: PeerLinkOptions,
@@ -153,10 +152,10 @@ export class PeerLink {
     return this.chain;
   }
 
-  /** Settles once our first offer has been handed to signaling (or the link closed). */
-  offerSent(): Promise<void> {
-    if (this.offered || this.closed) return Promise.resolve();
-    return new Promise((resolve) => this.offerWaiters.push(resolve));
+  /** Settles once the connection is up for the first time, or failed, or the link closed. */
+  settled(): Promise<void> {
+    if (this.isSettled()) return Promise.resolve();
+    return new Promise((resolve) => this.settleWaiters.push(resolve));
   }
 
   restartIce(): void {
@@ -169,7 +168,7 @@ export class PeerLink {
     clearTimeout(this.disconnectTimer);
     this.control?.close();
     this.pc.close();
-    this.offerWaiters.splice(0).forEach((w) => w());
+    this.settleWaiters.splice(0).forEach((w) => w());
     this.on.state('closed');
   }
 
@@ -218,10 +217,6 @@ export class PeerLink {
       await this.pc.setLocalDescription();
       const d = this.pc.localDescription;
       if (d && (d.type === 'offer' || d.type === 'answer')) this.on.signal({ kind: 'description', description: { type: d.type, sdp: d.sdp } });
-      if (d?.type === 'offer' && !this.offered) {
-        this.offered = true;
-        this.offerWaiters.splice(0).forEach((w) => w());
-      }
     } catch (err) {
       console.warn('peer-link: offer failed', err);
     } finally {
@@ -267,9 +262,14 @@ export class PeerLink {
     this.openControl();
   }
 
+  private isSettled(): boolean {
+    return this.closed || ['connected', 'failed', 'closed'].includes(this.pc.connectionState);
+  }
+
   private watchConnection(): void {
     const s = this.pc.connectionState;
     clearTimeout(this.disconnectTimer);
+    if (this.isSettled()) this.settleWaiters.splice(0).forEach((w) => w());
     if (s === 'connected') this.on.state('connected');
     else if (s === 'disconnected') {
       this.on.state('reconnecting');

@@ -46,17 +46,16 @@ describe('PeerLink', () => {
     expect(await framesDecoded(s.a.streams[0])).to.be.at.least(4);
   });
 
-  it('says when its first offer went to signaling, and settles on close', async () => {
-    const sent: SignalPayload[] = [];
-    const quiet = { stream: () => undefined, message: () => undefined, state: () => undefined, channelOpen: () => undefined };
-    const link = new PeerLink({ polite: false, initiator: true, iceServers: [] }, { ...quiet, signal: (p) => sent.push(p) }, { audio: null, video: canvasTrack() });
-    links.push(link);
-    await link.offerSent();
-    expect(sent.some((p) => p.kind === 'description' && p.description.type === 'offer')).to.equal(true);
+  it('says when it first connected, and settles on close', async () => {
+    const s = pair({ aInitiator: true, bInitiator: false }, { a: canvasTrack(), b: null });
+    links.push(s.a.link, s.b.link);
+    await s.a.link.settled();
+    expect(s.a.link.pc.connectionState).to.equal('connected');
 
-    const answerer = new PeerLink({ polite: true, initiator: false, iceServers: [] }, { ...quiet, signal: () => undefined }, { audio: null, video: null });
-    const settled = answerer.offerSent();
-    answerer.close();
+    const quiet = { signal: () => undefined, stream: () => undefined, message: () => undefined, state: () => undefined, channelOpen: () => undefined };
+    const lonely = new PeerLink({ polite: false, initiator: true, iceServers: [] }, quiet, { audio: null, video: null });
+    const settled = lonely.settled();
+    lonely.close();
     await settled;
   });
 
