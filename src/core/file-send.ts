@@ -13,7 +13,7 @@ const BLOCK_SIZE = 1024 * 1024;
 const HIGH_WATER = 8 * 1024 * 1024;
 const LOW_WATER = 2 * 1024 * 1024;
 /** Most bytes sent but not yet confirmed by the receiver: bounds the receiver's backlog too. */
-const WINDOW = 8 * 1024 * 1024;
+const WINDOW = 32 * 1024 * 1024;
 
 export interface SendHost {
   send(peer: string, msg: PeerMessage): boolean;
