@@ -38,7 +38,7 @@ interface Contender {
   name: 'ours' | 'raw';
   /** A fresh room's link. */
   room(): string;
-  /** Opens the link and fills whatever comes before Join. */
+  /** Opens the link, fills whatever comes before Join, and waits until Join can be pressed. */
   open(page: Page, url: string, name: string): Promise<void>;
 }
 
@@ -52,6 +52,8 @@ function contenders(ours: Running, relay: Relay): Contender[] {
       async open(page, url, name) {
         await page.goto(url, { waitUntil: 'domcontentloaded' });
         await page.getByRole('textbox', { name: 'Your name' }).fill(name);
+        // Ready when the pre-join preview has the camera (the probe marks getUserMedia, where it is injected).
+        await page.waitForFunction(() => window.__bench === undefined || window.__bench.marks.gum !== undefined);
       },
     },
     {
@@ -123,7 +125,6 @@ async function runSize(browser: Browser, who: Contender, probe: string, n: numbe
 
     const last = pages[n - 1] as Page;
     await who.open(last, url, NAMES[n - 1] ?? 'Last');
-    await last.waitForFunction(() => window.__bench.marks.gum !== undefined || document.querySelector('call-app') === null);
     await last.waitForTimeout(500);
     await last.evaluate(() => window.__bench.arm());
     await joinButton(last).click();

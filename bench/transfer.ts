@@ -114,7 +114,10 @@ async function oursOnce(alice: Page, bob: Page, path: string, name: string, prof
   const idle: number[] = [];
   let idleSample = new Map<string, number>();
   if (profile) {
-    for (let i = 0; i < 15; i++, await bob.waitForTimeout(200)) idle.push(sum((idleSample = rendererRss(profile))));
+    for (let i = 0; i < 15; i++, await bob.waitForTimeout(200)) {
+      idleSample = rendererRss(profile);
+      idle.push(sum(idleSample));
+    }
   }
   let peak = 0;
   let peakSample = new Map<string, number>();

@@ -7,7 +7,7 @@ import { FileTransfers } from './file-transfer';
 import { Mesh } from './mesh';
 import type { PeerMessage } from './peer-protocol';
 import { QualityMonitor, type UplinkReport } from './quality';
-import { newRoomId, randomId } from './room-link';
+import { randomId } from './room-link';
 import { SecureChannel, SecurePipe } from './secure-channel';
 import { SignalingClient, warmSocket } from './signaling-client';
 
@@ -61,10 +61,6 @@ export class Call {
 
   get state(): CallState {
     return this.store.get();
-  }
-
-  newRoom(): string {
-    return newRoomId();
   }
 
   /** Shows the pre-join screen for a room: camera preview and device pickers. */

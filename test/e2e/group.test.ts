@@ -138,21 +138,21 @@ describe('group call (Chromium mesh)', () => {
 
     // Crash the server. Every remote video on every page must keep decoding new frames until the mesh is
     // fully back behind a new server process (new peer ids) on the same port.
+    const watched = [...pages].flatMap(([me, page]) =>
+      names.filter((n) => n !== me).map((other) => ({ label: `${other} on ${me}'s page`, video: tile(page, other) })),
+    );
     const readAll = async () => {
-      const counts = new Map<string, number>();
-      for (const [me, page] of pages) {
-        for (const other of names.filter((n) => n !== me)) counts.set(`${other} on ${me}'s page`, await videoFramesDecoded(tile(page, other)));
-      }
+      const counts: number[] = [];
+      for (const w of watched) counts.push(await videoFramesDecoded(w.video));
       return counts;
     };
     let previous = await readAll();
     const checkIncreasing = async (when: string) => {
       const now = await readAll();
-      for (const [label, n] of now) {
-        if (n > (previous.get(label) ?? 0)) continue;
-        const [other, me] = label.split(' on ') as [string, string];
-        const shown = await tile(pages.get(me.replace(/'s page$/, ''))!, other).innerText().catch(() => '?');
-        assert.fail(`${label} stalled ${when} (${previous.get(label)} -> ${n}); the tile says: ${JSON.stringify(shown)}`);
+      for (const [i, w] of watched.entries()) {
+        if ((now[i] ?? 0) > (previous[i] ?? 0)) continue;
+        const shown = await w.video.innerText().catch(() => '?');
+        assert.fail(`${w.label} stalled ${when} (${previous[i]} -> ${now[i]}); the tile says: ${JSON.stringify(shown)}`);
       }
       previous = now;
     };
