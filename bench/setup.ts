@@ -17,6 +17,9 @@ const WARMUP_ROUNDS = 1;
 const STEP_TIMEOUT = 30_000;
 /** A idles this long in the call before B joins; B idles this long on its ready pre-join screen. */
 const SETTLE_MS = 500;
+/** BENCH_TRACE=<file>: a Chrome trace (both renderers) of the last run of each contender, written to <file>.<name>.json. */
+const TRACE = process.env.BENCH_TRACE;
+const TRACE_CATEGORIES = ['devtools.timeline', 'v8.execute', 'blink.user_timing', 'toplevel', 'webrtc', 'disabled-by-default-v8.cpu_profiler'];
 
 type Marks = Partial<Record<MarkName, number>>;
 
@@ -121,7 +124,7 @@ async function newPage(browser: Browser, probe: string, log: string[], who: stri
   return [context, page];
 }
 
-async function runOnce(browser: Browser, probe: string, c: Contender): Promise<Sample> {
+async function runOnce(browser: Browser, probe: string, c: Contender, tracePath?: string): Promise<Sample> {
   const log: string[] = [];
   const contexts: BrowserContext[] = [];
   try {
@@ -138,9 +141,11 @@ async function runOnce(browser: Browser, probe: string, c: Contender): Promise<S
     await pageB.waitForFunction((el) => !(el as HTMLButtonElement).disabled, await button.elementHandle(), { timeout: STEP_TIMEOUT });
     await pageB.waitForTimeout(SETTLE_MS);
     await pageB.evaluate(() => window.__bench.arm());
+    if (tracePath) await browser.startTracing(undefined, { path: tracePath, categories: TRACE_CATEGORIES });
     await button.click();
     await pageB.waitForFunction(() => window.__bench.marks.frame !== undefined, null, { timeout: STEP_TIMEOUT });
     await pageA.waitForFunction(() => window.__bench.marks.frame !== undefined, null, { timeout: STEP_TIMEOUT });
+    if (tracePath) await browser.stopTracing();
     const [a, b] = await Promise.all([marksOf(pageA), marksOf(pageB)]);
     const t0 = b.marks.click;
     if (t0 === undefined || b.marks.frame === undefined || a.marks.frame === undefined) throw new Error('marks missing');
@@ -244,7 +249,7 @@ export async function run(): Promise<{ table: string; summary: string }> {
     const samples = new Map<string, Sample[]>(list.map((c) => [c.name, []]));
     for (let round = -WARMUP_ROUNDS; round < RUNS; round++) {
       for (const c of list) {
-        const s = await runOnce(browser, bundles.probe, c);
+        const s = await runOnce(browser, bundles.probe, c, TRACE && round === RUNS - 1 ? `${TRACE}.${c.name}.json` : undefined);
         log(`${round < 0 ? 'warm-up' : `run ${round + 1}/${RUNS}`} ${c.name}: ${ms(s.b)} ms (A sees B ${ms(s.a)} ms)`);
         if (round >= 0) samples.get(c.name)?.push(s);
       }

@@ -67,10 +67,16 @@ export class QualityMonitor {
     this.perLink.clear();
   }
 
-  /** The room size or the screen changed: re-split the budget now rather than at the next poll. */
+  /**
+   * The room size or the screen changed: re-split the budget now rather than at the next poll. Only on
+   * connected links: a link still being set up gets its budget at the next poll, because setParameters waits
+   * for WebRTC's own threads, which are busy bringing that link up, and its first frame would wait too.
+   */
   rebalance(screenOn = this.screenOn): void {
     this.screenOn = screenOn;
-    for (const [key, { link }] of this.opts.links()) void this.applyBudget(this.entry(key), link);
+    for (const [key, { link }] of this.opts.links()) {
+      if (link.pc.connectionState === 'connected') void this.applyBudget(this.entry(key), link);
+    }
   }
 
   uplink(): UplinkReport {

@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, query } from 'lit/decorators.js';
+import { customElement, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { Call } from '../core/call';
 import type { CallDeviceFeatures } from '../core/device-features';
@@ -38,6 +38,11 @@ export class CallApp extends LitElement {
   private readonly inbox = new SharedInbox();
   private sharedChannel: BroadcastChannel | null = null;
   private stopLang: (() => void) | null = null;
+  /** The call screen is built (invisible) once the pre-join screen has settled; see `room`. */
+  @state() private callScreenBuilt = false;
+  private buildScheduled = false;
+  /** What the invisible call screen shows until the call starts: the state as it was on the pre-join screen. */
+  private prejoinState: CallState | null = null;
 
   static styles = [
     buttons,
@@ -46,6 +51,9 @@ export class CallApp extends LitElement {
       header { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; justify-content: flex-end; padding: 8px 16px 0; }
       .offline { flex: 1 1 16rem; margin: 0; padding: 8px 12px; border-radius: 8px; background: var(--warn-bg); color: var(--warn-text); }
       .notice { flex: 1 1 16rem; margin: 0; padding: 10px 12px; border-radius: 8px; background: var(--warn-bg); color: var(--warn-text); }
+      /* Fixed in both states, so showing it does not lay it out again; the call screen scrolls inside itself. */
+      .call { position: fixed; inset: 0; }
+      .call[inert] { visibility: hidden; }
       .full { display: grid; place-items: center; min-height: 70vh; text-align: center; padding: 16px; }
     `,
   ];
@@ -239,6 +247,35 @@ export class CallApp extends LitElement {
     </header>`;
   }
 
+  /**
+   * The pre-join screen, and the call screen. The call screen's first render is the heaviest work this page
+   * does; after Join it would take the page's thread from the negotiation and the first video frame. So it is
+   * built and laid out, invisible and inert (so out of the accessibility tree and the tab order), while the
+   * user looks at the preview, and kept at the pre-join state until the call starts: Join then only makes it
+   * visible and adds the newcomers' tiles.
+   */
+  private room(s: CallState) {
+    const inCall = s.phase === 'in-call';
+    if (s.phase === 'prejoin') this.prejoinState = s;
+    if (!inCall && !this.callScreenBuilt) this.buildCallScreenSoon();
+    const shown = inCall ? s : (this.prejoinState ?? s);
+    // The one main landmark of the call screen holds everything, so assistive tech can jump straight in.
+    return html`${inCall ? nothing : html`${this.header()}<prejoin-view .state=${s}></prejoin-view>`}${
+      inCall || this.callScreenBuilt ? html`<main class="call" ?inert=${!inCall}><call-view .state=${shown}></call-view></main>` : nothing
+    }`;
+  }
+
+  /** When the page is idle (bounded): the pre-join screen and the camera preview come first. */
+  private buildCallScreenSoon() {
+    if (this.buildScheduled) return;
+    this.buildScheduled = true;
+    const build = () => {
+      this.callScreenBuilt = true;
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(build, { timeout: 1000 });
+    else setTimeout(build, 200);
+  }
+
   private renderPhase() {
     const s = this.view.value;
     switch (s.phase) {
@@ -246,10 +283,8 @@ export class CallApp extends LitElement {
         return html`${this.header(s.notice === 'missing-secret' ? html`<p class="notice" role="alert">${t('missingSecret')}</p>` : nothing)}<home-view .offered=${s.offeredFiles}></home-view>`;
       case 'prejoin':
       case 'joining':
-        return html`${this.header()}<prejoin-view .state=${s}></prejoin-view>`;
       case 'in-call':
-        // The one main landmark of the call screen holds everything, so assistive tech can jump straight in.
-        return html`<main><call-view .state=${s}></call-view></main>`;
+        return this.room(s);
       case 'full':
         return html`<main class="full">
           <div>

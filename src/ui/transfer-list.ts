@@ -85,20 +85,25 @@ export class TransferList extends LitElement {
     emit(this, { type: 'send-files', files, to });
   }
 
+  /** The call screen is built, invisible, before the call starts; files dropped or pasted then are not for it. */
+  private shown(): boolean {
+    return this.checkVisibility({ visibilityProperty: true });
+  }
+
   private readonly onDragOver = (e: DragEvent) => {
-    if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+    if (e.dataTransfer?.types.includes('Files') && this.shown()) e.preventDefault();
   };
 
   private readonly onDrop = (e: DragEvent) => {
     const files = [...(e.dataTransfer?.files ?? [])];
-    if (files.length === 0) return;
+    if (files.length === 0 || !this.shown()) return;
     e.preventDefault();
     this.offer(files);
   };
 
   private readonly onPaste = (e: ClipboardEvent) => {
     const files = [...(e.clipboardData?.files ?? [])];
-    if (files.length === 0) return;
+    if (files.length === 0 || !this.shown()) return;
     e.preventDefault();
     this.offer(files);
   };
