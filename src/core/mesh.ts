@@ -1,4 +1,4 @@
-import type { CallStore } from './call-store';
+import type { CallStore, Participant } from './call-store';
 import { fingerprintMatches, safetyNumber } from './identity';
 import { PeerLink, type LinkState } from './peer-link';
 import { parseSignalPayload, type ChatMessage, type FileMessage, type PeerMessage, type SignalPayload } from './peer-protocol';
@@ -44,7 +44,12 @@ interface Entry {
   fingerprint?: string;
   refused?: boolean;
   unwatch?: () => void;
+  /** What the store will get once this newcomer is shown; see `adopt`. Undefined once it is in the store. */
+  held?: Partial<Participant>;
 }
+
+/** A newcomer whose connection is not up by then is shown anyway, as connecting. */
+const SHOW_NEWCOMER_WITHIN_MS = 1_000;
 
 type Hello = Extract<SignalPayload, { kind: 'hello' }>;
 
@@ -207,14 +212,14 @@ export class Mesh {
         signal: (p) => this.sendTo(entry.id, p),
         stream: (stream) => {
           entry.stream = stream;
-          if (entry.key !== null) this.store.upsertParticipant(entry.key, { stream });
+          this.publish(entry, { stream });
         },
         message: (m) => {
-          if (entry.key !== null) this.message(entry.key, m);
+          if (entry.key !== null) this.message(entry, entry.key, m);
         },
         screen: (screen) => {
           entry.screen = screen;
-          if (entry.key !== null) this.store.upsertParticipant(entry.key, { screen });
+          this.publish(entry, { screen });
         },
         state: (connection) => this.linkState(entry, connection),
         channelOpen: () => {
@@ -233,7 +238,7 @@ export class Mesh {
       link.pc,
       { relayOnly: this.opts.iceTransportPolicy === 'relay', hasTurn: hasTurnServer(this.opts.iceServers()), timeoutMs: this.opts.unreachableAfterMs },
       (problem) => {
-        if (entry.key !== null) this.store.upsertParticipant(entry.key, { problem });
+        this.publish(entry, { problem });
       },
     );
     const screen = this.opts.localScreen?.();
@@ -249,23 +254,30 @@ export class Mesh {
     this.byKey.set(key, entry);
     this.keyById.set(entry.id, key);
     const connected = entry.link.pc.connectionState === 'connected';
-    this.store.upsertParticipant(key, {
+    const first: Partial<Participant> = {
       name: h.name,
       connection: connected ? 'connected' : 'connecting',
       ...(entry.stream ? { stream: entry.stream } : {}),
       ...(entry.screen ? { screen: entry.screen } : {}),
-    });
+    };
+    if (connected) this.store.upsertParticipant(key, first);
+    else {
+      // Shown once connected (bounded): rendering a tile takes the page's thread for a while, and until the
+      // connection is up that thread carries the negotiation (the answer, the candidates) for this very peer.
+      entry.held = first;
+      void Promise.race([entry.link.settled(), sleep(SHOW_NEWCOMER_WITHIN_MS)]).then(() => this.show(entry));
+    }
     const identity = this.opts.identity;
     if (identity && h.fingerprint !== undefined) {
       void safetyNumber(identity.room, identity.fingerprint, h.fingerprint).then((safety) => {
-        if (this.byKey.get(key) === entry) this.store.upsertParticipant(key, { safetyNumber: safety });
+        if (this.byKey.get(key) === entry) this.publish(entry, { safetyNumber: safety });
       });
     }
   }
 
-  private message(key: string, m: PeerMessage): void {
-    if (m.type === 'state') this.store.upsertParticipant(key, { name: m.name, mic: m.mic, camera: m.camera });
-    else if (m.type === 'video-paused') this.store.upsertParticipant(key, { videoPaused: m.paused });
+  private message(e: Entry, key: string, m: PeerMessage): void {
+    if (m.type === 'state') this.publish(e, { name: m.name, mic: m.mic, camera: m.camera });
+    else if (m.type === 'video-paused') this.publish(e, { videoPaused: m.paused });
     else if (m.type !== 'screen') this.opts.peerMessage?.(key, m);
   }
 
@@ -279,7 +291,7 @@ export class Mesh {
     e.refused = true;
     e.unwatch?.();
     e.link.close();
-    if (e.key !== null) this.store.upsertParticipant(e.key, { connection: 'failed', problem: 'identity-mismatch', stream: null, safetyNumber: undefined });
+    this.publish(e, { connection: 'failed', problem: 'identity-mismatch', stream: null, safetyNumber: undefined });
   }
 
   private linkState(e: Entry, connection: LinkState): void {
@@ -288,7 +300,20 @@ export class Mesh {
     if (connection === 'reconnecting' || connection === 'failed') {
       e.goneTimer = setTimeout(() => this.gone(e), this.opts.goneAfterMs ?? 30_000);
     }
-    this.store.upsertParticipant(e.key, { connection });
+    this.publish(e, { connection });
+  }
+
+  /** Store updates about a peer, held back while it is not shown yet. */
+  private publish(e: Entry, patch: Partial<Participant>): void {
+    if (e.key === null) return;
+    if (e.held) Object.assign(e.held, patch);
+    else this.store.upsertParticipant(e.key, patch);
+  }
+
+  private show(e: Entry): void {
+    const held = e.held;
+    e.held = undefined;
+    if (held && e.key !== null && this.byKey.get(e.key) === e) this.store.upsertParticipant(e.key, held);
   }
 
   /**
@@ -308,7 +333,7 @@ export class Mesh {
     if (e.key !== null && this.byKey.get(e.key) === e) {
       this.byKey.delete(e.key);
       if (this.keyById.get(e.id) === e.key) this.keyById.delete(e.id);
-      this.store.removeParticipant(e.key);
+      if (!e.held) this.store.removeParticipant(e.key);
       this.opts.peerGone?.(e.key);
     }
     e.link.close();
@@ -317,4 +342,8 @@ export class Mesh {
   private sendTo(id: string, payload: SignalPayload): void {
     this.opts.send(id, JSON.stringify(payload));
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
