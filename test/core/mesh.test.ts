@@ -47,6 +47,32 @@ describe('Mesh', () => {
     expect(hellos.length).to.equal(2);
   });
 
+  it('shows a peer once its connection is up, not while the negotiation runs', async () => {
+    const r = room();
+    const a = r.node('aaaaaaaaaaaaaaaaaaaa', 'Ann', { id: 'server-id-a1' });
+    const b = r.node('bbbbbbbbbbbbbbbbbbbb', 'Bob', { id: 'server-id-b1' });
+    cleanup.push(a.mesh, b.mesh);
+    r.meshes.set('server-id-a1', a.mesh);
+    r.meshes.set('server-id-b1', b.mesh);
+    const firstSeen = (store: CallStore) => {
+      const seen: string[] = [];
+      store.subscribe((s) => {
+        if (seen.length === 0 && s.participants[0]) seen.push(s.participants[0].connection);
+      });
+      return seen;
+    };
+    const byAnn = firstSeen(a.store);
+    const byBob = firstSeen(b.store);
+    a.mesh.welcome([], false);
+    b.mesh.welcome(['server-id-a1'], false);
+    await until(() => a.store.get().participants[0]?.connection === 'connected' && b.store.get().participants[0]?.connection === 'connected');
+    // Rendering a tile never holds up the answer or the candidates for that very connection.
+    expect(byAnn).to.deep.equal(['connected']);
+    expect(byBob).to.deep.equal(['connected']);
+    expect(a.store.get().participants[0]?.name).to.equal('Bob');
+    expect(b.store.get().participants[0]?.name).to.equal('Ann');
+  });
+
   it('keeps the same connection when the server hands out new ids (server restart)', async () => {
     const r = room();
     const a = r.node('aaaaaaaaaaaaaaaaaaaa', 'Ann', { id: 'server-id-a1' });

@@ -89,6 +89,9 @@ describe('accessibility', () => {
         await page.getByRole('button', { name: 'Start a call' }).click();
         await page.getByRole('button', { name: 'Join' }).waitFor();
         await page.getByRole('combobox', { name: 'Camera' }).waitFor();
+        // The call screen is built ahead, while the pre-join screen shows: it must be out of sight and reach.
+        await page.waitForFunction(() => document.querySelector('call-app')?.shadowRoot?.querySelector('call-view') != null);
+        assert.equal(await page.getByRole('button', { name: 'Leave' }).count(), 0, 'the call screen is not exposed before Join');
         assert.equal(describeViolations(await axeViolations(page)), '', 'pre-join');
 
         await page.getByRole('button', { name: 'Join' }).click();
