@@ -31,13 +31,19 @@ describe('Mesh', () => {
   const cleanup: Mesh[] = [];
   afterEach(() => cleanup.splice(0).forEach((m) => m.close()));
 
-  it('introduces a joiner with one hello each way and connects once', async () => {
+  /** Ann and Bob, reachable under their first server ids. */
+  const annAndBob = () => {
     const r = room();
     const a = r.node('aaaaaaaaaaaaaaaaaaaa', 'Ann', { id: 'server-id-a1' });
     const b = r.node('bbbbbbbbbbbbbbbbbbbb', 'Bob', { id: 'server-id-b1' });
     cleanup.push(a.mesh, b.mesh);
     r.meshes.set('server-id-a1', a.mesh);
     r.meshes.set('server-id-b1', b.mesh);
+    return { r, a, b };
+  };
+
+  it('introduces a joiner with one hello each way and connects once', async () => {
+    const { r, a, b } = annAndBob();
     a.mesh.welcome([], false);
     b.mesh.welcome(['server-id-a1'], false);
     await until(() => a.store.get().participants[0]?.connection === 'connected' && b.store.get().participants[0]?.connection === 'connected');
@@ -48,12 +54,7 @@ describe('Mesh', () => {
   });
 
   it('shows a peer once its connection is up, not while the negotiation runs', async () => {
-    const r = room();
-    const a = r.node('aaaaaaaaaaaaaaaaaaaa', 'Ann', { id: 'server-id-a1' });
-    const b = r.node('bbbbbbbbbbbbbbbbbbbb', 'Bob', { id: 'server-id-b1' });
-    cleanup.push(a.mesh, b.mesh);
-    r.meshes.set('server-id-a1', a.mesh);
-    r.meshes.set('server-id-b1', b.mesh);
+    const { a, b } = annAndBob();
     const firstSeen = (store: CallStore) => {
       const seen: string[] = [];
       store.subscribe((s) => {
@@ -74,12 +75,7 @@ describe('Mesh', () => {
   });
 
   it('keeps the same connection when the server hands out new ids (server restart)', async () => {
-    const r = room();
-    const a = r.node('aaaaaaaaaaaaaaaaaaaa', 'Ann', { id: 'server-id-a1' });
-    const b = r.node('bbbbbbbbbbbbbbbbbbbb', 'Bob', { id: 'server-id-b1' });
-    cleanup.push(a.mesh, b.mesh);
-    r.meshes.set('server-id-a1', a.mesh);
-    r.meshes.set('server-id-b1', b.mesh);
+    const { r, a, b } = annAndBob();
     a.mesh.welcome([], false);
     b.mesh.welcome(['server-id-a1'], false);
     await until(() => a.store.get().participants[0]?.connection === 'connected');
@@ -102,12 +98,7 @@ describe('Mesh', () => {
   });
 
   it('drops a participant when the server says it left', async () => {
-    const r = room();
-    const a = r.node('aaaaaaaaaaaaaaaaaaaa', 'Ann', { id: 'server-id-a1' });
-    const b = r.node('bbbbbbbbbbbbbbbbbbbb', 'Bob', { id: 'server-id-b1' });
-    cleanup.push(a.mesh, b.mesh);
-    r.meshes.set('server-id-a1', a.mesh);
-    r.meshes.set('server-id-b1', b.mesh);
+    const { a, b } = annAndBob();
     b.mesh.welcome(['server-id-a1'], false);
     await until(() => a.store.get().participants.length === 1);
     a.mesh.peerLeft('server-id-b1');
