@@ -11,7 +11,7 @@ import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { originAllowed } from './origin.ts';
 import { encodeServerMessage, MAX_FRAME_BYTES, parseClientMessage, type EncodedData, type ErrorCode, type IceServer, type ServerMessage } from './protocol.ts';
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from './rate-limit.ts';
-import { Rooms, type ConnId, type Delivery } from './rooms.ts';
+import { Rooms, type Delivery } from './rooms.ts';
 import { staticFiles } from './static.ts';
 
 export interface ServerOptions {
@@ -45,10 +45,17 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /**
  * A socket and its state in one object: `ws` builds this class for every connection, so the listeners below are
- * shared by all sockets (they get the socket as `this`) instead of four closures per socket.
+ * shared by all sockets (they get the socket as `this`) instead of four closures per socket. The room core names
+ * connections by this object too, so there is no id string and no id-to-socket map per connection.
  */
 class Conn extends WebSocket {
-  id = '';
+  /**
+   * EventEmitter starts each emitter's listener table as a null-prototype object, which V8 keeps in dictionary
+   * mode: about 280 bytes per socket with our four listeners. With the four names declared up front it stays a
+   * compact object (56 bytes); Node's own streams pre-shape their `_events` the same way. Replacing it here is safe
+   * because it is still empty: `ws` adds no listeners to a server-side socket, only the 'connection' handler does.
+   */
+  _events: Record<string, unknown> = { message: undefined, pong: undefined, error: undefined, close: undefined };
   bucket: TokenBucket | null = null;
   alive = true;
   /** The TCP socket this server handed to `ws` at the upgrade; see `send` for why it is kept. */
@@ -68,14 +75,12 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
   const serveStatic = staticFiles(opts.distDir ?? 'dist');
   const rateLimit = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
   const allowedOrigins = opts.allowedOrigins ?? [];
-  const rooms = new Rooms({
+  const rooms = new Rooms<Conn>({
     randomId: base64url,
     iceServers: opts.iceServers ?? (() => []),
     ...(opts.roomCap === undefined ? {} : { cap: opts.roomCap }),
     ...(opts.graceMs === undefined ? {} : { graceMs: opts.graceMs }),
   });
-  const conns = new Map<ConnId, Conn>();
-  let nextConnId = 0;
 
   // Frames relayed to one socket while handling one read (a sender's pipelined frames arrive in one chunk) leave in
   // one write: the socket stays corked until the current tick ends. One syscall per frame was the largest single
@@ -99,13 +104,10 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
   const sendError = (conn: Conn, code: ErrorCode, message: string): void => send(conn, { type: 'error', code, message });
 
   /** `encoded` is the frame's own encoding of a relayed signal's data (see protocol.ts). */
-  const deliver = (deliveries: Delivery[], encoded?: EncodedData): void => {
+  const deliver = (deliveries: Delivery<Conn>[], encoded?: EncodedData): void => {
     for (const d of deliveries) {
-      if ('close' in d) conns.get(d.close)?.close(d.code, d.reason);
-      else {
-        const target = conns.get(d.to);
-        if (target) send(target, d.msg, encoded);
-      }
+      if ('close' in d) d.close.close(d.code, d.reason);
+      else send(d.to, d.msg, encoded);
     }
     armExpiry();
   };
@@ -152,7 +154,7 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
       sendError(conn, parsed.code, parsed.message);
       return;
     }
-    deliver(rooms.handle(conn.id, parsed.value, now), parsed.encoded);
+    deliver(rooms.handle(conn, parsed.value, now), parsed.encoded);
   }
   function onPong(this: WebSocket): void {
     if (this instanceof Conn) this.alive = true;
@@ -163,11 +165,10 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
   }
   function onClose(this: WebSocket): void {
     if (!(this instanceof Conn)) return;
-    conns.delete(this.id);
-    deliver(rooms.disconnect(this.id, Date.now()));
+    deliver(rooms.disconnect(this, Date.now()));
   }
 
-  // clientTracking off: `conns` already holds every socket, and the heartbeat and close() walk it.
+  // clientTracking off: the room core already holds every socket, and the heartbeat and close() walk it.
   const wss = new WebSocketServer<typeof Conn>({
     noServer: true,
     WebSocket: Conn,
@@ -176,10 +177,8 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
     perMessageDeflate: false,
   });
   wss.on('connection', (conn) => {
-    conn.id = String(++nextConnId);
     conn.bucket = new TokenBucket(rateLimit, Date.now());
-    conns.set(conn.id, conn);
-    rooms.connect(conn.id);
+    rooms.connect(conn);
     conn.on('pong', onPong);
     conn.on('message', onMessage);
     conn.on('error', onError);
@@ -188,7 +187,7 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
 
   // Sockets that miss a pong for a whole interval are gone (a laptop lid closed, a NAT dropped the mapping).
   const heartbeat = setInterval(() => {
-    for (const conn of conns.values()) {
+    for (const conn of rooms.connections()) {
       if (!conn.alive) {
         conn.terminate();
         continue;
@@ -201,9 +200,9 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
-      const { rooms: roomCount } = rooms.stats();
+      const { rooms: roomCount, connections } = rooms.stats();
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-      res.end(JSON.stringify({ ok: true, rooms: roomCount, sockets: conns.size }));
+      res.end(JSON.stringify({ ok: true, rooms: roomCount, sockets: connections }));
       return;
     }
     serveStatic(req, res).catch((err: unknown) => {
@@ -214,8 +213,6 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    // A shared listener: a closure here would keep `req` and its headers alive as long as the socket.
-    socket.on('error', destroySocket);
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/ws') return refuse(socket, 404, 'Not Found');
     if (!originAllowed(req.headers.origin, req.headers.host, allowedOrigins)) {
@@ -246,7 +243,7 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
       closing ??= new Promise<void>((resolveClose) => {
         clearInterval(heartbeat);
         if (expiryTimer) clearTimeout(expiryTimer);
-        for (const conn of conns.values()) conn.terminate();
+        for (const conn of rooms.connections()) conn.terminate();
         wss.close();
         httpServer.close(() => resolveClose());
         httpServer.closeAllConnections();
@@ -256,6 +253,12 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
   };
 }
 
+/**
+ * The HTTP server stops handling a socket's errors once it emits 'upgrade'. `ws` handles them from handleUpgrade on,
+ * so only a socket refused here needs a listener; adding one to every socket left each upgraded socket with two
+ * 'error' listeners (an array) for its whole life. A shared function: a closure would keep `req` alive.
+ */
 function refuse(socket: Duplex, status: number, text: string): void {
+  socket.on('error', destroySocket);
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`);
 }

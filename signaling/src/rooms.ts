@@ -13,11 +13,16 @@
 
 import type { ClientMessage, ErrorCode, IceServer, ServerMessage } from './protocol.ts';
 
+/**
+ * How an adapter names a connection: any value that is stable for the connection's life. The Durable Object uses
+ * strings (they survive hibernation in a socket's attachment); the Node adapter passes the socket object itself,
+ * so it keeps no id string and no id-to-socket map per connection.
+ */
 export type ConnId = string;
 
-export type Delivery =
-  | { to: ConnId; msg: ServerMessage }
-  | { close: ConnId; code: number; reason: string };
+export type Delivery<C = ConnId> =
+  | { to: C; msg: ServerMessage }
+  | { close: C; code: number; reason: string };
 
 /** Close code sent to a connection whose peer slot was resumed by a newer connection. */
 export const CLOSE_REPLACED = 4000;
@@ -40,28 +45,34 @@ export const DEFAULT_GRACE_MS = 20_000;
 const PEER_ID_BYTES = 16;
 const TOKEN_BYTES = 32;
 
-interface Peer {
+interface Peer<C> {
   id: string;
-  room: Room;
-  conn: ConnId | null;
+  room: Room<C>;
+  conn: C | null;
   token: string;
   /** Set while the peer is away (socket gone without `leave`): when its slot is released. */
   graceUntil: number | null;
-  buffered: { from: string; data: string }[];
+  /** Signals held while the peer is away; null until the first one (most peers never need it). */
+  buffered: { from: string; data: string }[] | null;
   bufferedBytes: number;
 }
 
-interface Room {
+/**
+ * `peers` is a plain array in join order, replaced (never grown in place) on join: a room holds at most `cap`
+ * peers, and an exact-size array costs a third of a Map's memory per room, which counts with thousands of idle
+ * rooms. Lookups by id go through the global `peers` map.
+ */
+interface Room<C> {
   id: string;
-  peers: Map<string, Peer>;
+  peers: Peer<C>[];
 }
 
-export class Rooms {
-  private readonly rooms = new Map<string, Room>();
-  private readonly peers = new Map<string, Peer>();
-  private readonly tokens = new Map<string, Peer>();
+export class Rooms<C = ConnId> {
+  private readonly rooms = new Map<string, Room<C>>();
+  private readonly peers = new Map<string, Peer<C>>();
+  private readonly tokens = new Map<string, Peer<C>>();
   /** Peers in their grace period, so expiry never scans every peer on every message. */
-  private readonly away = new Set<Peer>();
+  private readonly away = new Set<Peer<C>>();
   /**
    * The earliest grace deadline in `away`, kept so that `handle` answers "nothing is due" without a scan: one
    * Node process holds every room, and a scan per relayed message grew with every peer that dropped off.
@@ -69,7 +80,7 @@ export class Rooms {
    */
   private earliest: number | null | undefined = null;
   /** Every live connection; the value is its peer once it joined. */
-  private readonly conns = new Map<ConnId, Peer | null>();
+  private readonly conns = new Map<C, Peer<C> | null>();
   private readonly cap: number;
   private readonly graceMs: number;
   private readonly bufferCount: number;
@@ -82,11 +93,16 @@ export class Rooms {
     this.bufferBytes = opts.bufferBytes ?? 256 * 1024;
   }
 
-  connect(conn: ConnId): void {
+  connect(conn: C): void {
     this.conns.set(conn, null);
   }
 
-  handle(conn: ConnId, msg: ClientMessage, now: number): Delivery[] {
+  /** Every connection between `connect` and `disconnect`, for an adapter's heartbeat and shutdown. */
+  connections(): IterableIterator<C> {
+    return this.conns.keys();
+  }
+
+  handle(conn: C, msg: ClientMessage, now: number): Delivery<C>[] {
     // Release overdue slots first so a late timer (or Durable Object alarm) never makes a room look full.
     const due = this.expire(now);
     const out = this.dispatch(conn, msg);
@@ -94,7 +110,7 @@ export class Rooms {
   }
 
   /** The socket is gone. A joined peer is kept for the grace period rather than announced as left. */
-  disconnect(conn: ConnId, now: number): Delivery[] {
+  disconnect(conn: C, now: number): Delivery<C>[] {
     const peer = this.conns.get(conn);
     this.conns.delete(conn);
     if (!peer || peer.conn !== conn) return [];
@@ -107,10 +123,10 @@ export class Rooms {
   }
 
   /** Releases the slots of peers whose grace period ended by `now` and tells the rest of their rooms. */
-  expire(now: number): Delivery[] {
+  expire(now: number): Delivery<C>[] {
     const next = this.nextDeadline();
     if (next === null || next > now) return [];
-    const out: Delivery[] = [];
+    const out: Delivery<C>[] = [];
     for (const peer of [...this.away]) {
       if (peer.graceUntil !== null && peer.graceUntil <= now) out.push(...this.remove(peer));
     }
@@ -133,7 +149,7 @@ export class Rooms {
     return { rooms: this.rooms.size, peers: this.peers.size, connections: this.conns.size };
   }
 
-  private dispatch(conn: ConnId, msg: ClientMessage): Delivery[] {
+  private dispatch(conn: C, msg: ClientMessage): Delivery<C>[] {
     if (!this.conns.has(conn)) this.conns.set(conn, null);
     const peer = this.conns.get(conn) ?? null;
     switch (msg.type) {
@@ -152,36 +168,36 @@ export class Rooms {
     }
   }
 
-  private join(conn: ConnId, roomId: string, resume: string | undefined): Delivery[] {
+  private join(conn: C, roomId: string, resume: string | undefined): Delivery<C>[] {
     const resumed = resume === undefined ? undefined : this.tokens.get(resume);
     if (resumed && resumed.room.id === roomId) return this.resume(conn, resumed);
 
-    const room = this.rooms.get(roomId) ?? { id: roomId, peers: new Map<string, Peer>() };
-    if (room.peers.size >= this.cap) return [error(conn, 'room-full', `this room already has ${this.cap} people`)];
+    const room: Room<C> = this.rooms.get(roomId) ?? { id: roomId, peers: [] };
+    if (room.peers.length >= this.cap) return [error(conn, 'room-full', `this room already has ${this.cap} people`)];
     this.rooms.set(roomId, room);
 
-    const peer: Peer = {
+    const peer: Peer<C> = {
       id: this.unique((id) => this.peers.has(id), PEER_ID_BYTES),
       room,
       conn,
       token: '',
       graceUntil: null,
-      buffered: [],
+      buffered: null,
       bufferedBytes: 0,
     };
-    const others = [...room.peers.values()];
-    room.peers.set(peer.id, peer);
+    const others = room.peers;
+    room.peers = others.concat(peer);
     this.peers.set(peer.id, peer);
     this.conns.set(conn, peer);
-    const out: Delivery[] = [this.welcome(peer, others)];
+    const out: Delivery<C>[] = [this.welcome(peer, others)];
     for (const other of others) {
       if (other.conn !== null) out.push({ to: other.conn, msg: { type: 'peer-joined', id: peer.id } });
     }
     return out;
   }
 
-  private resume(conn: ConnId, peer: Peer): Delivery[] {
-    const out: Delivery[] = [];
+  private resume(conn: C, peer: Peer<C>): Delivery<C>[] {
+    const out: Delivery<C>[] = [];
     // The old socket may still look open (its loss not yet noticed by heartbeats): the newer one wins.
     if (peer.conn !== null) {
       this.conns.set(peer.conn, null);
@@ -190,16 +206,16 @@ export class Rooms {
     this.endGrace(peer);
     peer.conn = conn;
     this.conns.set(conn, peer);
-    const others = [...peer.room.peers.values()].filter((p) => p !== peer);
+    const others = peer.room.peers.filter((p) => p !== peer);
     out.push(this.welcome(peer, others));
-    for (const { from, data } of peer.buffered) out.push({ to: conn, msg: { type: 'signal', from, data } });
-    peer.buffered = [];
+    for (const { from, data } of peer.buffered ?? []) out.push({ to: conn, msg: { type: 'signal', from, data } });
+    peer.buffered = null;
     peer.bufferedBytes = 0;
     return out;
   }
 
   /** Issues a fresh resume token each time, so a token works once and an old one cannot hijack the slot. */
-  private welcome(peer: Peer, others: Peer[]): Delivery {
+  private welcome(peer: Peer<C>, others: readonly Peer<C>[]): Delivery<C> {
     if (peer.token) this.tokens.delete(peer.token);
     peer.token = this.unique((t) => this.tokens.has(t), TOKEN_BYTES);
     this.tokens.set(peer.token, peer);
@@ -217,37 +233,40 @@ export class Rooms {
     };
   }
 
-  private signal(conn: ConnId, from: Peer, to: string, data: string): Delivery[] {
-    const target = from.room.peers.get(to);
-    if (!target || target === from) return [error(conn, 'unknown-peer', `peer ${to} is not in this room`)];
+  private signal(conn: C, from: Peer<C>, to: string, data: string): Delivery<C>[] {
+    const target = this.peers.get(to);
+    if (!target || target.room !== from.room || target === from) return [error(conn, 'unknown-peer', `peer ${to} is not in this room`)];
     if (target.conn !== null) return [{ to: target.conn, msg: { type: 'signal', from: from.id, data } }];
     const size = data.length + from.id.length;
-    if (target.buffered.length < this.bufferCount && target.bufferedBytes + size <= this.bufferBytes) {
-      target.buffered.push({ from: from.id, data });
+    const buffered = (target.buffered ??= []);
+    if (buffered.length < this.bufferCount && target.bufferedBytes + size <= this.bufferBytes) {
+      buffered.push({ from: from.id, data });
       target.bufferedBytes += size;
     }
     return [];
   }
 
-  private remove(peer: Peer): Delivery[] {
+  private remove(peer: Peer<C>): Delivery<C>[] {
     const room = peer.room;
-    if (!room.peers.delete(peer.id)) return [];
+    const at = room.peers.indexOf(peer);
+    if (at < 0) return [];
+    room.peers.splice(at, 1);
     this.peers.delete(peer.id);
     this.tokens.delete(peer.token);
     this.endGrace(peer);
-    if (room.peers.size === 0) {
+    if (room.peers.length === 0) {
       this.rooms.delete(room.id);
       return [];
     }
-    const out: Delivery[] = [];
-    for (const other of room.peers.values()) {
+    const out: Delivery<C>[] = [];
+    for (const other of room.peers) {
       if (other.conn !== null) out.push({ to: other.conn, msg: { type: 'peer-left', id: peer.id } });
     }
     return out;
   }
 
   /** Takes `peer` out of its grace period. */
-  private endGrace(peer: Peer): void {
+  private endGrace(peer: Peer<C>): void {
     if (!this.away.delete(peer)) return;
     if (peer.graceUntil === this.earliest) this.earliest = undefined;
     peer.graceUntil = null;
@@ -262,6 +281,6 @@ export class Rooms {
   }
 }
 
-function error(to: ConnId, code: ErrorCode, message: string): Delivery {
+function error<C>(to: C, code: ErrorCode, message: string): Delivery<C> {
   return { to, msg: { type: 'error', code, message } };
 }
