@@ -257,7 +257,7 @@ export class CallApp extends LitElement {
   private room(s: CallState) {
     const inCall = s.phase === 'in-call';
     if (s.phase === 'prejoin') this.prejoinState = s;
-    if (!inCall && !this.callScreenBuilt) this.buildCallScreenSoon();
+    if (s.phase === 'prejoin' && !this.callScreenBuilt) this.buildCallScreenSoon();
     const shown = inCall ? s : (this.prejoinState ?? s);
     // The one main landmark of the call screen holds everything, so assistive tech can jump straight in.
     return html`${inCall ? nothing : html`${this.header()}<prejoin-view .state=${s}></prejoin-view>`}${
@@ -265,12 +265,16 @@ export class CallApp extends LitElement {
     }`;
   }
 
-  /** When the page is idle (bounded): the pre-join screen and the camera preview come first. */
+  /**
+   * When the page is idle (bounded): the pre-join screen and the camera preview come first. Not once Join was
+   * pressed: the negotiation has the thread then, and the screen is made when the call starts.
+   */
   private buildCallScreenSoon() {
     if (this.buildScheduled) return;
     this.buildScheduled = true;
     const build = () => {
-      this.callScreenBuilt = true;
+      this.buildScheduled = false;
+      if (this.store.get().phase === 'prejoin') this.callScreenBuilt = true;
     };
     if (typeof requestIdleCallback === 'function') requestIdleCallback(build, { timeout: 1000 });
     else setTimeout(build, 200);
