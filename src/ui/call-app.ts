@@ -42,7 +42,7 @@ export class CallApp extends LitElement {
   @state() private callScreenBuilt = false;
   private buildScheduled = false;
   /** What the invisible call screen shows until the call starts: the state as it was on the pre-join screen. */
-  private prejoinState: CallState | null = null;
+  private prejoinState: { from: CallState; shown: CallState } | null = null;
 
   static styles = [
     buttons,
@@ -256,9 +256,10 @@ export class CallApp extends LitElement {
    */
   private room(s: CallState) {
     const inCall = s.phase === 'in-call';
-    if (s.phase === 'prejoin') this.prejoinState = s;
+    // Without our camera: a video element plays (and costs frame deliveries) even when nobody can see it.
+    if (s.phase === 'prejoin' && this.prejoinState?.from !== s) this.prejoinState = { from: s, shown: { ...s, localStream: null } };
     if (s.phase === 'prejoin' && !this.callScreenBuilt) this.buildCallScreenSoon();
-    const shown = inCall ? s : (this.prejoinState ?? s);
+    const shown = inCall ? s : (this.prejoinState?.shown ?? s);
     // The one main landmark of the call screen holds everything, so assistive tech can jump straight in.
     return html`${inCall ? nothing : html`${this.header()}<prejoin-view .state=${s}></prejoin-view>`}${
       inCall || this.callScreenBuilt ? html`<main class="call" ?inert=${!inCall}><call-view .state=${shown}></call-view></main>` : nothing
