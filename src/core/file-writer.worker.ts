@@ -1,6 +1,6 @@
 // The receiver's disk writer and hasher, one per incoming transfer. Bytes arrive here as transferred
 // ArrayBuffers, so the page never holds more than what is in flight; each one is written at its offset and
-// fed to an incremental SHA-256 (WebCrypto has no streaming digest), then dropped.
+// fed to an incremental SHA-256 (WebCrypto has no streaming digest), then released (see `release`).
 // Sinks, best first: the file the user picked (File System Access), the origin-private file system
 // (synchronous access handle, workers only), then memory for files up to MEMORY_SINK_LIMIT.
 import { createSHA256, type IHasher } from 'hash-wasm';
@@ -15,6 +15,7 @@ interface SyncAccessHandle {
 type DiskHandle = FileSystemFileHandle & { createSyncAccessHandle(): Promise<SyncAccessHandle> };
 
 interface Sink {
+  /** Must not keep `data` once it returns (or its promise settles): the buffer is released right after. */
   write(data: Uint8Array<ArrayBuffer>, at: number): Promise<void> | void;
   flush(): void;
   /** Makes the file final; returns it when the page must offer a download. */
@@ -33,6 +34,21 @@ let chain: Promise<void> = Promise.resolve();
 let aborting = false;
 
 const reply = (m: WriterReply): void => postMessage(m);
+
+/**
+ * Frees a spent chunk now rather than at the next full garbage collection. A buffer that arrives by
+ * postMessage is held by Blink's wrapper object, which only a full collection reclaims (a minor one does
+ * not), and this worker allocates so little that a full one runs only once about 64 MiB of them have piled
+ * up: that pile was most of the receiver's memory growth. Transferring the buffer away takes its memory out
+ * of this isolate, and since the other end of this channel is closed the message is dropped and the memory
+ * freed at once. (`ArrayBuffer.prototype.transfer()` is no substitute: it detaches the JavaScript object
+ * only, and the memory leaked.)
+ */
+const release = (() => {
+  const { port1, port2 } = new MessageChannel();
+  port2.close();
+  return (buffer: ArrayBuffer): void => port1.postMessage(null, [buffer]);
+})();
 
 async function opfsSink(dirName: string, fileName: string, name: string, mime: string): Promise<Sink> {
   const root = await navigator.storage.getDirectory();
@@ -76,7 +92,8 @@ async function pickedSink(handle: FileSystemFileHandle): Promise<Sink> {
 function memorySink(name: string, mime: string): Sink {
   let parts: Uint8Array<ArrayBuffer>[] = [];
   return {
-    write: (data) => void parts.push(data),
+    // A copy: the received buffer is released after the write.
+    write: (data) => void parts.push(data.slice()),
     flush: () => undefined,
     async commit() {
       const file = new File(parts, name, { type: mime });
@@ -118,6 +135,7 @@ async function handle(m: WriterRequest): Promise<void> {
       await sink.write(data, written);
       hasher.update(data);
       written += data.byteLength;
+      release(m.data);
       if (written - reported >= REPORT_EVERY || m.last) {
         reported = written;
         reply({ type: 'progress', written });
