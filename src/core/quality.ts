@@ -108,6 +108,9 @@ export class QualityMonitor {
     const links = this.opts.links();
     for (const key of this.perLink.keys()) if (!links.has(key)) this.perLink.delete(key);
     for (const [key, { link }] of links) {
+      // A link still being set up has nothing to measure yet, and a full stats report of it costs the page's
+      // thread 10-30 ms right when that thread carries its negotiation.
+      if (link.pc.connectionState !== 'connected') continue;
       const e = this.entry(key);
       let sample: LinkSample;
       try {
@@ -153,7 +156,7 @@ export class QualityMonitor {
     let loudest: string | null = null;
     let level = SPEAKING_LEVEL;
     for (const [key, { link }] of this.opts.links()) {
-      const receiver = link.audioReceiver();
+      const receiver = link.pc.connectionState === 'connected' ? link.audioReceiver() : null;
       if (!receiver) continue;
       for (const src of receiver.getSynchronizationSources()) {
         if ((src.audioLevel ?? 0) > level) {
