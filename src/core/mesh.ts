@@ -7,7 +7,8 @@ import { hasTurnServer, watchReachability } from './reachability';
 export interface MeshOptions {
   /** This tab's own key: random, stable across signaling reconnects. */
   key: string;
-  send(to: string, data: string): void;
+  /** May return when the message is on its way (sealed and sent), so a caller can keep order with it. */
+  send(to: string, data: string): void | Promise<void>;
   iceServers(): RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
   localState(): Extract<PeerMessage, { type: 'state' }>;
@@ -339,8 +340,8 @@ export class Mesh {
     e.link.close();
   }
 
-  private sendTo(id: string, payload: SignalPayload): void {
-    this.opts.send(id, JSON.stringify(payload));
+  private sendTo(id: string, payload: SignalPayload): void | Promise<void> {
+    return this.opts.send(id, JSON.stringify(payload));
   }
 }
 

@@ -3,7 +3,8 @@ import { parsePeerMessage, type PeerMessage, type SignalPayload } from './peer-p
 export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
 export interface PeerLinkEvents {
-  signal(payload: SignalPayload): void;
+  /** May settle once the payload is on its way; see `apply`. */
+  signal(payload: SignalPayload): void | Promise<void>;
   stream(stream: MediaStream): void;
   message(msg: PeerMessage): void;
   state(state: LinkState): void;
@@ -248,8 +249,10 @@ export class PeerLink {
       if (!this.answeredOnce && !this.opts.initiator) this.attachToOffer();
       await this.pc.setLocalDescription();
       const d = this.pc.localDescription;
-      if (d) this.on.signal({ kind: 'description', description: { type: 'answer', sdp: d.sdp } });
       this.answeredOnce = true;
+      // The answer leaves before the candidates queued behind the offer are applied: each addIceCandidate
+      // blocks this thread on WebRTC's, and our answer is sealed asynchronously, so it would wait for all of them.
+      if (d) await this.on.signal({ kind: 'description', description: { type: 'answer', sdp: d.sdp } });
     }
   }
 

@@ -102,9 +102,10 @@ export class SecurePipe {
     private readonly opts: SecurePipeOptions,
   ) {}
 
-  send(to: string, text: string): void {
+  /** Settles once this message was handed to the transport (or dropped: no session, or sealing failed). */
+  send(to: string, text: string): Promise<void> {
     const self = this.opts.selfId();
-    if (self === null) return;
+    if (self === null) return Promise.resolve();
     const sealed = this.channel.seal(self, to, ++this.seq, text);
     this.sending = this.sending
       .then(async () => {
@@ -113,6 +114,7 @@ export class SecurePipe {
         if (this.opts.selfId() === self) this.opts.send(to, data);
       })
       .catch((err: unknown) => console.warn('secure-channel: seal failed', err));
+    return this.sending;
   }
 
   receive(from: string, data: string): void {

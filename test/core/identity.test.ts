@@ -67,7 +67,7 @@ async function pair(vouchForA: (real: string) => string) {
     new Mesh(
       {
         key: me === 'a' ? 'key-a-aaaaaaaaaaaaaaaa' : 'key-b-bbbbbbbbbbbbbbbb',
-        send: (_to, data) => setTimeout(() => meshes[me === 'a' ? 'b' : 'a']?.signal(ids[me], data), 0),
+        send: (_to, data) => void setTimeout(() => meshes[me === 'a' ? 'b' : 'a']?.signal(ids[me], data), 0),
         iceServers: () => [],
         localState: () => ({ type: 'state', name: me, mic: false, camera: false }),
         localTracks: () => ({ audio: null, video: null }),

@@ -16,7 +16,7 @@ function pair(opts: { aInitiator: boolean; bInitiator: boolean }, tracks: { a: M
   const make = (me: 'a' | 'b', other: 'a' | 'b', initiator: boolean, video: MediaStreamTrack | null): Side => {
     const side: Side = { link: null as unknown as PeerLink, streams: [], messages: [], opened: 0 };
     const events: PeerLinkEvents = {
-      signal: (p: SignalPayload) => setTimeout(() => void sides[other]?.link.receive(JSON.parse(JSON.stringify(p)) as SignalPayload), 1),
+      signal: (p: SignalPayload) => void setTimeout(() => void sides[other]?.link.receive(JSON.parse(JSON.stringify(p)) as SignalPayload), 1),
       stream: (s) => side.streams.push(s),
       message: (m) => side.messages.push(m),
       state: () => undefined,
