@@ -97,6 +97,13 @@ export class PeerLink {
       this.openControl();
       // Offer now rather than on negotiationneeded, which only fires after whatever the page renders next.
       void this.negotiate();
+    } else {
+      // Attached before the offer arrives, as addTrack: applying the offer then matches each to an offered
+      // m-line of its kind (JSEP), and the answer waits for no track changes on WebRTC's thread.
+      for (const kind of KINDS) {
+        const track = this.tracks[kind];
+        if (track) this.pc.addTrack(track);
+      }
     }
   }
 
@@ -256,10 +263,11 @@ export class PeerLink {
     }
   }
 
+  /** For kinds that had no track when the link was made (a camera that is off): ready to send one later. */
   private attachToOffer(): void {
     for (const kind of KINDS) {
       const t = this.transceiver(kind);
-      if (!t) continue;
+      if (!t || t.sender.track) continue;
       t.direction = 'sendrecv';
       void t.sender.replaceTrack(this.tracks[kind]);
     }

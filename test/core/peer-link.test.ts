@@ -94,4 +94,23 @@ describe('PeerLink', () => {
     expect(renegotiated).to.equal(false);
     expect(await framesDecoded(s.b.streams[0])).to.be.at.least(4);
   });
+
+  it('answers with its camera on the offered m-line, and sends a camera it turns on later without renegotiating', async () => {
+    const withCamera = pair({ aInitiator: true, bInitiator: false }, { a: null, b: canvasTrack() });
+    links.push(withCamera.a.link, withCamera.b.link);
+    await until(() => withCamera.a.streams.length > 0);
+    // Attached before the offer came, yet no extra transceiver: audio and video, matched to the offer's.
+    expect(withCamera.b.link.pc.getTransceivers().length).to.equal(2);
+    expect(await framesDecoded(withCamera.a.streams[0])).to.be.at.least(4);
+
+    const later = pair({ aInitiator: true, bInitiator: false }, { a: canvasTrack(), b: null });
+    links.push(later.a.link, later.b.link);
+    await until(() => later.b.link.pc.connectionState === 'connected' && later.b.link.pc.signalingState === 'stable');
+    let renegotiated = false;
+    later.b.link.pc.addEventListener('negotiationneeded', () => (renegotiated = true));
+    await later.b.link.setTrack('video', canvasTrack());
+    await until(() => later.a.streams.length > 0);
+    expect(await framesDecoded(later.a.streams[0])).to.be.at.least(4);
+    expect(renegotiated).to.equal(false);
+  });
 });
