@@ -12,7 +12,7 @@ import { SecureChannel, SecurePipe } from './secure-channel';
 import { SignalingClient, warmSocket } from './signaling-client';
 
 const NAME_KEY = 'p2p-call:name';
-/** The longest Join keeps the pre-join screen waiting for the first connections before showing the call. */
+/** The longest Join keeps the pre-join screen waiting for the first connection before showing the call. */
 const FIRST_RENDER_WAIT_MS = 1_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -173,8 +173,8 @@ export class Call {
           this.iceServers = w.iceServers.map((s) => ({ urls: s.urls, username: s.username, credential: s.credential }));
           const offered = this.mesh?.welcome(w.peers, w.resumed);
           if (this.state.phase !== 'joining' || !offered) return this.store.set({ phase: 'in-call' });
-          // The call screen's first render takes the main thread for a while. Until the links are up, that
-          // thread carries the negotiation (answers in, candidates out); once they are, DTLS and the first
+          // Showing the call screen takes the main thread for a while. Until the first link is up, that
+          // thread carries its negotiation (answer in, candidates out); once it is, DTLS and the first
           // video frame run on the browser's own threads while the screen renders.
           const session = this.session;
           void Promise.race([offered, sleep(FIRST_RENDER_WAIT_MS)]).then(() => {

@@ -78,7 +78,7 @@ export class Mesh {
     private readonly store: CallStore,
   ) {}
 
-  /** Settles once the links this welcome started are connected (or failed, or closed). */
+  /** Settles once the first of the links this welcome started is connected (or failed, or closed). */
   welcome(peers: string[], resumed: boolean): Promise<void> {
     this.present.clear();
     for (const id of peers) this.present.add(id);
@@ -94,7 +94,8 @@ export class Mesh {
       this.sendTo(id, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: false, ...this.vouch(), ...(fresh ? { offering: true } : {}) });
       if (fresh && !this.pending.has(id)) this.pending.set(id, this.createEntry(id, { initiator: true, polite: false }));
     }
-    return Promise.all([...this.pending.values()].map((e) => e.link.settled())).then(() => undefined);
+    const started = [...this.pending.values()].map((e) => e.link.settled());
+    return started.length === 0 ? Promise.resolve() : Promise.race(started);
   }
 
   peerJoined(id: string): void {
