@@ -29,9 +29,13 @@ interface PerLink {
   streak: number;
   /** Per sender, the encoding we set last, so unchanged settings are not re-applied every poll. */
   applied: WeakMap<RTCRtpSender, string>;
+  /** When this link was first seen connected (null while it is not). */
+  connectedSince: number | null;
 }
 
 const PAUSE_AFTER_POLLS = 3;
+/** A new link's encoder is left alone this long after it connects; see `budgetable`. */
+const BUDGET_AFTER_CONNECTED_MS = 1_000;
 /** Above this audio level (0..1, from RTP header extensions) someone counts as talking. */
 const SPEAKING_LEVEL = 0.02;
 /** A speaker keeps the highlight this long after going quiet, so it does not flicker between words. */
@@ -49,7 +53,6 @@ export class QualityMonitor {
   private speaker: string | null = null;
   private speakerHeardAt = 0;
   private screenOn = false;
-  private roomSize = 0;
 
   constructor(
     private readonly opts: QualityOptions,
@@ -68,15 +71,30 @@ export class QualityMonitor {
   }
 
   /**
-   * The room size or the screen changed: re-split the budget now rather than at the next poll. Only on
-   * connected links: a link still being set up gets its budget at the next poll, because setParameters waits
-   * for WebRTC's own threads, which are busy bringing that link up, and its first frame would wait too.
+   * Splits the budget for the room as it is now (also run every speaker tick, so a room-size change is applied
+   * within one; settings that did not change are not re-applied).
    */
   rebalance(screenOn = this.screenOn): void {
     this.screenOn = screenOn;
     for (const [key, { link }] of this.opts.links()) {
-      if (link.pc.connectionState === 'connected') void this.applyBudget(this.entry(key), link);
+      const e = this.entry(key);
+      if (this.budgetable(e, link)) void this.applyBudget(e, link);
     }
+  }
+
+  /**
+   * Connected for a moment. A link being set up is left alone: setParameters waits for WebRTC's threads, busy
+   * bringing the link up, and reconfigures its encoder, which right after connecting pushed the first frame
+   * back by ~100 ms in one join out of two.
+   */
+  private budgetable(e: PerLink, link: PeerLink): boolean {
+    if (link.pc.connectionState !== 'connected') {
+      e.connectedSince = null;
+      return false;
+    }
+    const now = Date.now();
+    e.connectedSince ??= now;
+    return now - e.connectedSince >= BUDGET_AFTER_CONNECTED_MS;
   }
 
   uplink(): UplinkReport {
@@ -98,7 +116,7 @@ export class QualityMonitor {
   private entry(key: string): PerLink {
     let e = this.perLink.get(key);
     if (!e) {
-      e = { last: null, videoBps: 0, sentBps: 0, paused: false, pausedAt: 0, streak: 0, applied: new WeakMap() };
+      e = { last: null, videoBps: 0, sentBps: 0, paused: false, pausedAt: 0, streak: 0, applied: new WeakMap(), connectedSince: null };
       this.perLink.set(key, e);
     }
     return e;
@@ -136,7 +154,7 @@ export class QualityMonitor {
         e.pausedAt = Date.now();
         link.send({ type: 'video-paused', paused });
       }
-      await this.applyBudget(e, link);
+      if (this.budgetable(e, link)) await this.applyBudget(e, link);
     }
   }
 
@@ -149,10 +167,7 @@ export class QualityMonitor {
   }
 
   private listen(): void {
-    if (this.opts.links().size !== this.roomSize) {
-      this.roomSize = this.opts.links().size;
-      this.rebalance();
-    }
+    this.rebalance();
     let loudest: string | null = null;
     let level = SPEAKING_LEVEL;
     for (const [key, { link }] of this.opts.links()) {
