@@ -12,10 +12,6 @@ import { SecureChannel, SecurePipe } from './secure-channel';
 import { SignalingClient, warmSocket } from './signaling-client';
 
 const NAME_KEY = 'p2p-call:name';
-/** The longest Join keeps the pre-join screen waiting for the first connection before showing the call. */
-const FIRST_RENDER_WAIT_MS = 1_000;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface CallOptions {
   signalingUrl: string;
@@ -175,9 +171,9 @@ export class Call {
           if (this.state.phase !== 'joining' || !offered) return this.store.set({ phase: 'in-call' });
           // Showing the call screen takes the main thread for a while. Until the first link is up, that
           // thread carries its negotiation (answer in, candidates out); once it is, DTLS and the first
-          // video frame run on the browser's own threads while the screen renders.
+          // video frame run on the browser's own threads while the screen renders (at most 1 s: see Mesh.welcome).
           const session = this.session;
-          void Promise.race([offered, sleep(FIRST_RENDER_WAIT_MS)]).then(() => {
+          void offered.then(() => {
             if (session === this.session && this.state.phase === 'joining') this.store.set({ phase: 'in-call' });
           });
         },

@@ -49,8 +49,11 @@ interface Entry {
   held?: Partial<Participant>;
 }
 
-/** A newcomer whose connection is not up by then is shown anyway, as connecting. */
-const SHOW_NEWCOMER_WITHIN_MS = 1_000;
+/**
+ * What waits for a connection to come up (a newcomer's tile, a joiner's call screen) waits no longer than this:
+ * a link that is not up by then is shown anyway, as connecting.
+ */
+const SHOW_WITHIN_MS = 1_000;
 
 type Hello = Extract<SignalPayload, { kind: 'hello' }>;
 
@@ -78,7 +81,7 @@ export class Mesh {
     private readonly store: CallStore,
   ) {}
 
-  /** Settles once the first of the links this welcome started is connected (or failed, or closed). */
+  /** Settles once the first of the links this welcome started is connected (or failed, or closed), or after SHOW_WITHIN_MS. */
   welcome(peers: string[], resumed: boolean): Promise<void> {
     this.present.clear();
     for (const id of peers) this.present.add(id);
@@ -94,7 +97,7 @@ export class Mesh {
       this.sendTo(id, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: false, ...this.vouch(), ...(fresh ? { offering: true } : {}) });
       if (fresh && !this.pending.has(id)) this.pending.set(id, this.createEntry(id, { initiator: true, polite: false }));
     }
-    const started = [...this.pending.values()].map((e) => e.link.settled());
+    const started = [...this.pending.values()].map((e) => e.link.settled(SHOW_WITHIN_MS));
     return started.length === 0 ? Promise.resolve() : Promise.race(started);
   }
 
@@ -267,7 +270,7 @@ export class Mesh {
       // Shown once connected (bounded): rendering a tile takes the page's thread for a while, and until the
       // connection is up that thread carries the negotiation (the answer, the candidates) for this very peer.
       entry.held = first;
-      void Promise.race([entry.link.settled(), sleep(SHOW_NEWCOMER_WITHIN_MS)]).then(() => this.show(entry));
+      void entry.link.settled(SHOW_WITHIN_MS).then(() => this.show(entry));
     }
     const identity = this.opts.identity;
     if (identity && h.fingerprint !== undefined) {
@@ -344,8 +347,4 @@ export class Mesh {
   private sendTo(id: string, payload: SignalPayload): void | Promise<void> {
     return this.opts.send(id, JSON.stringify(payload));
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -160,10 +160,13 @@ export class PeerLink {
     return this.chain;
   }
 
-  /** Settles once the connection is up for the first time, or failed, or the link closed. */
-  settled(): Promise<void> {
+  /** Settles once the connection is up for the first time, or failed, or the link closed; or after `withinMs`. */
+  settled(withinMs?: number): Promise<void> {
     if (this.isSettled()) return Promise.resolve();
-    return new Promise((resolve) => this.settleWaiters.push(resolve));
+    return new Promise((resolve) => {
+      this.settleWaiters.push(resolve);
+      if (withinMs !== undefined) setTimeout(resolve, withinMs);
+    });
   }
 
   restartIce(): void {
