@@ -67,12 +67,12 @@ export class CallView extends LitElement {
       <section class="tiles" aria-label=${t('participants')}>
         <h1 class="visually-hidden">${t('callTitle')}</h1>
         <shared-offer in-call ?can-send=${s.participants.length > 0} .files=${s.offeredFiles}></shared-offer>
-        <video-tile local .name=${s.name} .stream=${s.localStream} ?camera=${s.camera && s.localStream?.getVideoTracks().length !== 0 && s.localStream !== null} ?mic=${s.mic}></video-tile>
+        <video-tile local .name=${s.name} .stream=${s.localStream} .camera=${s.camera && s.localStream?.getVideoTracks().length !== 0 && s.localStream !== null} .mic=${s.mic}></video-tile>
         ${s.localScreen ? html`<video-tile local screen .name=${screenLabel(s.name)} .stream=${s.localScreen}></video-tile>` : nothing}
         ${repeat(
           s.participants,
           (p) => p.key,
-          (p) => html`<video-tile .name=${p.name || t('connecting')} .stream=${p.stream} ?camera=${p.camera} ?mic=${p.mic} .connection=${p.connection}
+          (p) => html`<video-tile .name=${p.name || t('connecting')} .stream=${p.stream} .camera=${p.camera} .mic=${p.mic} .connection=${p.connection}
               .safetyNumber=${p.safetyNumber ?? ''} .problem=${p.problem ?? null}
               ?speaking=${s.speaker === p.key} ?paused=${p.videoPaused ?? false} .quality=${p.quality ?? null}></video-tile>
             ${p.screen ? html`<video-tile screen .name=${screenLabel(p.name || t('connecting'))} .stream=${p.screen}></video-tile>` : nothing}`,

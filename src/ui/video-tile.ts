@@ -22,6 +22,7 @@ export class VideoTile extends LitElement {
   @property() name = '';
   @property({ attribute: false }) stream: MediaStream | null = null;
   @property({ type: Boolean }) local = false;
+  /** Bind as properties (`.camera=${x}`): `?camera=${false}` on the first render leaves the default, on. */
   @property({ type: Boolean }) camera = true;
   @property({ type: Boolean }) mic = true;
   @property() connection: LinkState = 'connected';
@@ -65,7 +66,8 @@ export class VideoTile extends LitElement {
     const label = this.local ? `${this.name} ${t('you')}` : this.name;
     const linkNote = this.connection === 'connecting' ? t('connecting') : this.connection === 'reconnecting' || this.connection === 'failed' ? t('reconnecting') : null;
     const videoClass = this.screen ? 'screen' : this.local ? 'mirror' : '';
-    const cover = this.paused ? t('videoPaused') : !this.camera && !this.screen ? t('cameraOff') : null;
+    // A camera that is off says so even if its video was paused before: nothing is waiting to resume.
+    const cover = !this.camera && !this.screen ? t('cameraOff') : this.paused ? t('videoPaused') : null;
     return html`<div class="tile" role="group" aria-label=${label} aria-describedby=${this.speaking ? 'speaking' : nothing}>
       <video autoplay playsinline class=${videoClass} .muted=${this.local || this.screen} .srcObject=${this.stream}></video>
       ${cover ? html`<div class="off">${cover}</div>` : nothing}
