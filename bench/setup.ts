@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MarkName } from './pages/probe.ts';
-import { launchChromium } from './lib/browser.ts';
+import { launchChromium, TRACE_CATEGORIES } from './lib/browser.ts';
 import { bundlePages, type Bundles } from './lib/pages.ts';
 import { startRelay, type Relay } from './lib/relay.ts';
 import { benchHost, buildIfStale, startOurServer, startPeerServer, type Running } from './lib/servers.ts';
@@ -19,7 +19,6 @@ const STEP_TIMEOUT = 30_000;
 const SETTLE_MS = 500;
 /** BENCH_TRACE=<file>: a Chrome trace (both renderers) of the last run of each contender, written to <file>.<name>.json. */
 const TRACE = process.env.BENCH_TRACE;
-const TRACE_CATEGORIES = ['devtools.timeline', 'v8.execute', 'blink.user_timing', 'toplevel', 'webrtc', 'disabled-by-default-v8.cpu_profiler'];
 
 type Marks = Partial<Record<MarkName, number>>;
 

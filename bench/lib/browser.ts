@@ -15,3 +15,6 @@ export function launchChromium(secureOrigins: string[]): Promise<Browser> {
     ],
   });
 }
+
+/** Trace categories for BENCH_TRACE: the page's thread, script with a CPU profile, and WebRTC's own threads. */
+export const TRACE_CATEGORIES = ['devtools.timeline', 'v8.execute', 'blink.user_timing', 'toplevel', 'webrtc', 'disabled-by-default-v8.cpu_profiler'];

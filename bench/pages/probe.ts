@@ -26,6 +26,8 @@ export interface Probe {
   frameTile: string | null;
   /** Size of that first remote frame, e.g. "1280x720". */
   frameSize: string | null;
+  /** Per tile (aria-label): when its video presented its first remote frame, in epoch ms (group calls). */
+  tileFrames: Record<string, number>;
   /** Only a click after arm() counts, so navigation clicks before Join don't move t0. */
   arm(): void;
 }
@@ -42,6 +44,7 @@ const probe: Probe = {
   marks: {},
   frameTile: null,
   frameSize: null,
+  tileFrames: {},
   arm() {
     armed = true;
     delete probe.marks.click;
@@ -166,25 +169,37 @@ function tileLabel(el: Element): string | null {
 
 // Every video that gets a stream is watched frame by frame until it shows a remote track's frame. Hooking
 // the srcObject setter finds videos inside any shadow root without walking the DOM.
+const seenVideos = new WeakSet<HTMLVideoElement>();
 const watchedVideos = new WeakSet<HTMLVideoElement>();
+const doneVideos = new WeakSet<HTMLVideoElement>();
 function watchFrames(video: HTMLVideoElement): void {
-  if (watchedVideos.has(video)) return;
+  if (!seenVideos.has(video)) {
+    seenVideos.add(video);
+    video.addEventListener('playing', () => {
+      if (isRemote(video.srcObject)) mark('playing');
+    });
+  }
+  if (watchedVideos.has(video) || doneVideos.has(video)) return;
   watchedVideos.add(video);
+  // Each video is watched until it shows a remote frame: the first of them is 'frame', and every tile's first
+  // goes into tileFrames, so "every remote video is up" is read off the frames themselves, not off a poll.
+  // A local preview stops being watched at its first frame (a later srcObject starts it again).
   const onFrame = (_now: number, meta: VideoFrameCallbackMetadata): void => {
-    if (probe.marks.frame === undefined && isRemote(video.srcObject)) {
-      mark('frame', epoch(meta.presentationTime));
+    watchedVideos.delete(video);
+    if (!isRemote(video.srcObject)) return;
+    doneVideos.add(video);
+    const at = epoch(meta.presentationTime);
+    const tile = tileLabel(video) ?? '';
+    if (probe.tileFrames[tile] === undefined) probe.tileFrames[tile] = at;
+    if (probe.marks.frame === undefined) {
+      mark('frame', at);
       // When the frame's last packet arrived: splits network and encoder time from decode and render time.
       if (meta.receiveTime !== undefined) mark('frameReceived', epoch(meta.receiveTime));
-      probe.frameTile = tileLabel(video);
+      probe.frameTile = tile || null;
       probe.frameSize = `${meta.width}x${meta.height}`;
-      return;
     }
-    if (probe.marks.frame === undefined) video.requestVideoFrameCallback(onFrame);
   };
   video.requestVideoFrameCallback(onFrame);
-  video.addEventListener('playing', () => {
-    if (isRemote(video.srcObject)) mark('playing');
-  });
 }
 
 const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
