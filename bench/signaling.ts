@@ -199,8 +199,11 @@ async function latency(c: Contender, ps: Pair[], rate: number): Promise<LatencyR
       const due = start + (k * 1000) / rate;
       if (due <= now) {
         const pair = ps[k++ % ps.length] as Pair;
-        pair.a.ws.send(c.protocol.frame(pair.b.address, offer(now)));
-        if (now >= from) {
+        // Counted by the stamp the receiver will read (rounded to the µs), not by `now`: an offer sent just
+        // after `from` whose stamp rounds below it would otherwise count as sent but never as received.
+        const stamp = Number(now.toFixed(3));
+        pair.a.ws.send(c.protocol.frame(pair.b.address, offer(stamp)));
+        if (stamp >= from && stamp < until) {
           sentMeasured++;
           late.push(now - due);
         }
