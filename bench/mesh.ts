@@ -132,19 +132,15 @@ async function runSize(browser: Browser, who: Contender, probe: string, n: numbe
     await last.waitForTimeout(500);
     await last.evaluate(() => window.__bench.arm());
     await joinButton(last).click();
-    await last.waitForFunction(() => window.__bench.marks.frame !== undefined, null, { timeout: STEP_TIMEOUT });
-    await waitAllDecoding(last, n - 1);
-    if (tracePath) await browser.stopTracing();
     // "All" is the latest of the remote tiles' first frames, as the probe saw them presented; a DOM walk polled
     // from here would add its own period and the walk's cost, which grows with the page's DOM.
-    // (A frame counts as decoded a moment before its frame callback runs.)
     await last
-      .waitForFunction((remotes) => Object.keys(window.__bench.tileFrames).length >= remotes, n - 1, { timeout: 5_000 })
+      .waitForFunction((remotes) => Object.keys(window.__bench.tileFrames).length >= remotes, n - 1, { timeout: STEP_TIMEOUT })
       .catch(() => {
-        throw new Error(`the probe saw fewer than ${n - 1} remote tiles present a frame, though all are decoding`);
+        throw new Error(`${n - 1} remote videos not all showing frames after ${STEP_TIMEOUT} ms`);
       });
-    const allAt = await last.evaluate(() => Math.max(...Object.values(window.__bench.tileFrames)));
-    const marks = await last.evaluate(() => ({ ...window.__bench.marks }));
+    if (tracePath) await browser.stopTracing();
+    const { marks, allAt } = await last.evaluate(() => ({ marks: { ...window.__bench.marks }, allAt: Math.max(...Object.values(window.__bench.tileFrames)) }));
     if (marks.click === undefined || marks.frame === undefined) throw new Error('probe marks missing');
     for (const page of early) await waitAllDecoding(page, n - 1);
     const timing = { n, firstFrameMs: marks.frame - marks.click, allFramesMs: allAt - marks.click };

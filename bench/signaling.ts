@@ -271,24 +271,22 @@ interface Result {
 }
 
 /** One round for one contender: fresh pairs for each figure, so no figure inherits another's backlog. */
-async function round(r: Result, server: Server, n: number): Promise<void> {
-  const c = r.contender;
-  const rows: LatencyRow[] = [];
-  for (const rate of RATES) {
-    const ps = await pairs(c, server.port, `r${n}lat${rate}`);
-    try {
-      rows.push(await latency(c, ps, rate));
-    } finally {
-      await closeAll(ps.flatMap(({ a, b }) => [a, b]));
-    }
-  }
-  r.latency.push(rows);
-  const ps = await pairs(c, server.port, `r${n}tput`);
+/** Runs `use` on fresh sender→receiver pairs in room `label`, closing them afterwards whatever happens. */
+async function withPairs<T>(c: Contender, server: Server, label: string, use: (ps: Pair[]) => Promise<T>): Promise<T> {
+  const ps = await pairs(c, server.port, label);
   try {
-    r.tput.push(await throughput(c, server, ps));
+    return await use(ps);
   } finally {
     await closeAll(ps.flatMap(({ a, b }) => [a, b]));
   }
+}
+
+async function round(r: Result, server: Server, n: number): Promise<void> {
+  const c = r.contender;
+  const rows: LatencyRow[] = [];
+  for (const rate of RATES) rows.push(await withPairs(c, server, `r${n}lat${rate}`, (ps) => latency(c, ps, rate)));
+  r.latency.push(rows);
+  r.tput.push(await withPairs(c, server, `r${n}tput`, (ps) => throughput(c, server, ps)));
 }
 
 /**
@@ -297,12 +295,7 @@ async function round(r: Result, server: Server, n: number): Promise<void> {
  * one core, so compiling in the background takes turns with relaying and showed up in round 1's p99 only).
  */
 async function warm(c: Contender, server: Server): Promise<void> {
-  const ps = await pairs(c, server.port, 'warm');
-  try {
-    await throughput(c, server, ps);
-  } finally {
-    await closeAll(ps.flatMap(({ a, b }) => [a, b]));
-  }
+  await withPairs(c, server, 'warm', (ps) => throughput(c, server, ps));
 }
 
 const fixed = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : x === Number.POSITIVE_INFINITY ? `>${SETTLE_MS}` : '–');

@@ -167,11 +167,10 @@ function tileLabel(el: Element): string | null {
   return null;
 }
 
-// Every video that gets a stream is watched frame by frame until it shows a remote track's frame. Hooking
+// Every video that gets a stream is watched until its first frame, which counts if it is a remote track's. Hooking
 // the srcObject setter finds videos inside any shadow root without walking the DOM.
 const seenVideos = new WeakSet<HTMLVideoElement>();
 const watchedVideos = new WeakSet<HTMLVideoElement>();
-const doneVideos = new WeakSet<HTMLVideoElement>();
 function watchFrames(video: HTMLVideoElement): void {
   if (!seenVideos.has(video)) {
     seenVideos.add(video);
@@ -179,15 +178,14 @@ function watchFrames(video: HTMLVideoElement): void {
       if (isRemote(video.srcObject)) mark('playing');
     });
   }
-  if (watchedVideos.has(video) || doneVideos.has(video)) return;
+  if (watchedVideos.has(video)) return;
   watchedVideos.add(video);
-  // Each video is watched until it shows a remote frame: the first of them is 'frame', and every tile's first
-  // goes into tileFrames, so "every remote video is up" is read off the frames themselves, not off a poll.
-  // A local preview stops being watched at its first frame (a later srcObject starts it again).
+  // The first remote frame of any video is 'frame', and each tile's first goes into tileFrames, so "every remote
+  // video is up" is read off the frames themselves, not off a poll. A later srcObject watches again; what is
+  // recorded is recorded once.
   const onFrame = (_now: number, meta: VideoFrameCallbackMetadata): void => {
     watchedVideos.delete(video);
     if (!isRemote(video.srcObject)) return;
-    doneVideos.add(video);
     const at = epoch(meta.presentationTime);
     const tile = tileLabel(video) ?? '';
     if (probe.tileFrames[tile] === undefined) probe.tileFrames[tile] = at;
