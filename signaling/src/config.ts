@@ -18,6 +18,12 @@ export interface Config {
   allowedOrigins: string[];
   iceServers: IceServer[];
   turn: TurnConfig | null;
+  /**
+   * The built-in STUN server's UDP port: 'http' for the same number as the HTTP port, null for none. On by
+   * default, so browsers behind ordinary home NATs connect with no settings; ICE_SERVERS replaces it unless
+   * STUN_PORT is also set.
+   */
+  stunPort: number | 'http' | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -44,7 +50,15 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     allowedOrigins: list(env.ALLOWED_ORIGINS).map((o) => (o === '*' ? o : o.replace(/\/+$/, ''))),
     iceServers: parseIceServers(env.ICE_SERVERS),
     turn: turnSecret ? { secret: turnSecret, urls: turnUrls, ttlSeconds: int(env, 'TURN_TTL', 3600, 60, 7 * 86400) } : null,
+    stunPort: stunPort(env),
   };
+}
+
+function stunPort(env: Env): number | 'http' | null {
+  const raw = env.STUN_PORT?.trim().toLowerCase();
+  if (raw === 'off') return null;
+  if (!raw) return env.ICE_SERVERS?.trim() ? null : 'http';
+  return int(env, 'STUN_PORT', 0, 1, 65535);
 }
 
 function list(v: string | undefined): string[] {

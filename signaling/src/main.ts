@@ -16,10 +16,12 @@ const server = await createSignalingServer({
   rateLimit: config.rateLimit,
   allowedOrigins: config.allowedOrigins,
   iceServers: iceServersFor(config.iceServers, config.turn),
+  stunPort: config.stunPort,
   log: (line) => console.error(line),
 });
 const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
 console.log(`Listening on http://${shownHost}:${server.port}`);
+if (server.stunPort !== null) console.log(`STUN on udp://${shownHost}:${server.stunPort}`);
 
 let stopping = false;
 const stop = (): void => {

@@ -13,6 +13,7 @@ import { encodeServerMessage, MAX_FRAME_BYTES, parseClientMessage, type EncodedD
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from './rate-limit.ts';
 import { Rooms, type Delivery } from './rooms.ts';
 import { staticFiles } from './static.ts';
+import { startStun, type StunService } from './stun.ts';
 
 export interface ServerOptions {
   port?: number;
@@ -26,12 +27,16 @@ export interface ServerOptions {
   /** See origin.ts for what an empty list means. */
   allowedOrigins?: string[];
   iceServers?: (peerId: string) => IceServer[];
+  /** Also answer STUN on this UDP port ('http': the HTTP port's number) and advertise it first; null: no STUN. */
+  stunPort?: number | 'http' | null;
   log?: (line: string) => void;
 }
 
 export interface SignalingServer {
   httpServer: Server;
   port: number;
+  /** The built-in STUN server's UDP port, if it runs. */
+  stunPort: number | null;
   close(): Promise<void>;
 }
 
@@ -60,6 +65,8 @@ class Conn extends WebSocket {
   alive = true;
   /** The TCP socket this server handed to `ws` at the upgrade; see `send` for why it is kept. */
   tcp: Duplex | null = null;
+  /** Our STUN server as this browser can reach it (see `stunUrls`), or null. */
+  stun: IceServer | null = null;
 }
 
 function destroySocket(this: Duplex): void {
@@ -75,9 +82,13 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
   const serveStatic = staticFiles(opts.distDir ?? 'dist');
   const rateLimit = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
   const allowedOrigins = opts.allowedOrigins ?? [];
+  const iceServers = opts.iceServers ?? (() => []);
+  // Started once the HTTP port is known; sockets that upgrade before that get no STUN entry.
+  let stun: StunService | null = null;
+  const stunUrls = new StunUrls();
   const rooms = new Rooms<Conn>({
     randomId: base64url,
-    iceServers: opts.iceServers ?? (() => []),
+    iceServers: (peerId, conn) => (conn.stun ? [conn.stun, ...iceServers(peerId)] : iceServers(peerId)),
     ...(opts.roomCap === undefined ? {} : { cap: opts.roomCap }),
     ...(opts.graceMs === undefined ? {} : { graceMs: opts.graceMs }),
   });
@@ -221,6 +232,7 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.tcp = socket;
+      ws.stun = stun ? stunUrls.for(req.headers.host, stun.port) : null;
       wss.emit('connection', ws, req);
     });
   };
@@ -235,12 +247,26 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
     });
   });
 
+  const port = (httpServer.address() as AddressInfo).port;
+  if (opts.stunPort !== undefined && opts.stunPort !== null) {
+    const stunPort = opts.stunPort === 'http' ? port : opts.stunPort;
+    try {
+      stun = await startStun(opts.host ?? '127.0.0.1', stunPort);
+    } catch (err) {
+      httpServer.close();
+      const why = err instanceof Error ? err.message : String(err);
+      throw new Error(`could not start the STUN server on UDP port ${stunPort} (${why}): set STUN_PORT to a free port, or STUN_PORT=off`);
+    }
+  }
+
   let closing: Promise<void> | null = null;
   return {
     httpServer,
-    port: (httpServer.address() as AddressInfo).port,
+    port,
+    stunPort: stun?.port ?? null,
     close() {
       closing ??= new Promise<void>((resolveClose) => {
+        void stun?.close();
         clearInterval(heartbeat);
         if (expiryTimer) clearTimeout(expiryTimer);
         for (const conn of rooms.connections()) conn.terminate();
@@ -261,4 +287,29 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
 function refuse(socket: Duplex, status: number, text: string): void {
   socket.on('error', destroySocket);
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`);
+}
+
+/**
+ * Our STUN server's address as a browser can reach it: the host it used to reach this server (its Host
+ * header), at the STUN port. One shared entry per host, so sockets do not each carry their own copy.
+ */
+class StunUrls {
+  private readonly byHost = new Map<string, IceServer | null>();
+
+  for(hostHeader: string | undefined, port: number): IceServer | null {
+    if (hostHeader === undefined) return null;
+    const known = this.byHost.get(hostHeader);
+    if (known !== undefined) return known;
+    let entry: IceServer | null = null;
+    try {
+      // The URL parser validates the header (a Host header is the client's to choose) and keeps IPv6 brackets.
+      const { hostname } = new URL(`http://${hostHeader}`);
+      if (hostname) entry = { urls: [`stun:${hostname}:${port}`] };
+    } catch {
+      entry = null;
+    }
+    // Bounded: every distinct Host header a client sends would otherwise stay here for good.
+    if (this.byHost.size < 64) this.byHost.set(hostHeader, entry);
+    return entry;
+  }
 }

@@ -27,11 +27,15 @@ export type Delivery<C = ConnId> =
 /** Close code sent to a connection whose peer slot was resumed by a newer connection. */
 export const CLOSE_REPLACED = 4000;
 
-export interface RoomsOptions {
+export interface RoomsOptions<C = ConnId> {
   /** Returns `bytes` random bytes as base64url (no padding). Must be cryptographically random. */
   randomId: (bytes: number) => string;
-  /** ICE servers for a peer's `welcome`; called only for peers that joined a room (TURN credentials are per peer). */
-  iceServers: (peerId: string) => IceServer[];
+  /**
+   * ICE servers for a peer's `welcome`; called only for peers that joined a room (TURN credentials are per peer).
+   * `conn` is the connection the welcome goes to (the Node adapter advertises its STUN port at the host the
+   * browser reached it by).
+   */
+  iceServers: (peerId: string, conn: C) => IceServer[];
   cap?: number;
   graceMs?: number;
   /** Bounds on signals buffered for a peer that is away; beyond them signals are dropped. */
@@ -86,7 +90,7 @@ export class Rooms<C = ConnId> {
   private readonly bufferCount: number;
   private readonly bufferBytes: number;
 
-  constructor(private readonly opts: RoomsOptions) {
+  constructor(private readonly opts: RoomsOptions<C>) {
     this.cap = opts.cap ?? DEFAULT_ROOM_CAP;
     this.graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
     this.bufferCount = opts.bufferCount ?? 64;
@@ -219,16 +223,17 @@ export class Rooms<C = ConnId> {
     if (peer.token) this.tokens.delete(peer.token);
     peer.token = this.unique((t) => this.tokens.has(t), TOKEN_BYTES);
     this.tokens.set(peer.token, peer);
-    if (peer.conn === null) throw new Error('welcome for a peer without a connection');
+    const conn = peer.conn;
+    if (conn === null) throw new Error('welcome for a peer without a connection');
     return {
-      to: peer.conn,
+      to: conn,
       msg: {
         type: 'welcome',
         id: peer.id,
         room: peer.room.id,
         peers: others.map((p) => p.id),
         resume: peer.token,
-        iceServers: this.opts.iceServers(peer.id),
+        iceServers: this.opts.iceServers(peer.id, conn),
       },
     };
   }
