@@ -48,6 +48,12 @@ export class Call {
   private identity: Promise<{ certificate: RTCCertificate; fingerprint: string }> | null = null;
   /** Bumped on every hang-up, so a join still preparing its keys knows it was cancelled. */
   private session = 0;
+  /** Bumped on every (re)opening of local media, so a slow getUserMedia that was superseded is dropped. */
+  private mediaRound = 0;
+  /** What the user asked for, as opposed to what the devices gave: a camera plugged in later is used if wanted. */
+  private readonly wanted = { audio: true, video: true };
+  private acquiring: Promise<void> | null = null;
+  private unwatchDevices: (() => void) | null = null;
 
   constructor(private readonly opts: CallOptions) {
     this.store = opts.store ?? new CallStore();
@@ -69,6 +75,7 @@ export class Call {
     this.prepareChannel(room, secret).catch(() => undefined);
     this.warm?.close();
     this.warm = warmSocket(this.opts.signalingUrl, room);
+    this.watchDevices();
     await this.openLocalMedia();
   }
 
@@ -156,6 +163,7 @@ export class Call {
         peerChannel: (key, channel) => files.channel(key, channel),
         peerOpen: (key) => files.peerOpen(key),
         peerGone: (key) => files.peerGone(key),
+        linkTrouble: () => this.signaling?.probe(),
       },
       this.store,
     );
@@ -199,14 +207,18 @@ export class Call {
 
   toggleMic(): void {
     const mic = !this.state.mic;
+    this.wanted.audio = mic;
     if (this.media.audio) this.media.audio.enabled = mic;
     this.store.set({ mic });
     this.announce();
+    // No microphone yet (denied, missing, still asking): turning it on asks again.
+    if (mic && !this.media.audio) void this.acquireMissing();
   }
 
   /** Camera off really releases the camera (its light goes off); on asks for it again. */
   async toggleCamera(): Promise<void> {
     const camera = !this.state.camera;
+    this.wanted.video = camera;
     this.store.set({ camera });
     if (!camera) {
       this.replaceLocal('video', null);
@@ -281,6 +293,8 @@ export class Call {
   leave(): void {
     this.hangUp('home');
     this.releaseMedia();
+    this.unwatchDevices?.();
+    this.unwatchDevices = null;
     this.store.set({ room: null });
   }
 
@@ -336,20 +350,94 @@ export class Call {
 
   private async openLocalMedia(): Promise<void> {
     this.releaseMedia();
-    this.media = await openMedia({ audioId: this.state.audioId || undefined, videoId: this.state.videoId || undefined });
+    const round = ++this.mediaRound;
+    const media = await openMedia({ audioId: this.state.audioId || undefined, videoId: this.state.videoId || undefined });
+    if (round !== this.mediaRound) {
+      // Left the room, or opened another, while the browser was still asking.
+      media.audio?.stop();
+      media.video?.stop();
+      return;
+    }
+    // A toggle during the prompt may have opened a track of its own already: that one stays.
+    for (const kind of ['audio', 'video'] as const) if (this.media[kind] && media[kind] !== this.media[kind]) media[kind]?.stop();
+    this.media = { audio: this.media.audio ?? media.audio, video: this.media.video ?? media.video, problem: media.problem };
     if (this.media.audio) this.media.audio.enabled = this.state.mic;
     if (!this.media.video) this.store.set({ camera: false });
+    else if (!this.wanted.video) this.replaceLocal('video', null);
+    this.attachLocal();
+    await this.refreshDevices();
+  }
+
+  /**
+   * Hands the tracks we have to every link. Media often arrives after Join (a slow "Allow", a slow phone
+   * camera): the links were made without tracks, and the transceivers they negotiated take them as they are.
+   */
+  private attachLocal(): void {
+    this.mesh?.setTrack('audio', this.media.audio);
+    this.mesh?.setTrack('video', this.state.camera ? this.media.video : null);
     this.publishLocal();
     this.store.set({ mediaProblem: this.media.problem });
+    this.announce();
+  }
+
+  private async refreshDevices(): Promise<void> {
     const devices = await listDevices();
     this.store.set({
       devices: {
         audio: devices.audio.map((d, i) => ({ id: d.deviceId, label: d.label || `Microphone ${i + 1}` })),
         video: devices.video.map((d, i) => ({ id: d.deviceId, label: d.label || `Camera ${i + 1}` })),
       },
-      audioId: this.media.audio?.getSettings().deviceId ?? '',
-      videoId: this.media.video?.getSettings().deviceId ?? '',
+      audioId: this.media.audio?.getSettings().deviceId ?? this.state.audioId,
+      videoId: this.media.video?.getSettings().deviceId ?? this.state.videoId,
     });
+  }
+
+  /**
+   * A device plugged in, or a permission granted after a refusal: asks again for whatever the user wants
+   * and does not have yet. One attempt at a time; a change during it is looked at by the next one.
+   */
+  private acquireMissing(): Promise<void> {
+    return (this.acquiring ??= (async () => {
+      const round = this.mediaRound;
+      for (const kind of ['audio', 'video'] as const) {
+        if (this.media[kind] || !this.wanted[kind] || this.state.room === null) continue;
+        const track = await openTrack(kind, (kind === 'audio' ? this.state.audioId : this.state.videoId) || undefined);
+        if (typeof track === 'string') continue;
+        if (round !== this.mediaRound || this.media[kind] || !this.wanted[kind]) {
+          track.stop();
+          continue;
+        }
+        if (kind === 'audio') track.enabled = this.state.mic;
+        this.media = { ...this.media, [kind]: track };
+        if (kind === 'video') this.store.set({ camera: true });
+      }
+      if (this.media.audio && this.media.video) this.media = { ...this.media, problem: null };
+      this.attachLocal();
+      await this.refreshDevices();
+    })().finally(() => (this.acquiring = null)));
+  }
+
+  private watchDevices(): void {
+    if (this.unwatchDevices) return;
+    const md = navigator.mediaDevices;
+    const changed = () => void this.acquireMissing();
+    md?.addEventListener?.('devicechange', changed);
+    const statuses: PermissionStatus[] = [];
+    for (const name of ['camera', 'microphone']) {
+      // Not every browser can be asked about these (Firefox ESR rejects the names): then only devicechange helps.
+      navigator.permissions
+        ?.query({ name: name as PermissionName })
+        .then((status) => {
+          if (!this.unwatchDevices) return;
+          status.onchange = () => status.state === 'granted' && changed();
+          statuses.push(status);
+        })
+        .catch(() => undefined);
+    }
+    this.unwatchDevices = () => {
+      md?.removeEventListener?.('devicechange', changed);
+      for (const st of statuses) st.onchange = null;
+    };
   }
 
   private replaceLocal(kind: 'audio' | 'video', track: MediaStreamTrack | null): void {
@@ -366,6 +454,7 @@ export class Call {
   }
 
   private releaseMedia(): void {
+    this.mediaRound++;
     this.media.audio?.stop();
     this.media.video?.stop();
     this.media = { audio: null, video: null, problem: null };

@@ -31,6 +31,8 @@ export interface MeshOptions {
   identity?: { room: string; certificate: RTCCertificate; fingerprint: string };
   /** How long a link may stay unconnected before its tile says why; see reachability.ts. */
   unreachableAfterMs?: number;
+  /** A link started reconnecting: our own network may have changed, so the signaling socket is worth a check. */
+  linkTrouble?(): void;
 }
 
 interface Entry {
@@ -55,6 +57,12 @@ interface Entry {
  */
 const SHOW_WITHIN_MS = 1_000;
 
+/**
+ * After a welcome under new ids (a server restart, or we were away past the grace period), a peer that has
+ * not answered our hello by then has left meanwhile: its link is dropped rather than kept as a ghost.
+ */
+const REPOINT_WITHIN_MS = 10_000;
+
 type Hello = Extract<SignalPayload, { kind: 'hello' }>;
 
 /**
@@ -66,7 +74,11 @@ type Hello = Extract<SignalPayload, { kind: 'hello' }>;
  * behind it; each of them answers the hello (ack=true, carrying its key and fingerprint) and then the offer.
  * The newcomer offers, as in every textbook call, so nothing waits on the other side before ICE starts.
  * A tab that already has links (it reconnected after a server restart) says hello without offering: a
- * known key re-points its link, an unknown one makes the receiver the offerer.
+ * known key re-points its link, an unknown one makes the receiver the offerer (its answering hello says
+ * `offering`, so a tab that still holds a stale link to it replaces that link instead of re-pointing it).
+ *
+ * Signals can be lost when a signaling socket dies before anyone notices (a network change), so after any
+ * reconnect every link restarts ICE and rolls back an offer still waiting: `resync`.
  */
 export class Mesh {
   private readonly byKey = new Map<string, Entry>();
@@ -75,6 +87,7 @@ export class Mesh {
   private readonly pending = new Map<string, Entry>();
   /** Server ids the (connected) signaling server says are in the room; empty while it is unreachable. */
   private readonly present = new Set<string>();
+  private repointTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly opts: MeshOptions,
@@ -85,14 +98,25 @@ export class Mesh {
   welcome(peers: string[], resumed: boolean): Promise<void> {
     this.present.clear();
     for (const id of peers) this.present.add(id);
+    for (const e of this.all()) e.link.setIceServers(this.opts.iceServers());
     if (resumed) {
       // The server does not replay what happened while we were away: whoever is no longer listed left.
       const present = new Set(peers);
       for (const e of this.all()) if (!present.has(e.id)) this.drop(e);
+      for (const e of this.all()) {
+        this.sendTo(e.id, { kind: 'restart' });
+        void e.link.resync();
+      }
       return Promise.resolve();
     }
     this.keyById.clear();
     const fresh = this.byKey.size === 0;
+    if (!fresh) {
+      clearTimeout(this.repointTimer);
+      this.repointTimer = setTimeout(() => {
+        for (const e of [...this.byKey.values()]) if (this.keyById.get(e.id) !== e.key) this.drop(e);
+      }, REPOINT_WITHIN_MS);
+    }
     for (const id of peers) {
       this.sendTo(id, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: false, ...this.vouch(), ...(fresh ? { offering: true } : {}) });
       if (fresh && !this.pending.has(id)) this.pending.set(id, this.createEntry(id, { initiator: true, polite: false }));
@@ -126,6 +150,7 @@ export class Mesh {
     if (payload.kind === 'hello') return this.hello(from, payload);
     const entry = this.entryFor(from);
     if (!entry || entry.refused) return;
+    if (payload.kind === 'restart') return void entry.link.rollback();
     if (payload.kind === 'description' && this.opts.identity) {
       if (entry.fingerprint === undefined) {
         console.warn('mesh: ignored a description from a peer that has not vouched for its certificate:', from);
@@ -165,6 +190,7 @@ export class Mesh {
   }
 
   close(): void {
+    clearTimeout(this.repointTimer);
     for (const e of this.all()) this.drop(e);
     this.keyById.clear();
   }
@@ -189,19 +215,38 @@ export class Mesh {
       console.warn('mesh: ignored a hello that changes a known peer\'s certificate, from', from);
       return;
     }
-    if (!h.ack) this.sendTo(from, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: true, ...this.vouch() });
-    if (existing) {
-      if (existing.id !== from) this.keyById.delete(existing.id);
-      existing.id = from;
-      this.keyById.set(from, h.key);
-      this.store.upsertParticipant(h.key, { name: h.name });
-      return;
-    }
     const offered = this.pending.get(from);
-    this.pending.delete(from);
     // Roles without a round trip: the one who offered is impolite; otherwise compare keys.
-    const entry = offered ?? this.createEntry(from, h.offering ? { initiator: false, polite: true } : { initiator: !h.ack, polite: this.opts.key < h.key });
-    this.adopt(entry, h);
+    const role = offered ? null : h.offering ? { initiator: false, polite: true } : { initiator: !h.ack, polite: this.opts.key < h.key };
+    const renew = existing !== undefined && h.offering === true;
+    const offering = role?.initiator === true && !existing;
+    if (!h.ack) this.sendTo(from, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: true, ...this.vouch(), ...(offering ? { offering } : {}) });
+    if (existing && !renew) return this.repoint(existing, from, h);
+    if (existing) this.retire(existing);
+    this.pending.delete(from);
+    this.adopt(offered ?? this.createEntry(from, role ?? { initiator: false, polite: true }), h);
+  }
+
+  /** A known peer under a new server id: the same connection carries on, after an ICE restart. */
+  private repoint(e: Entry, from: string, h: Hello): void {
+    const moved = e.id !== from;
+    if (moved) this.keyById.delete(e.id);
+    e.id = from;
+    this.keyById.set(from, h.key);
+    this.store.upsertParticipant(h.key, { name: h.name });
+    // Whatever was in flight went to the old id, or was lost with the socket that failed. The side that
+    // reconnected (it gets the answering hello) offers afresh; the other only drops its own pending offer.
+    if (moved && h.ack) void e.link.resync();
+    else if (moved) void e.link.rollback();
+  }
+
+  /** The peer forgot us (we were away past the grace period) and offers a new connection: ours is stale. */
+  private retire(e: Entry): void {
+    clearTimeout(e.goneTimer);
+    e.unwatch?.();
+    if (e.key !== null && this.byKey.get(e.key) === e) this.byKey.delete(e.key);
+    if (this.keyById.get(e.id) === e.key) this.keyById.delete(e.id);
+    e.link.close();
   }
 
   private createEntry(id: string, role: { initiator: boolean; polite: boolean }): Entry {
@@ -303,6 +348,7 @@ export class Mesh {
     if (connection === 'closed' || e.key === null || this.byKey.get(e.key) !== e) return;
     clearTimeout(e.goneTimer);
     if (connection === 'reconnecting' || connection === 'failed') {
+      this.opts.linkTrouble?.();
       e.goneTimer = setTimeout(() => this.gone(e), this.opts.goneAfterMs ?? 30_000);
     }
     this.publish(e, { connection });

@@ -26,6 +26,8 @@ export interface PeerLinkOptions {
   certificates?: RTCCertificate[];
   /** How long "disconnected" may last before we restart ICE ourselves. */
   disconnectGraceMs?: number;
+  /** An offer unanswered this long was lost (a signaling socket died under it): roll back and offer again. */
+  offerTimeoutMs?: number;
 }
 
 const KINDS = ['audio', 'video'] as const;
@@ -46,6 +48,7 @@ export class PeerLink {
   private answeredOnce = false;
   private chain: Promise<void> = Promise.resolve();
   private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private offerTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private readonly tracks: Record<Kind, MediaStreamTrack | null> = { audio: null, video: null };
   /** Our screen: what we want to send, and the extra transceiver that carries it once negotiated. */
@@ -173,10 +176,46 @@ export class PeerLink {
     if (!this.closed) this.pc.restartIce();
   }
 
+  /**
+   * Signals may have been lost both ways (a signaling socket died before anyone noticed): an offer still
+   * waiting for its answer is rolled back, and ICE restarts with a fresh offer over the new path. The other
+   * side is told to `rollback` first, so the two do not offer at once.
+   */
+  resync(): Promise<void> {
+    return this.rollback(() => {
+      this.pc.restartIce();
+      // restartIce asks for negotiation; in a stable state offer now rather than after the next render.
+      void this.negotiate();
+    });
+  }
+
+  /** The other side is about to resync: an offer of ours still waiting for its answer is dropped, not raced. */
+  rollback(then?: () => void): Promise<void> {
+    this.chain = this.chain
+      .then(async () => {
+        if (this.closed) return;
+        if (this.pc.signalingState === 'have-local-offer' && !this.makingOffer) await this.pc.setLocalDescription({ type: 'rollback' });
+        then?.();
+      })
+      .catch((err: unknown) => console.warn('peer-link: resync failed', err));
+    return this.chain;
+  }
+
+  /** TURN credentials expire: a reconnect brings fresh ones, used from the next ICE restart on. */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    if (this.closed) return;
+    try {
+      this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+    } catch (err) {
+      console.warn('peer-link: could not update ICE servers', err);
+    }
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.disconnectTimer);
+    clearTimeout(this.offerTimer);
     this.control?.close();
     this.pc.close();
     this.settleWaiters.splice(0).forEach((w) => w());
@@ -228,6 +267,7 @@ export class PeerLink {
       await this.pc.setLocalDescription();
       const d = this.pc.localDescription;
       if (d && (d.type === 'offer' || d.type === 'answer')) this.on.signal({ kind: 'description', description: { type: d.type, sdp: d.sdp } });
+      if (d?.type === 'offer') this.watchOffer(d.sdp);
     } catch (err) {
       console.warn('peer-link: offer failed', err);
     } finally {
@@ -264,6 +304,16 @@ export class PeerLink {
       // blocks this thread on WebRTC's, and our answer is sealed asynchronously, so it would wait for all of them.
       if (d) await this.on.signal({ kind: 'description', description: { type: 'answer', sdp: d.sdp } });
     }
+  }
+
+  private watchOffer(sdp: string): void {
+    clearTimeout(this.offerTimer);
+    this.offerTimer = setTimeout(() => {
+      const d = this.pc.localDescription;
+      if (this.closed || this.pc.signalingState !== 'have-local-offer' || d?.sdp !== sdp) return;
+      console.warn('peer-link: an offer went unanswered; offering again');
+      void this.resync();
+    }, this.opts.offerTimeoutMs ?? 6_000);
   }
 
   /** For kinds that had no track when the link was made (a camera that is off): ready to send one later. */

@@ -14,7 +14,9 @@ const MAX_CANDIDATE_LENGTH = 1024;
 export type SignalPayload =
   | { kind: 'hello'; key: string; name: string; ack: boolean; fingerprint?: string; offering?: boolean }
   | { kind: 'description'; description: { type: 'offer' | 'answer'; sdp: string } }
-  | { kind: 'candidate'; candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null } | null };
+  | { kind: 'candidate'; candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null } | null }
+  /** The sender's signaling socket died and came back: what either side sent meanwhile may be lost. */
+  | { kind: 'restart' };
 
 export type PeerMessage =
   | { type: 'state'; name: string; mic: boolean; camera: boolean }
@@ -176,6 +178,8 @@ export function parseSignalPayload(text: string): ParseResult<SignalPayload> {
         return { ok: false, error: 'malformed candidate' };
       return { ok: true, value: { kind: 'candidate', candidate: { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } } };
     }
+    case 'restart':
+      return { ok: true, value: { kind: 'restart' } };
     default:
       return { ok: false, error: 'unknown signal kind' };
   }

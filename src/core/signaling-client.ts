@@ -18,7 +18,39 @@ export interface SignalingOptions {
   minDelayMs?: number;
   maxDelayMs?: number;
   pingIntervalMs?: number;
+  /** A socket that hears nothing (not even a pong) this long after a ping is taken for dead. */
+  pongTimeoutMs?: number;
+  /** A socket that is not welcomed this long after it was opened is given up and tried again. */
+  connectTimeoutMs?: number;
+  /** Where `online`/`offline` and connection changes come from; tests pass their own. */
+  network?: NetworkEvents;
 }
+
+/** The browser's hints that the network changed: each one makes us check the socket at once. */
+export interface NetworkEvents {
+  subscribe(changed: (online: boolean) => void): () => void;
+}
+
+interface ConnectionLike extends EventTarget {
+  type?: string;
+}
+
+export const browserNetwork: NetworkEvents = {
+  subscribe(changed) {
+    const online = () => changed(true);
+    const offline = () => changed(false);
+    const connection = (navigator as Navigator & { connection?: ConnectionLike }).connection;
+    const change = () => changed(navigator.onLine);
+    globalThis.addEventListener?.('online', online);
+    globalThis.addEventListener?.('offline', offline);
+    connection?.addEventListener('change', change);
+    return () => {
+      globalThis.removeEventListener?.('online', online);
+      globalThis.removeEventListener?.('offline', offline);
+      connection?.removeEventListener('change', change);
+    };
+  },
+};
 
 /** Errors after which retrying would only repeat the refusal. */
 const FATAL: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['room-full', 'forbidden-origin']);
@@ -48,6 +80,10 @@ export function withRoom(url: string, room: string): string {
 /**
  * One WebSocket to the signaling server that keeps coming back: exponential backoff with full jitter,
  * and a resume token so a reconnect keeps the same peer id (the server then tells nobody we were gone).
+ *
+ * A TCP connection whose network went away (Wi-Fi to cellular, a new address) looks open for minutes: the
+ * browser fires no close until its own timers give up. So every ping has a deadline, a network hint or a
+ * failing peer link sends one at once, and a socket that misses it is abandoned without waiting for close.
  */
 export class SignalingClient {
   private ws: WebSocket | null = null;
@@ -56,6 +92,9 @@ export class SignalingClient {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private deadline: ReturnType<typeof setTimeout> | undefined;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private unsubscribe: (() => void) | null = null;
   private stopped = false;
   private readonly outbox: ClientMessage[] = [];
 
@@ -76,7 +115,20 @@ export class SignalingClient {
     this.stopped = false;
     const usable = warm && (warm.readyState === WebSocket.CONNECTING || warm.readyState === WebSocket.OPEN);
     if (!usable) warm?.close();
+    this.unsubscribe?.();
+    this.unsubscribe = (this.opts.network ?? browserNetwork).subscribe((online) => this.networkChanged(online));
     this.open(usable ? warm : undefined);
+  }
+
+  /**
+   * Checks now that the socket still carries messages (a peer link failed, the network changed): a ping
+   * that must be answered within the pong deadline. Does nothing while a check is already running.
+   */
+  probe(): void {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN || this.id === null || this.deadline !== undefined) return;
+    ws.send('{"type":"ping"}');
+    this.deadline = setTimeout(() => this.abandon(ws), this.opts.pongTimeoutMs ?? 2_000);
   }
 
   /** Sends a payload to one peer; while reconnecting it waits in a bounded outbox. */
@@ -87,7 +139,9 @@ export class SignalingClient {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);
-    clearInterval(this.pingTimer);
+    this.clearTimers();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: 'leave' } satisfies ClientMessage));
     this.ws?.close(1000, 'leave');
     this.ws = null;
@@ -104,30 +158,73 @@ export class SignalingClient {
 
   private open(warm?: WebSocket): void {
     this.on.status(this.attempt === 0 && this.id === null ? 'connecting' : 'reconnecting');
-    const ws = warm ?? new WebSocket(withRoom(this.opts.url, this.opts.room));
+    let ws: WebSocket;
+    try {
+      ws = warm ?? new WebSocket(withRoom(this.opts.url, this.opts.room));
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
     this.ws = ws;
+    // A connect whose packets go nowhere (the network just changed) can hang for a minute in the browser.
+    this.connectTimer = setTimeout(() => this.abandon(ws), this.opts.connectTimeoutMs ?? 4_000);
     ws.onopen = () => {
       const join: ClientMessage = this.resume ? { type: 'join', room: this.opts.room, resume: this.resume } : { type: 'join', room: this.opts.room };
       ws.send(JSON.stringify(join));
       clearInterval(this.pingTimer);
-      this.pingTimer = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send('{"type":"ping"}'), this.opts.pingIntervalMs ?? 10_000);
+      this.pingTimer = setInterval(() => this.probe(), this.opts.pingIntervalMs ?? 3_000);
     };
     ws.onmessage = (ev) => {
+      if (this.ws !== ws) return;
+      // Anything from the server proves the socket alive, not only a pong.
+      clearTimeout(this.deadline);
+      this.deadline = undefined;
       if (typeof ev.data === 'string') this.receive(ev.data);
     };
     ws.onclose = () => {
-      clearInterval(this.pingTimer);
       if (this.ws !== ws || this.stopped) return;
+      this.clearTimers();
       this.ws = null;
       this.scheduleReconnect();
     };
     if (ws.readyState === WebSocket.OPEN) ws.onopen(new Event('open'));
   }
 
+  /** Gives up on a socket that stopped answering and reconnects at once, without waiting for its close. */
+  private abandon(ws: WebSocket): void {
+    if (this.ws !== ws || this.stopped) return;
+    console.warn('signaling: the server stopped answering; reconnecting');
+    this.clearTimers();
+    this.ws = null;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    ws.close();
+    this.scheduleReconnect();
+  }
+
+  private networkChanged(online: boolean): void {
+    if (this.stopped) return;
+    if (this.ws?.readyState === WebSocket.OPEN) return this.probe();
+    if (!online) return;
+    // Connecting or waiting out a backoff over the network that failed us: the new one may work now.
+    this.attempt = 0;
+    if (this.ws) return this.abandon(this.ws);
+    clearTimeout(this.retryTimer);
+    this.open();
+  }
+
+  private clearTimers(): void {
+    clearInterval(this.pingTimer);
+    clearTimeout(this.deadline);
+    clearTimeout(this.connectTimer);
+    this.pingTimer = this.deadline = this.connectTimer = undefined;
+  }
+
   private scheduleReconnect(): void {
     this.on.status('reconnecting');
     const min = this.opts.minDelayMs ?? 250;
-    const max = this.opts.maxDelayMs ?? 8_000;
+    // Short enough that someone whose network returns is back within a couple of seconds; jittered so a
+    // restarted server gets a room's reconnects spread out.
+    const max = this.opts.maxDelayMs ?? 2_000;
     const delay = Math.random() * Math.min(max, min * 2 ** this.attempt);
     this.attempt++;
     this.retryTimer = setTimeout(() => this.open(), delay);
@@ -147,6 +244,7 @@ export class SignalingClient {
         this.id = m.id;
         this.resume = m.resume;
         this.attempt = 0;
+        clearTimeout(this.connectTimer);
         this.on.status('connected');
         this.on.welcome({ id: m.id, peers: m.peers, iceServers: m.iceServers, resumed });
         for (const queued of this.outbox.splice(0)) this.send(queued);

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import type { CallState } from '../core/call-store';
 import type { MediaProblem } from '../core/media';
 import { t, type StringKey } from './i18n';
@@ -43,7 +44,7 @@ export class PrejoinView extends LitElement {
     const joining = s.phase === 'joining';
     return html`<main>
       <h1 class="visually-hidden">${t('prejoinTitle')}</h1>
-      <video aria-label=${t('preview')} autoplay playsinline .muted=${true} .srcObject=${s.localStream}></video>
+      <video aria-label=${t('preview')} autoplay playsinline .muted=${true} .srcObject=${live(s.localStream)}></video>
       <form @submit=${this.submit}>
         ${s.notice === 'server-refused' ? html`<p class="problem" role="alert">${t('serverRefused')}</p>` : nothing}
         ${s.notice === 'bad-room' ? html`<p class="problem" role="alert">${t('badRoom')}</p>` : nothing}

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import type { LinkState } from '../core/peer-link';
 import type { LinkProblem } from '../core/reachability';
 import type { Quality } from '../core/stats';
@@ -68,8 +69,10 @@ export class VideoTile extends LitElement {
     const videoClass = this.screen ? 'screen' : this.local ? 'mirror' : '';
     // A camera that is off says so even if its video was paused before: nothing is waiting to resume.
     const cover = !this.camera && !this.screen ? t('cameraOff') : this.paused ? t('videoPaused') : null;
+    // live(): lit re-commits object values on every render, and assigning srcObject, even the same stream,
+    // restarts the element's load: the picture blinks, and a remote video then waits for the next keyframe.
     return html`<div class="tile" role="group" aria-label=${label} aria-describedby=${this.speaking ? 'speaking' : nothing}>
-      <video autoplay playsinline class=${videoClass} .muted=${this.local || this.screen} .srcObject=${this.stream}></video>
+      <video autoplay playsinline class=${videoClass} .muted=${this.local || this.screen} .srcObject=${live(this.stream)}></video>
       ${cover ? html`<div class="off">${cover}</div>` : nothing}
       <div class="caption">
         <span class="name">${label}</span>

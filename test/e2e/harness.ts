@@ -1,7 +1,7 @@
 // End-to-end helpers: the real server as a child process, Debian's Chromium through playwright-core and
 // Firefox ESR through puppeteer-core. Run inside scripts/netns.sh (WebRTC gathers nothing on loopback alone).
 // Every wait here is bounded, so a broken app fails a test instead of hanging CI.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -98,7 +98,7 @@ export interface RunningProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-function track(child: ChildProcess): RunningProcess {
+export function track(child: ChildProcess): RunningProcess {
   let log = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
@@ -133,6 +133,8 @@ export interface ServerOptions {
   /** Entry file relative to the repo root; tests of the harness itself point it elsewhere. */
   entry?: string;
   startTimeoutMs?: number;
+  /** Starts the process somewhere else (the network lab's internet, say); plain `spawn` by default. */
+  spawn?: (command: string, args: string[], options: SpawnOptions) => ChildProcess;
 }
 
 /** Starts the real server (which also serves dist/) on a free port and waits for its "Listening on" line. */
@@ -142,7 +144,7 @@ export async function startServer(options: ServerOptions = {}): Promise<AppServe
     throw new Error('dist/index.html is missing: run `npm run build` before the e2e tests');
   }
   const host = options.host ?? APP_HOST;
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = (options.spawn ?? spawn)(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: { ...process.env, ...options.env, PORT: '0', HOST: host },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -35,9 +35,11 @@ export interface Person {
   page: Page;
 }
 
-async function enter(browser: Browser, origin: string, name: string, url: string | null): Promise<Person> {
+/** Joins as `name`: a new call when `url` is null, else the call at `url`. `init` runs in the page first. */
+export async function enter(browser: Browser, origin: string, name: string, url: string | null, init?: string): Promise<Person> {
   const context = await newParticipant(browser, origin);
   await context.addInitScript(INSTRUMENT);
+  if (init) await context.addInitScript(init);
   // Several browsers share two cores with media running: clicks and waits get slack, still bounded.
   context.setDefaultTimeout(60_000);
   context.setDefaultNavigationTimeout(60_000);
