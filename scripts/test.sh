@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: typecheck, signaling unit tests, build, browser tests (Chromium + Firefox ESR), end-to-end tests.
+# `npm test`: typecheck, signaling unit tests, build, browser tests (Chromium + Firefox ESR), end-to-end tests,
+# and the network lab's calls between homes behind NAT.
 # Stops at the first failing step. Everything runs in one private network namespace (scripts/netns.sh) because
 # WebRTC gathers no ICE candidates on loopback alone; the steps that do not need it are unaffected by it.
 # Ends with one plain line, "N passed, N failed", summing node's test runner and web-test-runner counts.
@@ -79,6 +80,9 @@ counted unit count_node npm run --silent test:unit
 step build npm run --silent build
 counted browser count_wtr npm run --silent test:browser
 counted e2e count_node npm run --silent test:e2e
+# The network lab (homes behind NAT routers; test/lab/network.ts) needs root, nftables and tc: it skips itself,
+# saying why, where they are missing.
+counted lab count_node npm run --silent test:lab
 
 echo
 echo "=== done in $((SECONDS - started)) s"

@@ -256,6 +256,7 @@ export class Mesh {
         ...role,
         iceServers: this.opts.iceServers(),
         iceTransportPolicy: this.opts.iceTransportPolicy,
+        relayFallback: hasTurnServer(this.opts.iceServers()),
         ...(this.opts.identity ? { certificates: [this.opts.identity.certificate] } : {}),
       },
       {

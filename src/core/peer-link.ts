@@ -28,7 +28,12 @@ export interface PeerLinkOptions {
   disconnectGraceMs?: number;
   /** An offer unanswered this long was lost (a signaling socket died under it): roll back and offer again. */
   offerTimeoutMs?: number;
+  /** A TURN server is configured: a direct path that breaks down at once is given up for the relay. */
+  relayFallback?: boolean;
 }
+
+/** A connection lost this soon after it came up (or failing before it ever did) counts as breaking down at once. */
+const EARLY_DROP_MS = 20_000;
 
 const KINDS = ['audio', 'video'] as const;
 type Kind = (typeof KINDS)[number];
@@ -49,6 +54,8 @@ export class PeerLink {
   private chain: Promise<void> = Promise.resolve();
   private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private offerTimer: ReturnType<typeof setTimeout> | undefined;
+  private connectedAt = 0;
+  private relayOnly: boolean;
   private closed = false;
   private readonly tracks: Record<Kind, MediaStreamTrack | null> = { audio: null, video: null };
   /** Our screen: what we want to send, and the extra transceiver that carries it once negotiated. */
@@ -65,6 +72,7 @@ export class PeerLink {
     local: { audio: MediaStreamTrack | null; video: MediaStreamTrack | null },
   ) {
     this.tracks = { ...local };
+    this.relayOnly = opts.iceTransportPolicy === 'relay';
     this.pc = new RTCPeerConnection({
       iceServers: opts.iceServers,
       iceTransportPolicy: opts.iceTransportPolicy ?? 'all',
@@ -327,6 +335,28 @@ export class PeerLink {
     this.openControl();
   }
 
+  /**
+   * Behind two symmetric NATs, Chrome may pick a different direct-to-relay path on each side (ours to their
+   * relay, theirs to ours) and then release its own allocation as unused: the other side's path dies seconds
+   * after connecting, again after every ICE restart (seen in the lab, and with two bare connections). Relay
+   * candidates only on our side leave no such asymmetric choice.
+   */
+  private brokeDownAtOnce(s: RTCPeerConnectionState): boolean {
+    if (!this.opts.relayFallback || this.relayOnly) return false;
+    return this.connectedAt === 0 ? s === 'failed' : performance.now() - this.connectedAt < EARLY_DROP_MS;
+  }
+
+  private useRelay(): void {
+    this.relayOnly = true;
+    console.warn('peer-link: the direct path broke down at once; relaying from now on');
+    try {
+      this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceTransportPolicy: 'relay' });
+    } catch (err) {
+      console.warn('peer-link: could not switch to the relay', err);
+    }
+    this.restartIce();
+  }
+
   private isSettled(): boolean {
     return this.closed || ['connected', 'failed', 'closed'].includes(this.pc.connectionState);
   }
@@ -335,11 +365,19 @@ export class PeerLink {
     const s = this.pc.connectionState;
     clearTimeout(this.disconnectTimer);
     if (this.isSettled()) this.settleWaiters.splice(0).forEach((w) => w());
-    if (s === 'connected') this.on.state('connected');
-    else if (s === 'disconnected') {
+    if (s === 'connected') {
+      this.connectedAt = performance.now();
+      this.on.state('connected');
+    } else if ((s === 'disconnected' || s === 'failed') && this.brokeDownAtOnce(s)) {
+      this.on.state('reconnecting');
+      this.useRelay();
+    } else if (s === 'disconnected') {
       this.on.state('reconnecting');
       // Chrome often recovers from "disconnected" by itself; give it a moment before restarting ICE.
-      this.disconnectTimer = setTimeout(() => this.restartIce(), this.opts.disconnectGraceMs ?? 2_000);
+      // The polite side waits longer, so the two do not restart at once: glare during an ICE restart has left
+      // the polite side's video frozen for good in Chrome (frames decoded, none presented).
+      const grace = (this.opts.disconnectGraceMs ?? 2_000) * (this.opts.polite ? 2.5 : 1);
+      this.disconnectTimer = setTimeout(() => this.restartIce(), grace);
     } else if (s === 'failed') {
       this.on.state('reconnecting');
       this.restartIce();

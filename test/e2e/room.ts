@@ -40,6 +40,8 @@ export async function enter(browser: Browser, origin: string, name: string, url:
   const context = await newParticipant(browser, origin);
   await context.addInitScript(INSTRUMENT);
   if (init) await context.addInitScript(init);
+  // LAB_DEBUG=1: what each page logs, tagged with who it is (the call engine warns on every recovery step).
+  if (process.env.LAB_DEBUG) context.on('console', (m) => console.log(`[${name} ${m.type()}] ${m.text()}`));
   // Several browsers share two cores with media running: clicks and waits get slack, still bounded.
   context.setDefaultTimeout(60_000);
   context.setDefaultNavigationTimeout(60_000);

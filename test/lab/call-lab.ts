@@ -1,7 +1,7 @@
 // Calls across the network lab: the real server (and coturn) on the lab's internet, one Chromium per home,
 // and what a person would notice measured from inside the pages (frames presented, audio received/concealed,
 // which kind of path ICE chose).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -27,7 +27,7 @@ export async function startLabTurn(lab: Lab, secret = 'lab-turn-secret'): Promis
   const child = lab.spawnInternet('turnserver', [
     '-n', `--listening-ip=${INTERNET_ADDRESS}`, `--relay-ip=${INTERNET_ADDRESS}`, '--listening-port=3478',
     '--min-port=49160', '--max-port=49400', '--use-auth-secret', `--static-auth-secret=${secret}`,
-    '--realm=lab.test', '--no-cli', '--no-tls', '--no-dtls', '--no-multicast-peers', '--log-file=stdout', '--simple-log',
+    '--realm=lab.test', '--no-cli', '--no-tls', '--no-dtls', '--no-multicast-peers', process.env.TURN_LOG ? `--log-file=${process.env.TURN_LOG}` : '--log-file=stdout', '--simple-log', ...(process.env.TURN_LOG ? ['--verbose'] : []),
     `--pidfile=${join(dir, 'turnserver.pid')}`, `--userdb=${join(dir, 'turndb')}`,
   ]);
   const proc = track(child);
@@ -39,10 +39,12 @@ export async function startLabTurn(lab: Lab, secret = 'lab-turn-secret'): Promis
     await waitFor(
       () => {
         if (child.exitCode !== null) throw new GiveUp(`turnserver exited with ${child.exitCode}`);
-        return /UDP listener opened on[^\n]*198\.51\.100\.1:3478/i.test(proc.output()) || undefined;
+        // Its later lines ("listener opened") stay in coturn's stdout buffer when that is a pipe; the
+        // listeners open right after the relay ports, and browsers launch for seconds before they ask.
+        return /Relay ports initialization done/.test(process.env.TURN_LOG ? readFileSync(process.env.TURN_LOG, 'utf8') : proc.output()) || undefined;
       },
       10_000,
-      'turnserver to open its UDP listener',
+      'turnserver to initialise its relay ports',
       50,
     );
   } catch (error) {
@@ -71,8 +73,6 @@ export async function joinFrom(home: Home, server: AppServer, name: string, opts
   const browser = await launchChromiumIn(home, { origin: server.url, args: opts.args });
   try {
     const person = await enter(browser, server.url, name, opts.url ?? null, opts.init);
-    // LAB_DEBUG=1: what each page logs, tagged with who it is (the call engine warns on every recovery step).
-    if (process.env.LAB_DEBUG) person.page.on('console', (m) => console.log(`[${name} ${m.type()}] ${m.text()}`));
     return { ...person, browser, home };
   } catch (error) {
     await closeBrowser(browser);
