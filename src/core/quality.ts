@@ -34,6 +34,14 @@ interface PerLink {
 }
 
 const PAUSE_AFTER_POLLS = 3;
+/**
+ * The budget follows what the network carries: the sum of every link's send estimate (they share one uplink),
+ * never above the configured budget and never below a floor that still carries audio to a full room. The
+ * whole sum, not a share of it: an estimate that is limited by what we send stays at what we send, and a
+ * share would ratchet the budget down poll after poll on a network that has room.
+ */
+const MEASURED_SHARE = 1;
+const MIN_MEASURED_BPS = 150_000;
 /** A new link's encoder is left alone this long after it connects; see `budgetable`. */
 const BUDGET_AFTER_CONNECTED_MS = 1_000;
 /** Above this audio level (0..1, from RTP header extensions) someone counts as talking. */
@@ -53,6 +61,8 @@ export class QualityMonitor {
   private speaker: string | null = null;
   private speakerHeardAt = 0;
   private screenOn = false;
+  /** What the links together are estimated to carry, or null while any of them has no estimate yet. */
+  private measuredBps: number | null = null;
 
   constructor(
     private readonly opts: QualityOptions,
@@ -110,7 +120,20 @@ export class QualityMonitor {
   }
 
   private budgetBps(): number {
-    return this.opts.uplinkBps ?? DEFAULT_UPLINK_BPS;
+    const configured = this.opts.uplinkBps ?? DEFAULT_UPLINK_BPS;
+    if (this.measuredBps === null) return configured;
+    return Math.round(Math.min(configured, Math.max(MIN_MEASURED_BPS, this.measuredBps * MEASURED_SHARE)));
+  }
+
+  /** Sums the links' estimates; a link without one (just connected, or not connected) leaves the last sum. */
+  private measure(): void {
+    let sum = 0;
+    for (const e of this.perLink.values()) {
+      const bps = e.last?.availableOutgoingBps;
+      if (bps === null || bps === undefined) return;
+      sum += bps;
+    }
+    if (this.perLink.size > 0) this.measuredBps = sum;
   }
 
   private entry(key: string): PerLink {
@@ -154,7 +177,11 @@ export class QualityMonitor {
         e.pausedAt = Date.now();
         link.send({ type: 'video-paused', paused });
       }
-      if (this.budgetable(e, link)) await this.applyBudget(e, link);
+    }
+    this.measure();
+    for (const [key, { link }] of links) {
+      const e = this.perLink.get(key);
+      if (e && this.budgetable(e, link)) await this.applyBudget(e, link);
     }
   }
 
