@@ -14,6 +14,7 @@ const scenarios: Record<string, () => Promise<{ run(): Promise<ScenarioResult> }
   mesh: () => import('./mesh.ts'),
   signaling: () => import('./signaling.ts'),
   transfer: () => import('./transfer.ts'),
+  network: () => import('./network.ts'),
 };
 
 async function main(): Promise<void> {

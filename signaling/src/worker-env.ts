@@ -24,9 +24,16 @@ function config(vars: WorkerVars): ReturnType<typeof loadConfig> {
   return loadConfig(env, '/');
 }
 
+/**
+ * A Worker cannot answer STUN (no UDP), as the Node server does by default: unless ICE_SERVERS says otherwise,
+ * browsers are sent Cloudflare's public STUN server, so people behind ordinary home NATs still connect.
+ */
+export const WORKER_DEFAULT_ICE_SERVERS = [{ urls: ['stun:stun.cloudflare.com:3478'] }];
+
 export function roomSettings(vars: WorkerVars): Omit<RoomObjectOptions, 'randomId'> {
   const c = config(vars);
-  return { cap: c.roomCap, graceMs: c.graceMs, rateLimit: c.rateLimit, iceServers: iceServersFor(c.iceServers, c.turn) };
+  const base = vars.ICE_SERVERS?.trim() ? c.iceServers : WORKER_DEFAULT_ICE_SERVERS;
+  return { cap: c.roomCap, graceMs: c.graceMs, rateLimit: c.rateLimit, iceServers: iceServersFor(base, c.turn) };
 }
 
 export function allowedOrigins(vars: WorkerVars): string[] {

@@ -52,6 +52,16 @@ function upgradeStatus(url: string, origin?: string): Promise<number> {
   });
 }
 
+test('worker: welcome carries a STUN server by default, since the Worker cannot answer STUN itself', async () => {
+  const { port } = await worker();
+  const a = await TestClient.joined(port, newRoom());
+  try {
+    assert.deepEqual(a.welcome.iceServers, [{ urls: ['stun:stun.cloudflare.com:3478'] }]);
+  } finally {
+    await a.close();
+  }
+});
+
 test('worker: routes by ?room=, refuses a missing or malformed room, other paths and foreign origins', async () => {
   const { port } = await worker();
   const room = newRoom();
