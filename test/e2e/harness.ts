@@ -288,14 +288,14 @@ export async function closeBrowser(browser: Browser | FirefoxBrowser | undefined
 }
 
 /** Firefox ESR through WebDriver BiDi; Playwright cannot drive stock Firefox. */
-export async function launchFirefox(): Promise<FirefoxBrowser> {
+export async function launchFirefox(extraPrefs: Record<string, string | number | boolean> = {}): Promise<FirefoxBrowser> {
   requireNetns();
   return launchBounded(
     puppeteer.launch({
       browser: 'firefox',
       executablePath: FIREFOX_PATH,
       headless: true,
-      extraPrefsFirefox: FIREFOX_PREFS,
+      extraPrefsFirefox: { ...FIREFOX_PREFS, ...extraPrefs },
     }),
     LAUNCH_TIMEOUT_MS,
     'Firefox ESR to launch',

@@ -3,9 +3,9 @@
 // an address change, a short outage and an outage longer than the server's grace period.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sleep, waitFor, type AppServer } from '../e2e/harness.ts';
-import { joinFrom, leaveLab, startLabServer, pathTo, paths, slowMediaPrompt, tileNames, timeUntilAllSeeAll, type LabPerson } from './call-lab.ts';
-import { Lab, labSupport } from './network.ts';
+import { closeBrowser, firefoxFramesDecoded, launchFirefox, newFirefoxPage, sleep, waitFor, waitForFramesIncreasing, type AppServer } from '../e2e/harness.ts';
+import { joinFrom, leaveLab, startLabServer, pathTo, paths, slowMediaPrompt, tileNames, tileOf, timeUntilAllSeeAll, type LabPerson } from './call-lab.ts';
+import { INTERNET_ADDRESS, Lab, labSupport } from './network.ts';
 
 const skip = labSupport() ?? false;
 /** Short enough to test an outage past it, long enough that a short outage stays inside it. */
@@ -19,7 +19,7 @@ describe('calls between homes behind NAT, default server settings', { skip, time
   const people: LabPerson[] = [];
 
   before(async () => {
-    lab = await Lab.create([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+    lab = await Lab.create([{ name: 'a' }, { name: 'b' }, { name: 'c' }, { name: 'f', here: true }]);
     // Only the grace period and heartbeat are shortened (so "longer than the grace period" fits in a test);
     // STUN and everything else are what `npm start` does.
     server = await startLabServer(lab, { RESUME_GRACE_SECONDS: String(GRACE_SECONDS), HEARTBEAT_SECONDS: '3' });
@@ -58,6 +58,34 @@ describe('calls between homes behind NAT, default server settings', { skip, time
     people.splice(people.indexOf(carol), 1);
     await carol.browser.close();
     await waitFor(async () => ((await tileNames(alice)).includes('Carol') ? undefined : true), 30_000, 'Carol to leave');
+  });
+
+  it('connects Firefox ESR behind its own NAT with Chromium behind another', async () => {
+    // Firefox runs in this process's namespace (its automation port listens on loopback only), which the lab
+    // routes to the internet through home f's router. The app's origin is plain http on a lab address, so it is
+    // declared trustworthy, as Chromium's --unsafely-treat-insecure-origin-as-secure does.
+    const firefox = await launchFirefox({
+      'dom.securecontext.allowlist': INTERNET_ADDRESS,
+      'media.devices.insecure.enabled': true,
+      'media.getusermedia.insecure.enabled': true,
+    });
+    try {
+      const fox = await newFirefoxPage(firefox);
+      fox.setDefaultTimeout(60_000);
+      await fox.goto(alice.page.url(), { timeout: 60_000, waitUntil: 'domcontentloaded' });
+      await (await fox.waitForSelector('aria/Your name[role="textbox"]'))?.type('Fox');
+      await (await fox.waitForSelector('aria/Join[role="button"]'))?.click();
+      await waitForFramesIncreasing(tileOf(alice, 'Fox'), { timeoutMs: 60_000, label: 'Firefox video in Chromium, across two NATs' });
+      await waitForFramesIncreasing(async () => {
+        const video = await fox.$('aria/Alice[role="group"]');
+        return video ? firefoxFramesDecoded(video) : -1;
+      }, { timeoutMs: 60_000, label: 'Chromium video in Firefox, across two NATs' });
+      const path = await pathTo(alice, lab.home('f'));
+      assert.ok(path && path.localType !== 'relay', `a direct path to Firefox's router: ${JSON.stringify(await paths(alice.page))}`);
+    } finally {
+      await closeBrowser(firefox);
+    }
+    await waitFor(async () => ((await tileNames(alice)).includes('Fox') ? undefined : true), 30_000, 'Fox to leave');
   });
 
   it('comes back after an address change mid-call, with nobody duplicated', async () => {

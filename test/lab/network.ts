@@ -20,6 +20,12 @@ export interface HomeSpec {
   nat?: NatKind;
   /** Block UDP to and from the internet (TURN over TCP is the only way out). */
   blockUdp?: boolean;
+  /**
+   * The home's device is this process's own namespace, reaching the lab's internet through the home's router:
+   * for a browser that must be launched here (Firefox, whose automation port only listens on loopback). Only a
+   * route to the internet is added, not a default route. Caps and address changes are not available.
+   */
+  here?: boolean;
 }
 
 /** The internet side: where the signaling server and coturn listen. */
@@ -217,8 +223,8 @@ export class Lab {
     const subnet = `192.168.${index + 1}`;
     const wan = `198.51.100.${11 + index}`;
     const router = `${this.prefix}-r${index}`;
-    const ns = `${this.prefix}-h${index}`;
-    for (const n of [router, ns]) {
+    const ns = spec.here ? '' : `${this.prefix}-h${index}`;
+    for (const n of spec.here ? [router] : [router, ns]) {
       await sh(['ip', 'netns', 'add', n]);
       this.namespaces.push(n);
       await inNs(n, ['ip', 'link', 'set', 'lo', 'up']);
@@ -228,15 +234,23 @@ export class Lab {
     await sh(['ip', 'link', 'add', 'wan', 'netns', router, 'type', 'veth', 'peer', 'name', port, 'netns', this.internet]);
     await inNs(this.internet, ['ip', 'link', 'set', port, 'master', 'br0']);
     await inNs(this.internet, ['ip', 'link', 'set', port, 'up']);
-    await sh(['ip', 'link', 'add', 'lan', 'netns', router, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+    // A here-home's end stays in this namespace under a name of its own (deleting the router removes it too).
+    const device = spec.here ? `lh${process.pid % 100_000}x${index}` : 'eth0';
+    await sh(['ip', 'link', 'add', 'lan', 'netns', router, 'type', 'veth', 'peer', 'name', device, ...(spec.here ? [] : ['netns', ns])]);
     await inNs(router, ['ip', 'addr', 'add', `${wan}/24`, 'dev', 'wan']);
     await inNs(router, ['ip', 'addr', 'add', `${subnet}.1/24`, 'dev', 'lan']);
     await inNs(router, ['ip', 'link', 'set', 'wan', 'up']);
     await inNs(router, ['ip', 'link', 'set', 'lan', 'up']);
     await inNs(router, ['sysctl', '-qw', 'net.ipv4.ip_forward=1']);
-    await inNs(ns, ['ip', 'addr', 'add', `${subnet}.2/24`, 'dev', 'eth0']);
-    await inNs(ns, ['ip', 'link', 'set', 'eth0', 'up']);
-    await inNs(ns, ['ip', 'route', 'add', 'default', 'via', `${subnet}.1`]);
+    if (spec.here) {
+      await sh(['ip', 'addr', 'add', `${subnet}.2/24`, 'dev', device]);
+      await sh(['ip', 'link', 'set', device, 'up']);
+      await sh(['ip', 'route', 'add', '198.51.100.0/24', 'via', `${subnet}.1`]);
+    } else {
+      await inNs(ns, ['ip', 'addr', 'add', `${subnet}.2/24`, 'dev', 'eth0']);
+      await inNs(ns, ['ip', 'link', 'set', 'eth0', 'up']);
+      await inNs(ns, ['ip', 'route', 'add', 'default', 'via', `${subnet}.1`]);
+    }
     const masquerade = spec.nat === 'symmetric' ? 'masquerade random,fully-random' : 'masquerade';
     const udp = spec.blockUdp ? 'meta l4proto udp drop;' : '';
     // `iifname "wan" ct state new drop` in input: without it the other side's first check reaches the router
