@@ -58,4 +58,24 @@ describe('denied camera and microphone', { timeout: 240_000 }, () => {
     });
     assert.equal(await bob.getByRole('button', { name: 'Camera' }).getAttribute('aria-pressed'), 'false');
   });
+
+  it('starts sending as soon as the permission is granted after a refusal, without rejoining', { timeout: 180_000 }, async () => {
+    const ctx = await deniedBrowser.newContext({ locale: 'en-US' });
+    await ctx.addInitScript('globalThis.__name = (fn) => fn;');
+    const cleo = await ctx.newPage();
+    try {
+      await cleo.goto(alice.url());
+      await cleo.getByRole('alert').waitFor({ timeout: 30_000 });
+      await cleo.getByRole('textbox', { name: 'Your name' }).fill('Cleo');
+      await cleo.getByRole('button', { name: 'Join' }).click();
+      const tile = alice.getByRole('group', { name: 'Cleo', exact: true });
+      await tile.getByText('Camera off').waitFor({ timeout: 30_000 });
+      // The person changes their mind in the browser's site settings: no click in the app, no new offer.
+      await ctx.grantPermissions(['camera', 'microphone'], { origin: new URL(alice.url()).origin });
+      await waitForFramesIncreasing(tile, { timeoutMs: 30_000, label: "Alice's view of Cleo once allowed" });
+      assert.equal(await cleo.getByRole('button', { name: 'Camera' }).getAttribute('aria-pressed'), 'true');
+    } finally {
+      await ctx.close();
+    }
+  });
 });
