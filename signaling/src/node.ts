@@ -239,10 +239,18 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
 
   const httpServer = createServer(onRequest);
   httpServer.on('upgrade', onUpgrade);
+  // A start that fails must leave nothing running (the heartbeat timer would keep the process alive).
+  const abandon = () => {
+    clearInterval(heartbeat);
+    wss.close();
+  };
   await new Promise<void>((resolveListen, reject) => {
-    httpServer.once('error', reject);
+    httpServer.once('error', (err) => {
+      abandon();
+      reject(err);
+    });
     httpServer.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => {
-      httpServer.off('error', reject);
+      httpServer.removeAllListeners('error');
       resolveListen();
     });
   });
@@ -254,6 +262,7 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
       stun = await startStun(opts.host ?? '127.0.0.1', stunPort);
     } catch (err) {
       httpServer.close();
+      abandon();
       const why = err instanceof Error ? err.message : String(err);
       throw new Error(`could not start the STUN server on UDP port ${stunPort} (${why}): set STUN_PORT to a free port, or STUN_PORT=off`);
     }
