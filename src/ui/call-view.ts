@@ -3,19 +3,16 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CallState } from '../core/call-store';
 import { t } from './i18n';
-import { emit } from './intent';
 import { buttons } from './shared-styles';
-import './device-pickers';
+import './call-panel';
+import { type PanelEvent, type PanelName } from './control-bar';
+import './control-bar';
 import './video-tile';
-import './invite-tools';
-import './lang-select';
 import './shared-offer';
 
 function screenLabel(name: string): string {
   return t('screenOf').replace('{name}', name);
 }
-import './chat-panel';
-import './transfer-list';
 
 /** The call itself: everyone's tiles and the controls. */
 @customElement('call-view')
@@ -23,32 +20,46 @@ export class CallView extends LitElement {
   @property({ attribute: false }) state!: CallState;
   /** Feedback for "Copy link", announced politely to screen readers. */
   @state() private status = '';
+  /** Which panel shows, chat or files; none by default so the videos have the screen. */
+  @state() private panel: PanelName | null = null;
+  /** How many chat entries had been seen when the chat was last open (undefined: none rendered yet). */
+  private seenChat: number | undefined;
+
+  private readonly showPanel = (e: PanelEvent) => {
+    e.stopPropagation();
+    this.panel = e.panel;
+  };
+
+  /** Messages from others that arrived while the chat was closed. */
+  private unreadChat(): number {
+    const chat = this.state.chat;
+    // A screen re-created (a language change) starts with everything so far read.
+    this.seenChat ??= chat.length;
+    if (this.panel === 'chat') this.seenChat = chat.length;
+    return chat.slice(this.seenChat).filter((m) => m.from !== null).length;
+  }
+
+  /** Files someone wants to send us, waiting for Accept or Decline. */
+  private pendingFiles(): number {
+    return this.state.transfers.filter((x) => x.direction === 'in' && x.state === 'offered').length;
+  }
 
   static styles = [
     buttons,
     css`
-      :host { display: grid; grid-template-rows: auto 1fr auto; height: 100dvh; }
+      :host { --bar-height: 72px; display: grid; grid-template-rows: auto minmax(0, 1fr) auto; height: 100dvh; background: var(--call-bg); color: var(--call-text); }
       .banner { margin: 0; padding: 8px 16px; background: var(--warn-bg); color: var(--warn-text); text-align: center; }
-      .tiles { display: grid; gap: 8px; padding: 8px; align-content: center; overflow: auto;
+      .middle { display: flex; min-height: 0; }
+      .tiles { flex: 1; min-width: 0; display: grid; gap: 8px; padding: 8px; align-content: center; overflow: auto;
         grid-template-columns: repeat(auto-fit, minmax(min(100%, 320px), 1fr)); }
       @media (orientation: portrait) and (max-width: 700px) { .tiles { grid-template-columns: 1fr; } }
-      .waiting { grid-column: 1 / -1; text-align: center; color: var(--muted-text); }
-      .controls { display: flex; flex-wrap: wrap; gap: 8px; justify-content: center; padding: 10px; border-top: 1px solid var(--line); background: var(--surface); }
-      .status { position: absolute; }
+      .waiting { grid-column: 1 / -1; text-align: center; }
+      .bar { display: flex; align-items: center; justify-content: center; min-height: var(--bar-height); box-sizing: border-box;
+        padding: 12px 8px max(12px, env(safe-area-inset-bottom)); background: var(--bar-bg); }
+      .bar .banner { position: absolute; inset: auto 8px calc(var(--bar-height) + 8px); border-radius: 8px; }
       shared-offer { grid-column: 1 / -1; }
-      details { align-self: center; }
-      summary { cursor: pointer; min-height: 44px; display: flex; align-items: center; padding: 0 8px; }
-      details[open] device-pickers { padding: 8px 0; }
-      .middle { display: flex; min-height: 0; }
-      .middle .tiles { flex: 1; }
-      .side { width: min(360px, 40vw); display: flex; flex-direction: column; gap: 12px; padding: 8px; overflow-y: auto; border-inline-start: 1px solid var(--line); }
-      @media (max-width: 700px) { .middle { flex-direction: column; overflow-y: auto; } .side { width: auto; border-inline-start: 0; } }
     `,
   ];
-
-  private async copyLink() {
-    emit(this, { type: 'copy-link' });
-  }
 
   /** Called by the root after the copy finished, so the message tells the truth. */
   announce(text: string) {
@@ -79,21 +90,10 @@ export class CallView extends LitElement {
         )}
         ${s.participants.length === 0 ? html`<p class="waiting">${t('waiting')}</p>` : nothing}
       </section>
-      <aside class="side">
-        <transfer-list .transfers=${s.transfers} .participants=${s.participants}></transfer-list>
-        <chat-panel .chat=${s.chat}></chat-panel>
-      </aside>
+      <call-panel .state=${s} .panel=${this.panel} @panel=${this.showPanel}></call-panel>
       </div>
-      <div class="controls" role="toolbar" aria-label=${t('controls')}>
-        <button aria-pressed=${String(s.mic)} @click=${() => emit(this, { type: 'toggle-mic' })}>${t('microphone')}</button>
-        <button aria-pressed=${String(s.camera)} @click=${() => emit(this, { type: 'toggle-camera' })}>${t('camera')}</button>
-        ${s.devices.video.length > 1 ? html`<button @click=${() => emit(this, { type: 'switch-camera' })}>${t('switchCamera')}</button>` : nothing}
-        <button aria-pressed=${String(s.sharing ?? false)} @click=${() => emit(this, { type: 'toggle-screen' })}>${t('shareScreen')}</button>
-        <button @click=${this.copyLink}>${t('copyLink')}</button>
-        <invite-tools .url=${location.href}></invite-tools>
-        <lang-select></lang-select>
-        <button class="danger" @click=${() => emit(this, { type: 'leave' })}>${t('leave')}</button>
-        <details><summary>${t('devices')}</summary><device-pickers .state=${s}></device-pickers></details>
+      <div class="bar">
+        <control-bar .state=${s} .panel=${this.panel} .unreadChat=${this.unreadChat()} .pendingFiles=${this.pendingFiles()} @panel=${this.showPanel}></control-bar>
         <span class="visually-hidden" role="status">${this.status}</span>
         ${s.screenProblem ? html`<p class="banner" role="alert">${t('screenFailed')}</p>` : nothing}
       </div>

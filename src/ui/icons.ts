@@ -1,26 +1,25 @@
-// The app's icons: Lucide's icon nodes (plain data, one named export each, so the build keeps only the ones
-// imported here) drawn as inline SVG through Lit templates. No innerHTML, so the page's Content-Security-
-// Policy and Trusted Types have nothing to object to. Icons are decoration: the button around one carries
-// the accessible name, so every SVG is aria-hidden.
+// The app's icons: Lucide's icon nodes (plain data, one module per icon) drawn as inline SVG through Lit
+// templates. Each is imported from its own module rather than from 'lucide': the build would tree-shake the
+// rest either way, but the unbundled browser tests would load all ~2000 modules of its index. No innerHTML,
+// so the page's Content-Security-Policy has nothing to object to. Icons are decoration: the button around
+// one carries the accessible name, so every SVG is aria-hidden.
 import { html, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
-import {
-  Ellipsis,
-  Files,
-  Link,
-  MessageSquare,
-  Mic,
-  MicOff,
-  PhoneOff,
-  QrCode,
-  ScreenShare,
-  ScreenShareOff,
-  Settings,
-  Share2,
-  SwitchCamera,
-  Video,
-  VideoOff,
-  X,
-} from 'lucide';
+import Ellipsis from 'lucide/dist/esm/icons/ellipsis.mjs';
+import Files from 'lucide/dist/esm/icons/files.mjs';
+import Link from 'lucide/dist/esm/icons/link.mjs';
+import MessageSquare from 'lucide/dist/esm/icons/message-square.mjs';
+import Mic from 'lucide/dist/esm/icons/mic.mjs';
+import MicOff from 'lucide/dist/esm/icons/mic-off.mjs';
+import PhoneOff from 'lucide/dist/esm/icons/phone-off.mjs';
+import QrCode from 'lucide/dist/esm/icons/qr-code.mjs';
+import ScreenShare from 'lucide/dist/esm/icons/screen-share.mjs';
+import ScreenShareOff from 'lucide/dist/esm/icons/screen-share-off.mjs';
+import Settings from 'lucide/dist/esm/icons/settings.mjs';
+import Share2 from 'lucide/dist/esm/icons/share-2.mjs';
+import SwitchCamera from 'lucide/dist/esm/icons/switch-camera.mjs';
+import Video from 'lucide/dist/esm/icons/video.mjs';
+import VideoOff from 'lucide/dist/esm/icons/video-off.mjs';
+import X from 'lucide/dist/esm/icons/x.mjs';
 
 type Attrs = Record<string, string | number | undefined>;
 export type IconNode = ReadonlyArray<readonly [tag: string, attrs: Attrs]>;

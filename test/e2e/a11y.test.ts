@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ROOT, closeBrowser, launchChromium, newParticipant, startServer, type AppServer } from './harness.ts';
+import { ROOT, closeBrowser, launchChromium, newParticipant, startServer, waitFor, type AppServer } from './harness.ts';
 import { pageErrors } from './page-errors.ts';
+import { openMore } from './room.ts';
 
 const AXE = `${ROOT}node_modules/axe-core/axe.min.js`;
 
@@ -99,6 +100,8 @@ describe('accessibility', () => {
         await page.getByRole('group', { name: /\(you\)$/ }).waitFor();
         assert.equal(describeViolations(await axeViolations(page)), '', 'in-call');
 
+        await openMore(page);
+        assert.equal(describeViolations(await axeViolations(page)), '', 'in-call with More open');
         await page.getByRole('button', { name: 'QR code' }).click();
         await page.getByRole('img', { name: 'QR code of the call link' }).waitFor();
         assert.equal(describeViolations(await axeViolations(page)), '', 'in-call with the QR code open');
@@ -132,10 +135,13 @@ describe('accessibility', () => {
       assert.equal(await mic.getAttribute('aria-pressed'), 'true');
       assertVisibleFocus(await tabTo(page, 'Microphone'), '"Microphone"');
       await page.keyboard.press('Space');
-      await page.waitForFunction(() => document.querySelector('call-app')?.shadowRoot?.querySelector('call-view')?.shadowRoot?.querySelector('button[aria-pressed="false"]') !== null);
+      await waitFor(async () => (await mic.getAttribute('aria-pressed')) === 'false', 5_000, 'Microphone pressed=false');
       assert.equal(await mic.getAttribute('aria-pressed'), 'false');
 
-      // The QR code opens in a modal dialog that Escape closes, handing focus back to its button.
+      // "More" opens a popover that Tab walks into; the QR code in it opens a modal dialog that Escape
+      // closes, handing focus back to its button; a second Escape closes More, back on its button.
+      assertVisibleFocus(await tabTo(page, 'More'), '"More"');
+      await page.keyboard.press('Enter');
       assertVisibleFocus(await tabTo(page, 'QR code'), '"QR code"');
       await page.keyboard.press('Enter');
       await page.getByRole('img', { name: 'QR code of the call link' }).waitFor();
@@ -143,6 +149,9 @@ describe('accessibility', () => {
       await page.keyboard.press('Escape');
       await page.getByRole('dialog').waitFor({ state: 'hidden' });
       assert.equal((await focused(page)).name, 'QR code');
+      await page.keyboard.press('Escape');
+      await page.getByRole('button', { name: 'Copy link' }).waitFor({ state: 'hidden' });
+      assert.equal((await focused(page)).name, 'More');
 
       assertVisibleFocus(await tabTo(page, 'Leave'), '"Leave"');
       await page.keyboard.press('Enter');

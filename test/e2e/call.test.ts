@@ -14,6 +14,7 @@ import {
   waitForFramesIncreasing,
   type AppServer,
 } from './harness.ts';
+import { openMore } from './room.ts';
 
 const STEP = { timeout: 90_000 };
 
@@ -71,7 +72,8 @@ describe('one-to-one call', { timeout: 480_000 }, () => {
     await waitForFramesIncreasing(tile(bob, 'Alice'), { label: 'Bob\'s view of Alice' });
   });
 
-  it('copies the room link to the clipboard', STEP, async () => {
+  it('copies the room link to the clipboard from the More menu', STEP, async () => {
+    await openMore(alice);
     await alice.getByRole('button', { name: 'Copy link' }).click();
     const copied = await waitFor(
       async () => (await alice.evaluate(() => navigator.clipboard.readText())) || undefined,

@@ -1,5 +1,5 @@
 // Helpers for tests that need several people in one call, driven through the UI like users.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { newParticipant, waitFor } from './harness.ts';
 
 /**
@@ -35,8 +35,26 @@ export interface Person {
   page: Page;
 }
 
-async function enter(browser: Browser, origin: string, name: string, url: string | null): Promise<Person> {
-  const context = await newParticipant(browser, origin);
+/**
+ * Opens the chat or files panel from the control bar, unless it is open already. Their controls (the
+ * message field, "Send to", the transfer rows) are out of sight and out of the accessibility tree while
+ * the panel is closed, as a user would find them.
+ */
+export async function openPanel(page: Page, panel: 'Chat' | 'Files'): Promise<void> {
+  const button = page.getByRole('toolbar').getByRole('button', { name: panel, exact: true });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  await waitFor(async () => (await button.getAttribute('aria-expanded')) === 'true', 10_000, `the ${panel} panel to open`);
+}
+
+/** Opens "More" (copy link, QR code, devices, language) unless it is open. */
+export async function openMore(page: Page): Promise<void> {
+  const button = page.getByRole('button', { name: 'More', exact: true });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  await page.getByRole('button', { name: 'Copy link' }).waitFor();
+}
+
+export async function enter(browser: Browser, origin: string, name: string, url: string | null, options: BrowserContextOptions = {}): Promise<Person> {
+  const context = await newParticipant(browser, origin, options);
   await context.addInitScript(INSTRUMENT);
   // Several browsers share two cores with media running: clicks and waits get slack, still bounded.
   context.setDefaultTimeout(60_000);
@@ -69,8 +87,10 @@ export async function callOf(browser: Browser, origin: string, names: string[]):
       await p.page.getByRole('group', { name: other.name, exact: true }).waitFor({ timeout: 30_000 });
     }
   }
-  // The control channels are open once everyone's "Send to" list names everyone else.
+  // The control channels are open once everyone's "Send to" list names everyone else. The files panel stays
+  // open for the tests that send files.
   for (const p of people) {
+    await openPanel(p.page, 'Files');
     await waitFor(
       async () => (await p.page.getByRole('combobox', { name: 'Send to' }).locator('option').allTextContents()).length === people.length,
       30_000,
