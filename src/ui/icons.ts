@@ -10,6 +10,7 @@ import Link from 'lucide/dist/esm/icons/link.mjs';
 import MessageSquare from 'lucide/dist/esm/icons/message-square.mjs';
 import Mic from 'lucide/dist/esm/icons/mic.mjs';
 import MicOff from 'lucide/dist/esm/icons/mic-off.mjs';
+import Move from 'lucide/dist/esm/icons/move.mjs';
 import PhoneOff from 'lucide/dist/esm/icons/phone-off.mjs';
 import QrCode from 'lucide/dist/esm/icons/qr-code.mjs';
 import ScreenShare from 'lucide/dist/esm/icons/screen-share.mjs';
@@ -41,6 +42,7 @@ export const ICONS = {
   share: Share2,
   switchCamera: SwitchCamera,
   close: X,
+  move: Move,
 } satisfies Record<string, IconNode>;
 
 export type IconName = keyof typeof ICONS;

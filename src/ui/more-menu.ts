@@ -39,11 +39,17 @@ export class MoreMenu extends LitElement {
 
   private readonly toggled = (e: Event) => {
     this.open = (e as ToggleEvent).newState === 'open';
-    // Closed with Escape or by an action inside it, focus would fall to the page; put it back on "More".
-    // Closed by a click on another control, focus is there already and stays.
+  };
+
+  /**
+   * Closing with Escape or by an action inside it would leave focus on a control that is no longer shown;
+   * put it back on "More" (before the popover hides, so nothing sees focus anywhere else). Closed by a
+   * click on another control, focus is on that control already and stays there.
+   */
+  private readonly closing = (e: Event) => {
+    if ((e as ToggleEvent).newState !== 'closed') return;
     const inside = this.shadowRoot?.activeElement;
-    const lost = document.activeElement === document.body || (inside != null && inside !== this.opener);
-    if (!this.open && lost) this.opener?.focus();
+    if (inside && inside !== this.opener) this.opener?.focus();
   };
 
   /** Leaving a chosen action's result (the QR dialog, a copied link) in view: the popover closes on its own. */
@@ -57,7 +63,7 @@ export class MoreMenu extends LitElement {
     return html`<button class="round" aria-label=${t('more')} popovertarget="more-panel" aria-expanded=${String(this.open)}>
         ${icon('more')}<span class="tip" aria-hidden="true">${t('more')}</span>
       </button>
-      <div id="more-panel" popover @toggle=${this.toggled}>
+      <div id="more-panel" popover @beforetoggle=${this.closing} @toggle=${this.toggled}>
         <div class="actions">
           <button @click=${this.copyLink}>${icon('link')}${t('copyLink')}</button>
           <invite-tools .url=${location.href}></invite-tools>

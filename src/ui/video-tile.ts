@@ -39,7 +39,8 @@ export class VideoTile extends LitElement {
 
   static styles = [buttons, css`
     :host { display: block; min-width: 0; min-height: 0; }
-    .tile { position: relative; margin: 0; width: 100%; height: 100%; background: #1d2330; border-radius: 12px; overflow: hidden; aspect-ratio: 16 / 9; }
+    /* The layout (call-stage) sizes the host; the tile fills it. */
+    .tile { position: relative; margin: 0; width: 100%; height: 100%; background: #1d2330; border-radius: var(--tile-radius, 12px); overflow: hidden; }
     video { width: 100%; height: 100%; object-fit: cover; display: block; }
     video.mirror { transform: scaleX(-1); }
     .off { position: absolute; inset: 0; display: grid; place-items: center; color: #fff; background: #1d2330; font-size: 1.1rem; }

@@ -46,11 +46,11 @@ export async function openPanel(page: Page, panel: 'Chat' | 'Files'): Promise<vo
   await waitFor(async () => (await button.getAttribute('aria-expanded')) === 'true', 10_000, `the ${panel} panel to open`);
 }
 
-/** Opens "More" (copy link, QR code, devices, language) unless it is open. */
-export async function openMore(page: Page): Promise<void> {
-  const button = page.getByRole('button', { name: 'More', exact: true });
+/** Opens "More" (copy link, QR code, devices, language) unless it is open; `lang` is the page's language. */
+export async function openMore(page: Page, lang: 'en' | 'es' = 'en'): Promise<void> {
+  const button = page.getByRole('button', { name: lang === 'es' ? 'Más' : 'More', exact: true });
   if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
-  await page.getByRole('button', { name: 'Copy link' }).waitFor();
+  await page.getByRole('button', { name: lang === 'es' ? 'Copiar enlace' : 'Copy link' }).waitFor();
 }
 
 export async function enter(browser: Browser, origin: string, name: string, url: string | null, options: BrowserContextOptions = {}): Promise<Person> {
