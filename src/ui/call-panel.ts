@@ -1,5 +1,5 @@
-import { LitElement, css, html } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import type { CallState } from '../core/call-store';
 import './chat-panel';
 import type { ChatPanel } from './chat-panel';
@@ -19,6 +19,18 @@ function deepActive(): HTMLElement | null {
   return el instanceof HTMLElement ? el : null;
 }
 
+const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+
+/** What Tab can reach under `root`, in order, through shadow roots, skipping what is hidden. */
+function focusables(root: ParentNode): HTMLElement[] {
+  const found: HTMLElement[] = [];
+  for (const el of root.querySelectorAll<HTMLElement>('*')) {
+    if (el.matches(FOCUSABLE) && !el.classList.contains('edge') && el.checkVisibility()) found.push(el);
+    if (el.shadowRoot) found.push(...focusables(el.shadowRoot));
+  }
+  return found;
+}
+
 /**
  * Chat and files, one at a time: a column beside the videos on a wide screen (non-modal, the call stays
  * usable), a modal bottom sheet on a phone (the browser then keeps focus inside it, and Escape closes it).
@@ -32,6 +44,8 @@ export class CallPanel extends LitElement {
   @query('dialog') private dialog!: HTMLDialogElement;
   @query('chat-panel') private chat?: ChatPanel;
   private returnFocus: HTMLElement | null = null;
+  /** Shown as the modal sheet: then Tab wraps around inside it. */
+  @state() private modal = false;
   private readonly wide = matchMedia(SIDE_PANEL_QUERY);
 
   static styles = [
@@ -69,8 +83,18 @@ export class CallPanel extends LitElement {
   };
 
   private show() {
-    if (this.wide.matches) this.dialog.show();
-    else this.dialog.showModal();
+    this.modal = !this.wide.matches;
+    if (this.modal) this.dialog.showModal();
+    else this.dialog.show();
+  }
+
+  /**
+   * The sheet's first and last tab stops hand focus round to the other end. A modal dialog makes the page
+   * behind it inert, but Tab past its last control would still leave it for the browser's own UI.
+   */
+  private wrap(to: 'first' | 'last') {
+    const stops = focusables(this.dialog);
+    (to === 'first' ? stops[0] : stops[stops.length - 1])?.focus();
   }
 
   protected updated(changed: Map<PropertyKey, unknown>): void {
@@ -85,6 +109,7 @@ export class CallPanel extends LitElement {
 
   /** Closed by Escape, the close button or a call screen that asked: the bar's state follows, focus goes back. */
   private readonly closed = () => {
+    this.modal = false;
     if (this.panel) this.dispatchEvent(new PanelEvent(null));
     const back = this.returnFocus;
     this.returnFocus = null;
@@ -103,9 +128,11 @@ export class CallPanel extends LitElement {
     const s = this.state;
     const title = this.panel === 'files' ? t('files') : t('chat');
     return html`<dialog aria-label=${title} @close=${this.closed} @keydown=${this.keydown}>
+      ${this.modal ? html`<span class="edge" tabindex="0" @focus=${() => this.wrap('last')}></span>` : nothing}
       <button class="close" aria-label=${t('close')} @click=${() => this.dialog.close()}>${icon('close')}</button>
       <chat-panel .chat=${s.chat} ?hidden=${this.panel !== 'chat'}></chat-panel>
       <transfer-list .transfers=${s.transfers} .participants=${s.participants} .live=${s.phase === 'in-call'} ?hidden=${this.panel !== 'files'}></transfer-list>
+      ${this.modal ? html`<span class="edge" tabindex="0" @focus=${() => this.wrap('first')}></span>` : nothing}
     </dialog>`;
   }
 }

@@ -7,7 +7,12 @@ import './call-panel';
 import { type PanelEvent, type PanelName } from './control-bar';
 import './control-bar';
 import './call-stage';
+import './call-toasts';
+import type { ChatToast } from './call-toasts';
 import { modeOf, tilesOf } from './layout';
+
+const TOAST_MS = 6_000;
+const MAX_TOASTS = 3;
 
 /** The call itself: everyone's tiles and the controls. */
 @customElement('call-view')
@@ -19,6 +24,17 @@ export class CallView extends LitElement {
   @state() private panel: PanelName | null = null;
   /** How many chat entries had been seen when the chat was last open (undefined: none rendered yet). */
   private seenChat: number | undefined;
+  /** Messages that arrived while the chat was closed, each shown for TOAST_MS. */
+  @state() private toasts: ReadonlyArray<ChatToast> = [];
+  /** How many chat entries have been considered for a toast. */
+  private toasted: number | undefined;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+
+  disconnectedCallback(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    super.disconnectedCallback();
+  }
 
   private readonly showPanel = (e: PanelEvent) => {
     e.stopPropagation();
@@ -44,7 +60,7 @@ export class CallView extends LitElement {
     css`
       :host { --bar-height: 72px; display: grid; grid-template-rows: auto minmax(0, 1fr) auto; grid-template-columns: minmax(0, 1fr); height: 100dvh; background: var(--call-bg); color: var(--call-text); }
       .banner { margin: 0; padding: 8px 16px; background: var(--warn-bg); color: var(--warn-text); text-align: center; }
-      .middle { display: flex; min-height: 0; }
+      .middle { display: flex; min-height: 0; position: relative; }
       call-stage { flex: 1; }
       /* One picture fills the screen (alone, or one other person): it runs under the bar, as on a phone call. */
       :host([fill]) .middle { grid-row: 2 / 4; }
@@ -64,7 +80,28 @@ export class CallView extends LitElement {
     this.status = text;
   }
 
+  /** New messages from others become toasts unless the chat is open to read them. */
+  private toastNewMessages() {
+    const chat = this.state.chat;
+    const from = this.toasted ?? chat.length;
+    this.toasted = chat.length;
+    if (this.panel === 'chat') {
+      this.toasts = [];
+      return;
+    }
+    const fresh = chat.slice(from).filter((m) => m.from !== null).map((m) => ({ key: `${m.from}/${m.id}`, name: m.name, text: m.text }));
+    if (fresh.length === 0) return;
+    // A burst shows its latest few; older ones are in the chat, counted on its button.
+    this.toasts = [...this.toasts, ...fresh].slice(-MAX_TOASTS);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.toasts = this.toasts.filter((x) => !fresh.includes(x));
+    }, TOAST_MS);
+    this.timers.add(timer);
+  }
+
   protected willUpdate(): void {
+    this.toastNewMessages();
     // The bar floats over a picture that fills the screen, unless a side panel shares the screen with it.
     const { mode } = modeOf(tilesOf(this.state));
     this.toggleAttribute('fill', (mode === 'solo' || mode === 'pip') && this.panel === null);
@@ -80,6 +117,8 @@ export class CallView extends LitElement {
           : html`<div></div>`}
       <div class="middle">
       <call-stage .state=${s}></call-stage>
+      <call-toasts .offers=${this.panel === 'files' ? [] : s.transfers.filter((x) => x.direction === 'in' && x.state === 'offered')}
+        .messages=${this.toasts} @panel=${this.showPanel}></call-toasts>
       <call-panel .state=${s} .panel=${this.panel} @panel=${this.showPanel}></call-panel>
       </div>
       <div class="bar">

@@ -40,7 +40,8 @@ export class ControlBar extends LitElement {
     css`
       :host { display: block; }
       [role='toolbar'] { display: flex; flex-wrap: nowrap; gap: clamp(4px, 2vw, 12px); justify-content: center; align-items: center; }
-      .count { position: absolute; top: -2px; right: -2px; min-width: 20px; height: 20px; padding: 0 5px; box-sizing: border-box;
+      .badged { position: relative; display: inline-grid; }
+      .count { pointer-events: none; position: absolute; top: -2px; right: -2px; min-width: 20px; height: 20px; padding: 0 5px; box-sizing: border-box;
         border-radius: 10px; background: var(--danger); color: #fff; font-size: 0.75rem; font-weight: 700; line-height: 20px; text-align: center; }
     `,
   ];
@@ -48,15 +49,17 @@ export class ControlBar extends LitElement {
   private button(label: StringKey, glyph: IconName, onClick: () => void, extra: { pressed?: boolean; expanded?: boolean; badge?: number; danger?: boolean; off?: boolean } = {}) {
     const id = `${label}-count`;
     const badge = extra.badge ?? 0;
-    return html`<button class="round ${extra.danger ? 'danger' : ''} ${extra.off === undefined ? '' : `toggle ${extra.off ? 'off' : ''}`}" aria-label=${t(label)}
+    // The count sits beside the button, not in it: visible text inside would have to be part of its name.
+    const button = html`<button class="round ${extra.danger ? 'danger' : ''} ${extra.off === undefined ? '' : `toggle ${extra.off ? 'off' : ''}`}" aria-label=${t(label)}
         aria-pressed=${extra.pressed === undefined ? nothing : String(extra.pressed)}
         aria-expanded=${extra.expanded === undefined ? nothing : String(extra.expanded)}
         aria-describedby=${badge > 0 ? id : nothing} @click=${onClick}>
       ${icon(glyph)}<span class="tip" aria-hidden="true">${t(label)}</span>
-      ${badge > 0
-        ? html`<span class="count" aria-hidden="true">${badge > 99 ? '99+' : badge}</span><span id=${id} class="visually-hidden">${t('unread').replace('{n}', String(badge))}</span>`
-        : nothing}
     </button>`;
+    if (extra.badge === undefined) return button;
+    return html`<span class="badged">${button}${badge > 0
+      ? html`<span class="count" aria-hidden="true">${badge > 99 ? '99+' : badge}</span><span id=${id} class="visually-hidden">${t('unread').replace('{n}', String(badge))}</span>`
+      : nothing}</span>`;
   }
 
   private toggle(panel: PanelName) {

@@ -91,7 +91,7 @@ describe('control bar', () => {
     const files = deepButton(el, 'Files');
     expect(chat?.getAttribute('aria-expanded')).to.equal('false');
     expect(files?.getAttribute('aria-expanded')).to.equal('true');
-    expect(chat?.querySelector('.count')?.textContent).to.equal('3');
+    expect(chat?.parentElement?.querySelector('.count')?.textContent).to.equal('3');
     const described = el.shadowRoot?.getElementById(chat?.getAttribute('aria-describedby') ?? '');
     expect(described?.textContent).to.equal('3 new');
     chat?.click();
