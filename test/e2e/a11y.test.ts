@@ -89,6 +89,7 @@ describe('accessibility', () => {
 
         await page.getByRole('button', { name: 'Start a call' }).click();
         await page.getByRole('button', { name: 'Join' }).waitFor();
+        await page.getByRole('button', { name: 'Settings' }).click();
         await page.getByRole('combobox', { name: 'Camera' }).waitFor();
         // The call screen is built ahead, while the pre-join screen shows: it must be out of sight and reach.
         await page.waitForFunction(() => document.querySelector('call-app')?.shadowRoot?.querySelector('call-view') != null);
@@ -215,6 +216,29 @@ describe('accessibility', () => {
       assert.equal((await focused(ben.page)).name, 'Chat', 'focus is back on the Chat button');
     } finally {
       await leaveAll([ann, ben]);
+    }
+  });
+
+  test('a browser without WebRTC gets a page that says so for a call link, and a working home page', async () => {
+    const context = await newParticipant(browser, server.url);
+    const errors = pageErrors(context);
+    try {
+      await context.addInitScript('delete window.RTCPeerConnection;');
+      const page = await context.newPage();
+      await page.goto(`${server.url}/`);
+      await page.getByText('This browser cannot make calls (it has no WebRTC)').waitFor();
+      assert.equal(describeViolations(await axeViolations(page)), '', 'home without WebRTC');
+      await page.getByRole('button', { name: 'Start a call' }).click();
+      await page.getByRole('heading', { name: 'This browser cannot make calls' }).waitFor();
+      await page.getByText(page.url()).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Join', exact: true }).count(), 0, 'no pre-join screen');
+      assert.equal(describeViolations(await axeViolations(page)), '', 'the cannot-call page');
+      await page.getByRole('combobox', { name: 'Language' }).selectOption('es');
+      await page.getByRole('heading', { name: 'Este navegador no puede hacer llamadas' }).waitFor();
+      await page.getByRole('combobox', { name: 'Idioma' }).selectOption('en');
+      errors.assertNone();
+    } finally {
+      await context.close();
     }
   });
 
