@@ -38,7 +38,7 @@ export class CallStage extends LitElement {
       section { position: absolute; inset: 0; box-sizing: border-box; display: grid; grid-template: minmax(0, 1fr) / minmax(0, 1fr); gap: ${GAP}px; padding: ${GAP}px; overflow: hidden; }
       video-tile { min-width: 0; min-height: 0; }
       .solo, .pip { padding: 0; }
-      .solo video-tile, .pip .main { grid-area: 1 / 1; --tile-radius: 0; }
+      .solo video-tile, .pip .main { grid-area: 1 / 1; --tile-radius: 0; --tile-bottom: var(--fill-bottom, 0px); }
       .pip .small { position: absolute; z-index: 1; width: clamp(96px, 26vw, 240px); aspect-ratio: 16 / 9; touch-action: none; cursor: grab;
         box-shadow: 0 4px 16px rgb(0 0 0 / 0.4); border-radius: 12px; transition: inset 0.2s; }
       @media (orientation: portrait) { .pip .small { aspect-ratio: 3 / 4; width: clamp(96px, 28vw, 200px); } }

@@ -63,7 +63,7 @@ export class CallView extends LitElement {
       .middle { display: flex; min-height: 0; position: relative; }
       call-stage { flex: 1; }
       /* One picture fills the screen (alone, or one other person): it runs under the bar, as on a phone call. */
-      :host([fill]) .middle { grid-row: 2 / 4; }
+      :host([fill]) .middle { grid-row: 2 / 4; --fill-bottom: var(--bar-height); }
       :host([fill]) .bar { background: linear-gradient(transparent, rgb(0 0 0 / 0.5)); }
       /* Placed explicitly, so a filled middle and the bar share row 3 instead of making a second column. */
       .middle, .bar { grid-column: 1; }
