@@ -28,6 +28,21 @@ try {
   await home.getByRole('button', { name: 'Start a call' }).waitFor();
   await shot(home, 'phone-home');
   await home.close();
+  const noWebRtc = await browser.newContext(PHONE);
+  await noWebRtc.addInitScript('delete window.RTCPeerConnection;');
+  const cannot = await noWebRtc.newPage();
+  await cannot.goto(`${server.url}/r/AAAAAAAAAAAAAAAAAAAAAA#AAAAAAAAAAAAAAAAAAAAAA`);
+  await cannot.getByRole('heading', { name: 'This browser cannot make calls' }).waitFor();
+  await shot(cannot, 'phone-cannot-call');
+  await noWebRtc.close();
+
+  const pre = await browser.newContext({ ...PHONE, permissions: ['camera', 'microphone'] });
+  const prePage = await pre.newPage();
+  await prePage.goto(server.url);
+  await prePage.getByRole('button', { name: 'Start a call' }).click();
+  await prePage.getByRole('meter', { name: 'Microphone level' }).waitFor();
+  await shot(prePage, 'phone-prejoin');
+  await pre.close();
 
   const alice = await enter(browser, server.url, 'Alice', null, PHONE);
   people.push(alice);
@@ -41,16 +56,16 @@ try {
   await alice.page.setViewportSize(PHONE.viewport);
   await shot(bob.page, 'desktop-two');
 
-  await bob.page.getByRole('textbox', { name: 'Message' }).count();
   await openPanel(bob.page, 'Chat');
   await bob.page.getByRole('textbox', { name: 'Message' }).fill('Hi Alice! The plan is in the files.');
   await bob.page.getByRole('button', { name: 'Send', exact: true }).click();
   await shot(bob.page, 'desktop-chat');
-  await alice.page.getByText('The plan is in the files.').first().waitFor();
+  await alice.page.getByRole('article', { name: 'Message from Bob' }).waitFor();
   await shot(alice.page, 'phone-toast');
   await openPanel(alice.page, 'Chat');
   await shot(alice.page, 'phone-chat');
   await alice.page.keyboard.press('Escape');
+  await bob.page.getByRole('toolbar').getByRole('button', { name: 'Chat', exact: true }).click();
 
   for (const name of ['Carol', 'Dan']) people.push(await enter(browser, server.url, name, alice.page.url(), { viewport: { width: 640, height: 480 } }));
   for (const name of ['Carol', 'Dan']) await alice.page.getByRole('group', { name, exact: true }).waitFor();
