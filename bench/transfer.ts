@@ -96,7 +96,9 @@ async function joinCall(alice: Page, bob: Page, origin: string): Promise<void> {
     await p.getByRole('button', { name: 'Camera' }).click();
     await p.getByRole('button', { name: 'Microphone' }).click();
   }
-  await alice.waitForFunction(() => document.querySelector('call-app')?.shadowRoot?.querySelector('call-view')?.shadowRoot?.querySelector('transfer-list')?.shadowRoot?.querySelectorAll('option').length === 2);
+  // Transfers live in the files panel, closed by default: open it as a user would.
+  for (const p of [alice, bob]) await p.getByRole('toolbar').getByRole('button', { name: 'Files', exact: true }).click();
+  await alice.getByRole('combobox', { name: 'Send to' }).locator('option').nth(1).waitFor({ state: 'attached' });
 }
 
 /** Sends `path` from Alice; returns ms from Bob's Accept click to his "verified" state, sampling memory meanwhile. */

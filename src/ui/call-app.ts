@@ -16,6 +16,9 @@ import './shared-offer';
 import { StoreController } from './store-controller';
 import { buttons } from './shared-styles';
 
+/** Calls need RTCPeerConnection; everything else (home page, offline shell, shared files) works without. */
+const CAN_CALL = typeof RTCPeerConnection === 'function';
+
 /**
  * The root: owns the call state, follows the address bar, and carries out what views ask for. The call
  * engine and the screens after home (call-engine.ts) load on first need, a room link or "Start a call", so
@@ -40,6 +43,8 @@ export class CallApp extends LitElement {
   private stopLang: (() => void) | null = null;
   /** The call screen is built (invisible) once the pre-join screen has settled; see `room`. */
   @state() private callScreenBuilt = false;
+  /** A room link opened in a browser that has no RTCPeerConnection. */
+  @state() private cannotCall = false;
   private buildScheduled = false;
   /** What the invisible call screen shows until the call starts: the state as it was on the pre-join screen. */
   private prejoinState: { from: CallState; shown: CallState } | null = null;
@@ -55,6 +60,8 @@ export class CallApp extends LitElement {
       .call { position: fixed; inset: 0; }
       .call[inert] { visibility: hidden; }
       .full { display: grid; place-items: center; min-height: 70vh; text-align: center; padding: 16px; }
+      .full > div { max-width: 34rem; }
+      .link { word-break: break-all; padding: 8px 12px; border-radius: 8px; background: var(--surface); border: 1px solid var(--line); }
     `,
   ];
 
@@ -81,6 +88,10 @@ export class CallApp extends LitElement {
 
   private readonly route = () => {
     const room = roomFromPath(location.pathname);
+    // Without WebRTC (some in-app browsers and webviews, Debian's WebKit) a call screen could only break:
+    // a room link gets a page saying so instead, and the engine is never loaded.
+    this.cannotCall = room !== null && !CAN_CALL;
+    if (this.cannotCall) return;
     const call = this.call;
     if (!call) {
       // Routed again once loaded, from the address bar as it is then (the user may have gone back meanwhile).
@@ -224,14 +235,20 @@ export class CallApp extends LitElement {
     else call.dismissTransfer(id);
   }
 
-  private async copyLink() {
+  /** Feedback for "Copy link" on the page for browsers that cannot call (the call screen has its own). */
+  @state() private copied = '';
+
+  private readonly copyLink = async () => {
+    let text: string;
     try {
       await navigator.clipboard.writeText(location.href);
-      this.callView?.announce(t('linkCopied'));
+      text = t('linkCopied');
     } catch {
-      this.callView?.announce(t('copyFailed'));
+      text = t('copyFailed');
     }
-  }
+    this.callView?.announce(text);
+    this.copied = text;
+  };
 
   /** A language change re-creates the views (keyed), so every string is rendered again in the new language. */
   render() {
@@ -281,11 +298,32 @@ export class CallApp extends LitElement {
     else setTimeout(build, 200);
   }
 
+  /** What a browser without WebRTC shows for a call link: what is wrong, and where to open the link. */
+  private cannotCallPage() {
+    return html`${this.header()}<main class="full">
+      <div>
+        <h1>${t('cannotCallTitle')}</h1>
+        <p>${t('cannotCallBody')}</p>
+        <p>${t('cannotCallWhat')}</p>
+        <p class="link">${location.href}</p>
+        <button class="primary" @click=${this.copyLink}>${t('copyLink')}</button>
+        <p role="status" class="visually-hidden">${this.copied}</p>
+      </div>
+    </main>`;
+  }
+
   private renderPhase() {
+    if (this.cannotCall) return this.cannotCallPage();
     const s = this.view.value;
     switch (s.phase) {
       case 'home':
-        return html`${this.header(s.notice === 'missing-secret' ? html`<p class="notice" role="alert">${t('missingSecret')}</p>` : nothing)}<home-view .offered=${s.offeredFiles}></home-view>`;
+        return html`${this.header(
+          s.notice === 'missing-secret'
+            ? html`<p class="notice" role="alert">${t('missingSecret')}</p>`
+            : CAN_CALL
+              ? nothing
+              : html`<p class="notice" role="status">${t('homeCannotCall')}</p>`,
+        )}<home-view .offered=${s.offeredFiles}></home-view>`;
       case 'prejoin':
       case 'joining':
       case 'in-call':

@@ -1,21 +1,18 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
 import type { CallState } from '../core/call-store';
 import { t } from './i18n';
-import { emit } from './intent';
 import { buttons } from './shared-styles';
-import './device-pickers';
-import './video-tile';
-import './invite-tools';
-import './lang-select';
-import './shared-offer';
+import './call-panel';
+import { type PanelEvent, type PanelName } from './control-bar';
+import './control-bar';
+import './call-stage';
+import './call-toasts';
+import type { ChatToast } from './call-toasts';
+import { modeOf, tilesOf } from './layout';
 
-function screenLabel(name: string): string {
-  return t('screenOf').replace('{name}', name);
-}
-import './chat-panel';
-import './transfer-list';
+const TOAST_MS = 6_000;
+const MAX_TOASTS = 3;
 
 /** The call itself: everyone's tiles and the controls. */
 @customElement('call-view')
@@ -23,36 +20,91 @@ export class CallView extends LitElement {
   @property({ attribute: false }) state!: CallState;
   /** Feedback for "Copy link", announced politely to screen readers. */
   @state() private status = '';
+  /** Which panel shows, chat or files; none by default so the videos have the screen. */
+  @state() private panel: PanelName | null = null;
+  /** How many chat entries had been seen when the chat was last open (undefined: none rendered yet). */
+  private seenChat: number | undefined;
+  /** Messages that arrived while the chat was closed, each shown for TOAST_MS. */
+  @state() private toasts: ReadonlyArray<ChatToast> = [];
+  /** How many chat entries have been considered for a toast. */
+  private toasted: number | undefined;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+
+  disconnectedCallback(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    super.disconnectedCallback();
+  }
+
+  private readonly showPanel = (e: PanelEvent) => {
+    e.stopPropagation();
+    this.panel = e.panel;
+  };
+
+  /** Messages from others that arrived while the chat was closed. */
+  private unreadChat(): number {
+    const chat = this.state.chat;
+    // A screen re-created (a language change) starts with everything so far read.
+    this.seenChat ??= chat.length;
+    if (this.panel === 'chat') this.seenChat = chat.length;
+    return chat.slice(this.seenChat).filter((m) => m.from !== null).length;
+  }
+
+  /** Files someone wants to send us, waiting for Accept or Decline. */
+  private pendingFiles(): number {
+    return this.state.transfers.filter((x) => x.direction === 'in' && x.state === 'offered').length;
+  }
 
   static styles = [
     buttons,
     css`
-      :host { display: grid; grid-template-rows: auto 1fr auto; height: 100dvh; }
+      :host { --bar-height: 72px; display: grid; grid-template-rows: auto minmax(0, 1fr) auto; grid-template-columns: minmax(0, 1fr); height: 100dvh; background: var(--call-bg); color: var(--call-text); }
       .banner { margin: 0; padding: 8px 16px; background: var(--warn-bg); color: var(--warn-text); text-align: center; }
-      .tiles { display: grid; gap: 8px; padding: 8px; align-content: center; overflow: auto;
-        grid-template-columns: repeat(auto-fit, minmax(min(100%, 320px), 1fr)); }
-      @media (orientation: portrait) and (max-width: 700px) { .tiles { grid-template-columns: 1fr; } }
-      .waiting { grid-column: 1 / -1; text-align: center; color: var(--muted-text); }
-      .controls { display: flex; flex-wrap: wrap; gap: 8px; justify-content: center; padding: 10px; border-top: 1px solid var(--line); background: var(--surface); }
-      .status { position: absolute; }
-      shared-offer { grid-column: 1 / -1; }
-      details { align-self: center; }
-      summary { cursor: pointer; min-height: 44px; display: flex; align-items: center; padding: 0 8px; }
-      details[open] device-pickers { padding: 8px 0; }
-      .middle { display: flex; min-height: 0; }
-      .middle .tiles { flex: 1; }
-      .side { width: min(360px, 40vw); display: flex; flex-direction: column; gap: 12px; padding: 8px; overflow-y: auto; border-inline-start: 1px solid var(--line); }
-      @media (max-width: 700px) { .middle { flex-direction: column; overflow-y: auto; } .side { width: auto; border-inline-start: 0; } }
+      .middle { display: flex; min-height: 0; position: relative; }
+      call-stage { flex: 1; }
+      /* One picture fills the screen (alone, or one other person): it runs under the bar, as on a phone call. */
+      :host([fill]) .middle { grid-row: 2 / 4; --fill-bottom: var(--bar-height); }
+      :host([fill]) .bar { background: linear-gradient(transparent, rgb(0 0 0 / 0.5)); }
+      /* Placed explicitly, so a filled middle and the bar share row 3 instead of making a second column. */
+      .middle, .bar { grid-column: 1; }
+      .middle { grid-row: 2; }
+      .bar { grid-row: 3; z-index: 1; position: relative; }
+      .bar { display: flex; align-items: center; justify-content: center; min-height: var(--bar-height); box-sizing: border-box;
+        padding: 12px 8px max(12px, env(safe-area-inset-bottom)); background: var(--bar-bg); }
+      .bar .banner { position: absolute; inset: auto 8px calc(var(--bar-height) + 8px); border-radius: 8px; }
     `,
   ];
-
-  private async copyLink() {
-    emit(this, { type: 'copy-link' });
-  }
 
   /** Called by the root after the copy finished, so the message tells the truth. */
   announce(text: string) {
     this.status = text;
+  }
+
+  /** New messages from others become toasts unless the chat is open to read them. */
+  private toastNewMessages() {
+    const chat = this.state.chat;
+    const from = this.toasted ?? chat.length;
+    this.toasted = chat.length;
+    if (this.panel === 'chat') {
+      this.toasts = [];
+      return;
+    }
+    const fresh = chat.slice(from).filter((m) => m.from !== null).map((m) => ({ key: `${m.from}/${m.id}`, name: m.name, text: m.text }));
+    if (fresh.length === 0) return;
+    // A burst shows its latest few; older ones are in the chat, counted on its button.
+    this.toasts = [...this.toasts, ...fresh].slice(-MAX_TOASTS);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.toasts = this.toasts.filter((x) => !fresh.includes(x));
+    }, TOAST_MS);
+    this.timers.add(timer);
+  }
+
+  protected willUpdate(): void {
+    this.toastNewMessages();
+    // The bar floats over a picture that fills the screen, unless a side panel shares the screen with it.
+    const { mode } = modeOf(tilesOf(this.state));
+    this.toggleAttribute('fill', (mode === 'solo' || mode === 'pip') && this.panel === null);
   }
 
   render() {
@@ -64,36 +116,13 @@ export class CallView extends LitElement {
           ? html`<p class="banner" role="alert">${t('tamperedSignal')}</p>`
           : html`<div></div>`}
       <div class="middle">
-      <section class="tiles" aria-label=${t('participants')}>
-        <h1 class="visually-hidden">${t('callTitle')}</h1>
-        <shared-offer in-call ?can-send=${s.participants.length > 0} .files=${s.offeredFiles}></shared-offer>
-        <video-tile local .name=${s.name} .stream=${s.localStream} .camera=${s.camera && s.localStream?.getVideoTracks().length !== 0 && s.localStream !== null} .mic=${s.mic}></video-tile>
-        ${s.localScreen ? html`<video-tile local screen .name=${screenLabel(s.name)} .stream=${s.localScreen}></video-tile>` : nothing}
-        ${repeat(
-          s.participants,
-          (p) => p.key,
-          (p) => html`<video-tile .name=${p.name || t('connecting')} .stream=${p.stream} .camera=${p.camera} .mic=${p.mic} .connection=${p.connection}
-              .safetyNumber=${p.safetyNumber ?? ''} .problem=${p.problem ?? null}
-              ?speaking=${s.speaker === p.key} ?paused=${p.videoPaused ?? false} .quality=${p.quality ?? null}></video-tile>
-            ${p.screen ? html`<video-tile screen .name=${screenLabel(p.name || t('connecting'))} .stream=${p.screen}></video-tile>` : nothing}`,
-        )}
-        ${s.participants.length === 0 ? html`<p class="waiting">${t('waiting')}</p>` : nothing}
-      </section>
-      <aside class="side">
-        <transfer-list .transfers=${s.transfers} .participants=${s.participants}></transfer-list>
-        <chat-panel .chat=${s.chat}></chat-panel>
-      </aside>
+      <call-stage .state=${s}></call-stage>
+      <call-toasts .offers=${this.panel === 'files' ? [] : s.transfers.filter((x) => x.direction === 'in' && x.state === 'offered')}
+        .messages=${this.toasts} @panel=${this.showPanel}></call-toasts>
+      <call-panel .state=${s} .panel=${this.panel} @panel=${this.showPanel}></call-panel>
       </div>
-      <div class="controls" role="toolbar" aria-label=${t('controls')}>
-        <button aria-pressed=${String(s.mic)} @click=${() => emit(this, { type: 'toggle-mic' })}>${t('microphone')}</button>
-        <button aria-pressed=${String(s.camera)} @click=${() => emit(this, { type: 'toggle-camera' })}>${t('camera')}</button>
-        ${s.devices.video.length > 1 ? html`<button @click=${() => emit(this, { type: 'switch-camera' })}>${t('switchCamera')}</button>` : nothing}
-        <button aria-pressed=${String(s.sharing ?? false)} @click=${() => emit(this, { type: 'toggle-screen' })}>${t('shareScreen')}</button>
-        <button @click=${this.copyLink}>${t('copyLink')}</button>
-        <invite-tools .url=${location.href}></invite-tools>
-        <lang-select></lang-select>
-        <button class="danger" @click=${() => emit(this, { type: 'leave' })}>${t('leave')}</button>
-        <details><summary>${t('devices')}</summary><device-pickers .state=${s}></device-pickers></details>
+      <div class="bar">
+        <control-bar .state=${s} .panel=${this.panel} .unreadChat=${this.unreadChat()} .pendingFiles=${this.pendingFiles()} @panel=${this.showPanel}></control-bar>
         <span class="visually-hidden" role="status">${this.status}</span>
         ${s.screenProblem ? html`<p class="banner" role="alert">${t('screenFailed')}</p>` : nothing}
       </div>

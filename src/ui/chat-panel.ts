@@ -20,7 +20,7 @@ export class ChatPanel extends LitElement {
       :host { display: flex; flex-direction: column; min-height: 0; }
       h2 { font-size: 1rem; margin: 0 0 6px; }
       .log { display: flex; flex-direction: column; flex: 1; min-height: 0; }
-      ol { list-style: none; margin: 0; padding: 0; overflow-y: auto; flex: 1; min-height: 80px; max-height: 40vh; }
+      ol { list-style: none; margin: 0; padding: 0; overflow-y: auto; flex: 1; min-height: 80px; }
       li { padding: 4px 0; overflow-wrap: anywhere; }
       .who { font-weight: 600; }
       time { color: var(--muted-text); font-size: 0.85em; margin-inline-start: 6px; }
@@ -37,6 +37,11 @@ export class ChatPanel extends LitElement {
     if (!input || !input.value.trim()) return;
     emit(this, { type: 'chat', text: input.value });
     input.value = '';
+  }
+
+  /** Opening the chat means wanting to write: the panel puts the cursor in the message field. */
+  focusInput(): void {
+    this.input?.focus();
   }
 
   protected updated(changed: Map<string, unknown>) {

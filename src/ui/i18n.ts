@@ -103,6 +103,20 @@ const en = {
   relayUnavailable: 'Can\'t reach the other person: relay-only mode is on, but no relay server could be reached.',
   noRelay: 'Can\'t reach the other person: a firewall or NAT is probably blocking a direct connection, and no relay server is configured.',
   unreachable: 'Can\'t reach the other person: no network path worked, not even through the relay server. A firewall may be blocking it.',
+  more: 'More',
+  unread: '{n} new',
+  notifications: 'Notifications',
+  fileOfferFrom: '{name} wants to send you a file',
+  fileToastLabel: 'File from {name}: {file}',
+  messageFrom: 'Message from {name}',
+  openChat: 'Open chat',
+  settings: 'Settings',
+  micLevel: 'Microphone level',
+  moveSelfView: 'Move your picture',
+  cannotCallTitle: 'This browser cannot make calls',
+  cannotCallBody: 'It has no WebRTC, the part of a browser that carries video calls. Some apps open links in a built-in browser that leaves it out.',
+  cannotCallWhat: 'Open this link in Chrome, Edge, Firefox or Safari instead:',
+  homeCannotCall: 'This browser cannot make calls (it has no WebRTC). Open this page in Chrome, Edge, Firefox or Safari to start one.',
 };
 
 export type StringKey = keyof typeof en;
@@ -210,6 +224,20 @@ const es: Record<StringKey, string> = {
   relayUnavailable: 'No se puede contactar con la otra persona: el modo solo retransmisión está activado, pero no se pudo contactar con ningún servidor de retransmisión.',
   noRelay: 'No se puede contactar con la otra persona: probablemente un cortafuegos o NAT impide la conexión directa, y no hay ningún servidor de retransmisión configurado.',
   unreachable: 'No se puede contactar con la otra persona: ninguna ruta de red funcionó, ni siquiera a través del servidor de retransmisión. Puede que un cortafuegos la esté bloqueando.',
+  more: 'Más',
+  unread: '{n} nuevos',
+  notifications: 'Notificaciones',
+  fileOfferFrom: '{name} quiere enviarte un archivo',
+  fileToastLabel: 'Archivo de {name}: {file}',
+  messageFrom: 'Mensaje de {name}',
+  openChat: 'Abrir chat',
+  settings: 'Ajustes',
+  micLevel: 'Nivel del micrófono',
+  moveSelfView: 'Mover tu imagen',
+  cannotCallTitle: 'Este navegador no puede hacer llamadas',
+  cannotCallBody: 'No tiene WebRTC, la parte del navegador que transporta las videollamadas. Algunas aplicaciones abren los enlaces en un navegador integrado que no la incluye.',
+  cannotCallWhat: 'Abre este enlace en Chrome, Edge, Firefox o Safari:',
+  homeCannotCall: 'Este navegador no puede hacer llamadas (no tiene WebRTC). Abre esta página en Chrome, Edge, Firefox o Safari para iniciar una.',
 };
 
 export type Lang = 'en' | 'es';

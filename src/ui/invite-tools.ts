@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { t } from './i18n';
+import { icon } from './icons';
 import { emit } from './intent';
 import { LangController } from './lang-controller';
 import { buttons } from './shared-styles';
@@ -26,6 +27,8 @@ export class InviteTools extends LitElement {
       img { display: block; width: min(70vw, 280px); height: auto; aspect-ratio: 1; margin: 0 auto 12px; background: #fff; border-radius: 8px; }
       .url { word-break: break-all; font-size: 0.9rem; color: var(--muted-text); margin: 0 0 12px; }
       .actions { display: flex; justify-content: flex-end; }
+      button:has(.icon) { display: inline-flex; align-items: center; gap: 6px; padding: 0 14px; }
+      .icon { width: 20px; height: 20px; }
     `,
   ];
 
@@ -51,8 +54,8 @@ export class InviteTools extends LitElement {
   render() {
     const canShare = typeof navigator.share === 'function';
     return html`
-      ${canShare ? html`<button @click=${() => emit(this, { type: 'share-link' })}>${t('shareLink')}</button>` : nothing}
-      <button aria-haspopup="dialog" @click=${this.showQr}>${t('qrCode')}</button>
+      ${canShare ? html`<button @click=${() => emit(this, { type: 'share-link' })}>${icon('share')}${t('shareLink')}</button>` : nothing}
+      <button aria-haspopup="dialog" @click=${this.showQr}>${icon('qr')}${t('qrCode')}</button>
       <dialog aria-labelledby="qr-title">
         <h2 id="qr-title">${t('qrCode')}</h2>
         ${this.qr ? html`<img src=${this.qr} alt=${t('qrAlt')} width="280" height="280" />` : nothing}

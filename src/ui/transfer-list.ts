@@ -40,6 +40,8 @@ function duration(s: number): string {
 export class TransferList extends LitElement {
   @property({ attribute: false }) transfers: ReadonlyArray<Transfer> = [];
   @property({ attribute: false }) participants: ReadonlyArray<Participant> = [];
+  /** False while the call screen is built ahead, invisible, before the call starts: drops then are not for it. */
+  @property({ type: Boolean }) live = true;
   @state() private to = 'all';
 
   static styles = [
@@ -85,25 +87,20 @@ export class TransferList extends LitElement {
     emit(this, { type: 'send-files', files, to });
   }
 
-  /** The call screen is built, invisible, before the call starts; files dropped or pasted then are not for it. */
-  private shown(): boolean {
-    return this.checkVisibility({ visibilityProperty: true });
-  }
-
   private readonly onDragOver = (e: DragEvent) => {
-    if (e.dataTransfer?.types.includes('Files') && this.shown()) e.preventDefault();
+    if (e.dataTransfer?.types.includes('Files') && this.live) e.preventDefault();
   };
 
   private readonly onDrop = (e: DragEvent) => {
     const files = [...(e.dataTransfer?.files ?? [])];
-    if (files.length === 0 || !this.shown()) return;
+    if (files.length === 0 || !this.live) return;
     e.preventDefault();
     this.offer(files);
   };
 
   private readonly onPaste = (e: ClipboardEvent) => {
     const files = [...(e.clipboardData?.files ?? [])];
-    if (files.length === 0 || !this.shown()) return;
+    if (files.length === 0 || !this.live) return;
     e.preventDefault();
     this.offer(files);
   };

@@ -40,11 +40,13 @@ export class VideoTile extends LitElement {
 
   static styles = [buttons, css`
     :host { display: block; min-width: 0; min-height: 0; }
-    .tile { position: relative; margin: 0; width: 100%; height: 100%; background: #1d2330; border-radius: 12px; overflow: hidden; aspect-ratio: 16 / 9; }
+    /* The layout (call-stage) sizes the host; the tile fills it. */
+    .tile { position: relative; margin: 0; width: 100%; height: 100%; background: #1d2330; border-radius: var(--tile-radius, 12px); overflow: hidden; }
     video { width: 100%; height: 100%; object-fit: cover; display: block; }
     video.mirror { transform: scaleX(-1); }
     .off { position: absolute; inset: 0; display: grid; place-items: center; color: #fff; background: #1d2330; font-size: 1.1rem; }
-    .caption { position: absolute; left: 8px; bottom: 8px; display: flex; gap: 6px; align-items: center; max-width: calc(100% - 16px);
+    /* --tile-bottom: room kept free at the bottom, where the control bar floats over a full-screen tile. */
+    .caption { position: absolute; left: 8px; bottom: calc(var(--tile-bottom, 0px) + 8px); display: flex; gap: 6px; align-items: center; max-width: calc(100% - 16px);
       background: rgb(0 0 0 / 0.65); color: #fff; padding: 2px 8px; border-radius: 6px; font-size: 0.9rem; }
     .name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .badge { font-size: 0.8rem; color: #ffd479; }
@@ -57,7 +59,7 @@ export class VideoTile extends LitElement {
     .good { color: #4ade80; } .fair { color: #ffd479; } .poor { color: #f87171; }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     .problem { position: absolute; inset: 12px 12px auto; margin: 0; padding: 10px 12px; border-radius: 8px; background: var(--warn-bg); color: var(--warn-text); }
-    .verify { position: absolute; right: 8px; bottom: 8px; display: grid; justify-items: end; gap: 6px; max-width: calc(100% - 16px); }
+    .verify { position: absolute; right: 8px; bottom: calc(var(--tile-bottom, 0px) + 8px); display: grid; justify-items: end; gap: 6px; max-width: calc(100% - 16px); }
     .verify button { min-height: 36px; padding: 0 14px; background: rgb(0 0 0 / 0.65); color: #fff; border-color: transparent; }
     .safety { margin: 0; padding: 8px 10px; border-radius: 8px; background: rgb(0 0 0 / 0.8); color: #fff; font-size: 0.85rem; max-width: 22rem; }
     .safety code { display: block; margin-top: 4px; font-size: 1.1rem; letter-spacing: 0.05em; word-spacing: 0.3em; }

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ROOT, closeBrowser, launchChromium, newParticipant, startServer, type AppServer } from './harness.ts';
+import { ROOT, closeBrowser, launchChromium, newParticipant, startServer, waitFor, type AppServer } from './harness.ts';
 import { pageErrors } from './page-errors.ts';
+import { callOf, leaveAll, openMore, openPanel } from './room.ts';
 
 const AXE = `${ROOT}node_modules/axe-core/axe.min.js`;
 
@@ -88,6 +89,7 @@ describe('accessibility', () => {
 
         await page.getByRole('button', { name: 'Start a call' }).click();
         await page.getByRole('button', { name: 'Join' }).waitFor();
+        await page.getByRole('button', { name: 'Settings' }).click();
         await page.getByRole('combobox', { name: 'Camera' }).waitFor();
         // The call screen is built ahead, while the pre-join screen shows: it must be out of sight and reach.
         await page.waitForFunction(() => document.querySelector('call-app')?.shadowRoot?.querySelector('call-view') != null);
@@ -99,6 +101,8 @@ describe('accessibility', () => {
         await page.getByRole('group', { name: /\(you\)$/ }).waitFor();
         assert.equal(describeViolations(await axeViolations(page)), '', 'in-call');
 
+        await openMore(page);
+        assert.equal(describeViolations(await axeViolations(page)), '', 'in-call with More open');
         await page.getByRole('button', { name: 'QR code' }).click();
         await page.getByRole('img', { name: 'QR code of the call link' }).waitFor();
         assert.equal(describeViolations(await axeViolations(page)), '', 'in-call with the QR code open');
@@ -132,10 +136,13 @@ describe('accessibility', () => {
       assert.equal(await mic.getAttribute('aria-pressed'), 'true');
       assertVisibleFocus(await tabTo(page, 'Microphone'), '"Microphone"');
       await page.keyboard.press('Space');
-      await page.waitForFunction(() => document.querySelector('call-app')?.shadowRoot?.querySelector('call-view')?.shadowRoot?.querySelector('button[aria-pressed="false"]') !== null);
+      await waitFor(async () => (await mic.getAttribute('aria-pressed')) === 'false', 5_000, 'Microphone pressed=false');
       assert.equal(await mic.getAttribute('aria-pressed'), 'false');
 
-      // The QR code opens in a modal dialog that Escape closes, handing focus back to its button.
+      // "More" opens a popover that Tab walks into; the QR code in it opens a modal dialog that Escape
+      // closes, handing focus back to its button; a second Escape closes More, back on its button.
+      assertVisibleFocus(await tabTo(page, 'More'), '"More"');
+      await page.keyboard.press('Enter');
       assertVisibleFocus(await tabTo(page, 'QR code'), '"QR code"');
       await page.keyboard.press('Enter');
       await page.getByRole('img', { name: 'QR code of the call link' }).waitFor();
@@ -143,10 +150,92 @@ describe('accessibility', () => {
       await page.keyboard.press('Escape');
       await page.getByRole('dialog').waitFor({ state: 'hidden' });
       assert.equal((await focused(page)).name, 'QR code');
+      await page.keyboard.press('Escape');
+      await page.getByRole('button', { name: 'Copy link' }).waitFor({ state: 'hidden' });
+      assert.equal((await focused(page)).name, 'More');
 
       assertVisibleFocus(await tabTo(page, 'Leave'), '"Leave"');
       await page.keyboard.press('Enter');
       await page.getByRole('button', { name: 'Start a call' }).waitFor();
+      errors.assertNone();
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('axe is clean with the panel open and closed and with incoming toasts; the phone sheet traps and returns focus', { timeout: 240_000 }, async () => {
+    const [ann, ben] = await callOf(browser, server.url, ['Ann', 'Ben']);
+    if (!ann || !ben) throw new Error('no call');
+    try {
+      // callOf leaves the files panel open.
+      for (const scheme of ['light', 'dark'] as const) {
+        await ann.page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+        assert.equal(describeViolations(await axeViolations(ann.page)), '', `in-call with the files panel open (${scheme})`);
+      }
+      await ann.page.getByRole('toolbar').getByRole('button', { name: 'Files', exact: true }).click();
+      assert.equal(describeViolations(await axeViolations(ann.page)), '', 'in-call with the panel closed');
+
+      // Ben is on a phone-sized screen with his panel closed: what arrives shows as toasts.
+      await ben.page.getByRole('toolbar').getByRole('button', { name: 'Files', exact: true }).click();
+      await ben.page.setViewportSize({ width: 390, height: 844 });
+      await openPanel(ann.page, 'Chat');
+      await ann.page.getByRole('textbox', { name: 'Message' }).fill('hi Ben');
+      await ann.page.getByRole('button', { name: 'Send', exact: true }).click();
+      await ben.page.getByRole('article', { name: 'Message from Ann' }).waitFor();
+      await openPanel(ann.page, 'Files');
+      await ann.page.getByLabel('Send file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+      const offer = ben.page.getByRole('article', { name: 'File from Ann: notes.txt' });
+      await offer.waitFor();
+      for (const scheme of ['light', 'dark'] as const) {
+        await ben.page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+        assert.equal(describeViolations(await axeViolations(ben.page)), '', `incoming message and file toasts (${scheme})`);
+      }
+      await offer.getByRole('button', { name: 'Decline' }).click();
+      await offer.waitFor({ state: 'detached' });
+
+      // The bottom sheet: opened from the keyboard, Tab stays inside it, Escape returns to its button.
+      await ben.page.getByRole('toolbar').getByRole('button', { name: 'Chat', exact: true }).focus();
+      await ben.page.keyboard.press('Enter');
+      await ben.page.getByRole('textbox', { name: 'Message' }).waitFor();
+      assert.equal((await focused(ben.page)).name, 'Message', 'focus starts in the message field');
+      assert.equal(describeViolations(await axeViolations(ben.page)), '', 'the chat as a bottom sheet');
+      const inSheet = () => ben.page.evaluate(() => {
+        let el: Element | null = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        const root = el?.getRootNode();
+        const host = root instanceof ShadowRoot ? root.host : null;
+        // The message field and Send live in chat-panel, the close button in call-panel; both inside the sheet.
+        return host?.tagName === 'CHAT-PANEL' || host?.tagName === 'CALL-PANEL';
+      });
+      for (let i = 0; i < 8; i++) {
+        await ben.page.keyboard.press('Tab');
+        assert.ok(await inSheet(), `focus stays in the sheet after ${i + 1} Tab presses (at "${(await focused(ben.page)).name}")`);
+      }
+      await ben.page.keyboard.press('Escape');
+      await ben.page.getByRole('textbox', { name: 'Message' }).waitFor({ state: 'hidden' });
+      assert.equal((await focused(ben.page)).name, 'Chat', 'focus is back on the Chat button');
+    } finally {
+      await leaveAll([ann, ben]);
+    }
+  });
+
+  test('a browser without WebRTC gets a page that says so for a call link, and a working home page', async () => {
+    const context = await newParticipant(browser, server.url);
+    const errors = pageErrors(context);
+    try {
+      await context.addInitScript('delete window.RTCPeerConnection;');
+      const page = await context.newPage();
+      await page.goto(`${server.url}/`);
+      await page.getByText('This browser cannot make calls (it has no WebRTC)').waitFor();
+      assert.equal(describeViolations(await axeViolations(page)), '', 'home without WebRTC');
+      await page.getByRole('button', { name: 'Start a call' }).click();
+      await page.getByRole('heading', { name: 'This browser cannot make calls' }).waitFor();
+      await page.getByText(page.url()).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Join', exact: true }).count(), 0, 'no pre-join screen');
+      assert.equal(describeViolations(await axeViolations(page)), '', 'the cannot-call page');
+      await page.getByRole('combobox', { name: 'Language' }).selectOption('es');
+      await page.getByRole('heading', { name: 'Este navegador no puede hacer llamadas' }).waitFor();
+      await page.getByRole('combobox', { name: 'Idioma' }).selectOption('en');
       errors.assertNone();
     } finally {
       await context.close();

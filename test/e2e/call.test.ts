@@ -14,6 +14,7 @@ import {
   waitForFramesIncreasing,
   type AppServer,
 } from './harness.ts';
+import { openMore } from './room.ts';
 
 const STEP = { timeout: 90_000 };
 
@@ -53,10 +54,14 @@ describe('one-to-one call', { timeout: 480_000 }, () => {
     assert.match(new URL(alice.url()).pathname, /^\/r\/[A-Za-z0-9_-]{22,}$/);
   });
 
-  it('shows the pre-join screen with name, device pickers and a live preview', STEP, async () => {
+  it('shows the pre-join screen with name, toggles, a microphone level, device pickers under Settings and a live preview', STEP, async () => {
     await bob.goto(alice.url());
     for (const page of [alice, bob]) {
       await page.getByRole('textbox', { name: 'Your name' }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Microphone' }).getAttribute('aria-pressed'), 'true');
+      assert.equal(await page.getByRole('button', { name: 'Camera' }).getAttribute('aria-pressed'), 'true');
+      await page.getByRole('meter', { name: 'Microphone level' }).waitFor();
+      await page.getByRole('button', { name: 'Settings' }).click();
       await page.getByRole('combobox', { name: 'Microphone' }).waitFor();
       await page.getByRole('combobox', { name: 'Camera' }).waitFor();
       await page.getByRole('button', { name: 'Join' }).waitFor();
@@ -71,7 +76,8 @@ describe('one-to-one call', { timeout: 480_000 }, () => {
     await waitForFramesIncreasing(tile(bob, 'Alice'), { label: 'Bob\'s view of Alice' });
   });
 
-  it('copies the room link to the clipboard', STEP, async () => {
+  it('copies the room link to the clipboard from the More menu', STEP, async () => {
+    await openMore(alice);
     await alice.getByRole('button', { name: 'Copy link' }).click();
     const copied = await waitFor(
       async () => (await alice.evaluate(() => navigator.clipboard.readText())) || undefined,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { closeBrowser, launchChromium, startServer, waitFor, type AppServer } from './harness.ts';
-import { callOf, leaveAll, type Person } from './room.ts';
+import { callOf, leaveAll, openPanel, type Person } from './room.ts';
 
 let server: AppServer;
 let browser: Browser;
@@ -21,11 +21,13 @@ after(async () => {
 });
 
 async function say(page: Page, text: string): Promise<void> {
+  await openPanel(page, 'Chat');
   await page.getByRole('textbox', { name: 'Message' }).fill(text);
   await page.getByRole('button', { name: 'Send', exact: true }).click();
 }
 
 async function log(page: Page): Promise<string[]> {
+  await openPanel(page, 'Chat');
   return page.getByRole('log', { name: 'Messages' }).locator('li').allInnerTexts();
 }
 

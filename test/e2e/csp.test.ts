@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { closeBrowser, launchChromium, startServer, videoFramesDecoded, waitFor, type AppServer } from './harness.ts';
-import { callOf, leaveAll, type Person } from './room.ts';
+import { callOf, leaveAll, openMore, type Person } from './room.ts';
 
 let server: AppServer;
 let browser: Browser;
@@ -60,6 +60,7 @@ test('a call, a file transfer and the QR code run with nothing blocked', { timeo
   const [download] = await Promise.all([bob.page.waitForEvent('download'), incoming.getByRole('link', { name: 'Save' }).click()]);
   await download.saveAs(join(dir, 'saved.bin'));
 
+  await openMore(alice.page);
   await alice.page.getByRole('button', { name: 'QR code' }).click();
   const qr = alice.page.getByRole('img', { name: 'QR code of the call link' });
   await waitFor(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 15_000, 'the QR code to render');

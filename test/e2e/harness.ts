@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator } from 'playwright-core';
 import puppeteer, { type Browser as FirefoxBrowser, type ElementHandle } from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, FIREFOX_PATH, FIREFOX_PREFS } from '../../scripts/browsers.mjs';
 
@@ -258,8 +258,8 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
  * The init script defines esbuild's `__name` helper: tsx compiles these tests with keepNames, so a named
  * function inside a callback passed to `evaluate` would otherwise throw "__name is not defined" in the page.
  */
-export async function newParticipant(browser: Browser, origin?: string): Promise<BrowserContext> {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+export async function newParticipant(browser: Browser, origin?: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 }, ...options });
   await context.grantPermissions(
     ['camera', 'microphone', 'clipboard-read', 'clipboard-write'],
     origin ? { origin } : undefined,

@@ -1,5 +1,5 @@
 // Helpers for tests that need several people in one call, driven through the UI like users.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { newParticipant, waitFor } from './harness.ts';
 
 /**
@@ -35,9 +35,36 @@ export interface Person {
   page: Page;
 }
 
-/** Joins as `name`: a new call when `url` is null, else the call at `url`. `init` runs in the page first. */
-export async function enter(browser: Browser, origin: string, name: string, url: string | null, init?: string): Promise<Person> {
-  const context = await newParticipant(browser, origin);
+/**
+ * Opens the chat or files panel from the control bar, unless it is open already. Their controls (the
+ * message field, "Send to", the transfer rows) are out of sight and out of the accessibility tree while
+ * the panel is closed, as a user would find them.
+ */
+export async function openPanel(page: Page, panel: 'Chat' | 'Files'): Promise<void> {
+  const button = page.getByRole('toolbar').getByRole('button', { name: panel, exact: true });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  await waitFor(async () => (await button.getAttribute('aria-expanded')) === 'true', 10_000, `the ${panel} panel to open`);
+}
+
+/** Opens "More" (copy link, QR code, devices, language) unless it is open; `lang` is the page's language. */
+export async function openMore(page: Page, lang: 'en' | 'es' = 'en'): Promise<void> {
+  const button = page.getByRole('button', { name: lang === 'es' ? 'Más' : 'More', exact: true });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  await page.getByRole('button', { name: lang === 'es' ? 'Copiar enlace' : 'Copy link' }).waitFor();
+}
+
+/**
+ * Joins as `name`: a new call when `url` is null, else the call at `url`. `init` runs in the page before the
+ * app (a slow camera, say); the rest are the browser context's options (a phone's viewport).
+ */
+export async function enter(
+  browser: Browser,
+  origin: string,
+  name: string,
+  url: string | null,
+  { init, ...options }: BrowserContextOptions & { init?: string } = {},
+): Promise<Person> {
+  const context = await newParticipant(browser, origin, options);
   await context.addInitScript(INSTRUMENT);
   if (init) await context.addInitScript(init);
   // LAB_DEBUG=1: what each page logs, tagged with who it is (the call engine warns on every recovery step).
@@ -73,8 +100,10 @@ export async function callOf(browser: Browser, origin: string, names: string[]):
       await p.page.getByRole('group', { name: other.name, exact: true }).waitFor({ timeout: 30_000 });
     }
   }
-  // The control channels are open once everyone's "Send to" list names everyone else.
+  // The control channels are open once everyone's "Send to" list names everyone else. The files panel stays
+  // open for the tests that send files.
   for (const p of people) {
+    await openPanel(p.page, 'Files');
     await waitFor(
       async () => (await p.page.getByRole('combobox', { name: 'Send to' }).locator('option').allTextContents()).length === people.length,
       30_000,

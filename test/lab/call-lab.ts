@@ -72,7 +72,7 @@ export interface JoinOptions {
 export async function joinFrom(home: Home, server: AppServer, name: string, opts: JoinOptions = {}): Promise<LabPerson> {
   const browser = await launchChromiumIn(home, { origin: server.url, args: opts.args });
   try {
-    const person = await enter(browser, server.url, name, opts.url ?? null, opts.init);
+    const person = await enter(browser, server.url, name, opts.url ?? null, { init: opts.init });
     return { ...person, browser, home };
   } catch (error) {
     await closeBrowser(browser);

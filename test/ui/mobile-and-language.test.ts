@@ -6,12 +6,13 @@ import { chooseLang, lang, setLang } from '../../src/ui/i18n';
 import type { IntentEvent } from '../../src/ui/intent';
 import '../../src/ui/shared-offer';
 import type { SharedOffer } from '../../src/ui/shared-offer';
+import { buttonNames, deepAll, deepButton, settled } from './deep';
 
 function inCall(patch: Partial<CallState>): CallState {
   return { ...initialState, phase: 'in-call', room: 'r'.repeat(22), name: 'Ana', ...patch };
 }
 
-function buttonNames(root: ShadowRoot | null): string[] {
+function shadowButtons(root: ShadowRoot | null): string[] {
   return [...(root?.querySelectorAll('button') ?? [])].map((b) => b.textContent?.trim() ?? '');
 }
 
@@ -22,17 +23,19 @@ describe('in-call controls for phones', () => {
     setLang(before);
   });
 
-  it('offers "Switch camera" only with two cameras, and asks for the switch as an intent', async () => {
+  it('offers "Switch camera" (under More) only with two cameras, and asks for the switch as an intent', async () => {
     setLang('en');
     const one = await fixture<CallView>(html`<call-view .state=${inCall({ devices: { audio: [], video: [{ id: 'a', label: 'Front' }] } })}></call-view>`);
-    expect(buttonNames(one.shadowRoot)).to.not.include('Switch camera');
+    await settled(one);
+    expect(buttonNames(one)).to.not.include('Switch camera');
 
     const two = await fixture<CallView>(
       html`<call-view .state=${inCall({ devices: { audio: [], video: [{ id: 'a', label: 'Front' }, { id: 'b', label: 'Back' }] }, videoId: 'a' })}></call-view>`,
     );
+    await settled(two);
     const intents: string[] = [];
     two.addEventListener('intent', (e: IntentEvent) => intents.push(e.intent.type));
-    const button = [...(two.shadowRoot?.querySelectorAll('button') ?? [])].find((b) => b.textContent?.trim() === 'Switch camera');
+    const button = deepButton(two, 'Switch camera');
     expect(button).to.exist;
     button?.click();
     expect(intents).to.deep.equal(['switch-camera']);
@@ -41,8 +44,10 @@ describe('in-call controls for phones', () => {
   it('switches every label to Spanish from the in-call language picker, and remembers it', async () => {
     setLang('en');
     const view = await fixture<CallView>(html`<call-view .state=${inCall({})}></call-view>`);
-    expect(buttonNames(view.shadowRoot)).to.include('Leave');
-    const select = view.shadowRoot?.querySelector('lang-select')?.shadowRoot?.querySelector('select');
+    await settled(view);
+    expect(buttonNames(view)).to.include('Leave');
+    const picker = deepAll(view, 'lang-select')[0];
+    const select = picker?.shadowRoot?.querySelector('select');
     expect(select).to.exist;
     if (!select) return;
     select.value = 'es';
@@ -51,8 +56,8 @@ describe('in-call controls for phones', () => {
     expect(document.documentElement.lang).to.equal('es');
     expect(localStorage.getItem('p2p-call:lang')).to.equal('es');
     // call-view itself re-renders through the root's keyed re-creation; its own widgets follow at once.
-    await view.shadowRoot?.querySelector('lang-select')?.updateComplete;
-    expect(view.shadowRoot?.querySelector('lang-select')?.shadowRoot?.querySelector('label')?.textContent).to.contain('Idioma');
+    await (picker as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+    expect(picker?.shadowRoot?.querySelector('label')?.textContent).to.contain('Idioma');
     chooseLang('en');
   });
 
@@ -62,7 +67,7 @@ describe('in-call controls for phones', () => {
     const home = await fixture<SharedOffer>(html`<shared-offer .files=${[file]}></shared-offer>`);
     expect(home.shadowRoot?.textContent).to.contain('Shared file ready: plan.pdf');
     expect(home.shadowRoot?.textContent).to.contain('Start or join a call');
-    expect(buttonNames(home.shadowRoot)).to.deep.equal(['Dismiss']);
+    expect(shadowButtons(home.shadowRoot)).to.deep.equal(['Dismiss']);
 
     const call = await fixture<SharedOffer>(html`<shared-offer in-call can-send .files=${[file]}></shared-offer>`);
     const intents: string[] = [];

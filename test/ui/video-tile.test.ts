@@ -5,13 +5,14 @@ import type { CallView } from '../../src/ui/call-view';
 import { lang, setLang } from '../../src/ui/i18n';
 import '../../src/ui/video-tile';
 import type { VideoTile } from '../../src/ui/video-tile';
+import { deepAll, settled } from './deep';
 
 function coverText(tile: VideoTile | null | undefined): string | null {
   return tile?.shadowRoot?.querySelector('.off')?.textContent?.trim() ?? null;
 }
 
 function tileNamed(view: CallView, name: string): VideoTile | undefined {
-  return [...(view.shadowRoot?.querySelectorAll('video-tile') ?? [])].find((t) => t.name === name);
+  return deepAll<VideoTile>(view, 'video-tile').find((t) => t.name === name);
 }
 
 describe('video tile cover', () => {
@@ -23,8 +24,8 @@ describe('video tile cover', () => {
     // A newcomer's tile appears once its link is up, by which time its state message may have said "off".
     const bob: Participant = { key: 'b', name: 'Bob', stream: null, mic: false, camera: false, connection: 'connected' };
     const view = await fixture<CallView>(html`<call-view .state=${{ ...initialState, phase: 'in-call', room: 'r'.repeat(22), name: 'Ana', camera: false, participants: [bob] }}></call-view>`);
+    await settled(view);
     const tile = tileNamed(view, 'Bob');
-    await tile?.updateComplete;
     expect(coverText(tile)).to.equal('Camera off');
     expect(tile?.shadowRoot?.textContent).to.include('Microphone off');
     expect(coverText(tileNamed(view, 'Ana'))).to.equal('Camera off');
