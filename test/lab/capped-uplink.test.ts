@@ -38,7 +38,8 @@ describe(`a 4-person call with one uplink capped at ${CAP_KBIT} kbit/s`, { skip,
       const home = lab.home('abcd'[i] ?? 'a');
       people.push(await joinFrom(home, server, name, { url: i === 0 ? null : (people[0]?.page.url() ?? null) }));
     }
-    await timeUntilAllSeeAll(people, 60_000);
+    // Four browsers starting their cameras on two cores: once, one of the twelve views took longer than 60 s.
+    await timeUntilAllSeeAll(people, 120_000);
     // The three listeners turn their cameras off: four browsers encoding and decoding video on this 2-core
     // machine starve audio playout by themselves (1-2% concealed with no cap at all), which would hide what
     // the capped uplink does. Dev still sends video to all three over the capped line.
@@ -58,8 +59,8 @@ describe(`a 4-person call with one uplink capped at ${CAP_KBIT} kbit/s`, { skip,
     await dev.home.setUplink(CAP_KBIT);
     // The estimates and the budget take a while to settle (up to 5% concealed for one listener in the first
     // ~10 s was seen); what matters is the call after that.
-    await sleep(20_000);
-    const shares = await concealedShare(listeners, dev, 20_000);
+    await sleep(14_000);
+    const shares = await concealedShare(listeners, dev, 12_000);
     console.log(`concealed audio from the capped person: ${shares.map((s) => (s * 100).toFixed(2) + '%').join(', ')}`);
     for (const [i, share] of shares.entries()) assert.ok(share <= 0.02, `${listeners[i]?.name} concealed ${(share * 100).toFixed(1)}% of Dev's audio`);
     // Dev's own uplink carries three copies: the budget follows the estimate, below the 2 Mbit/s default.

@@ -9,7 +9,7 @@ import { INTERNET_ADDRESS, Lab, labSupport } from './network.ts';
 
 const skip = labSupport() ?? false;
 /** Short enough to test an outage past it, long enough that a short outage stays inside it. */
-const GRACE_SECONDS = 10;
+const GRACE_SECONDS = 7;
 
 describe('calls between homes behind NAT, default server settings', { skip, timeout: 600_000 }, () => {
   let lab: Lab;
@@ -100,7 +100,7 @@ describe('calls between homes behind NAT, default server settings', { skip, time
 
   it('rides out a short outage (same address)', async () => {
     await lab.home('a').setOutage(true);
-    await sleep(6_000);
+    await sleep(4_000);
     await lab.home('a').setOutage(false);
     const ms = await timeUntilAllSeeAll([alice, bob], 30_000);
     console.log(`short outage: media back in ${ms} ms`);
