@@ -82,8 +82,7 @@ step build npm run --silent build
 counted browser count_wtr npm run --silent test:browser
 counted e2e count_node npm run --silent test:e2e
 # The network lab (homes behind NAT routers; test/lab/network.ts) needs root, nftables and tc: it skips itself,
-# saying why, where they are missing. Two of its files run side by side; the capped-uplink one, which measures
-# concealed audio, runs alone after them.
+# saying why, where they are missing. One file at a time: side by side on two cores took longer (418 s vs 328 s).
 counted lab count_node npm run --silent test:lab
 
 echo
