@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { closeBrowser, sleep, type AppServer } from '../test/e2e/harness.ts';
 import { INSTRUMENT } from '../test/e2e/room.ts';
 import { launchChromiumIn } from '../test/lab/browsers.ts';
-import { pathTo, startLabServer, timeUntilAllSeeAll, type LabPerson } from '../test/lab/call-lab.ts';
+import { pathTo, roomUrl, startLabServer, timeUntilAllSeeAll, type LabPerson } from '../test/lab/call-lab.ts';
 import { Lab, labSupport, type Home } from '../test/lab/network.ts';
 import type { ScenarioResult } from './run.ts';
 
@@ -36,11 +36,6 @@ async function open(home: Home, server: AppServer, name: string, url: string): P
   await page.getByRole('button', { name: 'Join', exact: true }).waitFor();
   await page.locator('video').first().waitFor();
   return { name, context, page, browser, home };
-}
-
-function roomUrl(server: AppServer): string {
-  const b64 = (n: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(n))).toString('base64url');
-  return `${server.url}/r/${b64(16)}#${b64(32)}`;
 }
 
 /** Alice joins first; the time runs from Bob's Join to both being shown fresh frames of the other. */

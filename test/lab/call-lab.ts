@@ -54,6 +54,12 @@ export async function startLabTurn(lab: Lab, secret = 'lab-turn-secret'): Promis
   return { ...proc, stop, url: `turn:${INTERNET_ADDRESS}:3478?transport=udp`, secret };
 }
 
+/** A fresh room link, as "Start a call" makes one; `query` (e.g. ?relay=1) goes before the secret fragment. */
+export function roomUrl(server: AppServer, query = ''): string {
+  const b64 = (n: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(n))).toString('base64url');
+  return `${server.url}/r/${b64(16)}${query}#${b64(32)}`;
+}
+
 export interface LabPerson extends Person {
   browser: Browser;
   home: Home;

@@ -3,9 +3,8 @@
 // credential is good only for the peer id it was issued to.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { randomBytes } from 'node:crypto';
 import { sleep, type AppServer } from '../e2e/harness.ts';
-import { joinFrom, leaveLab, paths, startLabServer, startLabTurn, timeUntilAllSeeAll, type LabPerson, type LabTurn } from './call-lab.ts';
+import { joinFrom, leaveLab, paths, roomUrl, startLabServer, startLabTurn, timeUntilAllSeeAll, type LabPerson, type LabTurn } from './call-lab.ts';
 import { Lab, labSupport } from './network.ts';
 
 const skip = labSupport() ?? false;
@@ -31,8 +30,7 @@ describe('calls through the relay, between symmetric NATs', { skip, timeout: 600
 
   /** A fresh room link, as "Start a call" makes, with `query` (e.g. ?relay=1) for both people. */
   async function call(query: string): Promise<LabPerson[]> {
-    const b64 = (n: number) => randomBytes(n).toString('base64url');
-    const url = `${server.url}/r/${b64(16)}${query}#${b64(32)}`;
+    const url = roomUrl(server, query);
     const alice = await joinFrom(lab.home('a'), server, 'Alice', { url });
     people.push(alice);
     const bob = await joinFrom(lab.home('b'), server, 'Bob', { url });
