@@ -321,7 +321,8 @@ export class Mesh {
     const identity = this.opts.identity;
     if (identity && h.fingerprint !== undefined) {
       void safetyNumber(identity.room, identity.fingerprint, h.fingerprint).then((safety) => {
-        if (this.byKey.get(key) === entry) this.publish(entry, { safetyNumber: safety });
+        // Computed while the offer may already have been refused: a refused peer shows no safety number.
+        if (this.byKey.get(key) === entry && !entry.refused) this.publish(entry, { safetyNumber: safety });
       });
     }
   }

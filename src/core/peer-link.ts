@@ -54,6 +54,7 @@ export class PeerLink {
   private chain: Promise<void> = Promise.resolve();
   private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private offerTimer: ReturnType<typeof setTimeout> | undefined;
+  private relayTimer: ReturnType<typeof setTimeout> | undefined;
   private connectedAt = 0;
   private relayOnly: boolean;
   private closed = false;
@@ -224,6 +225,7 @@ export class PeerLink {
     this.closed = true;
     clearTimeout(this.disconnectTimer);
     clearTimeout(this.offerTimer);
+    clearTimeout(this.relayTimer);
     this.control?.close();
     this.pc.close();
     this.settleWaiters.splice(0).forEach((w) => w());
@@ -354,7 +356,14 @@ export class PeerLink {
     } catch (err) {
       console.warn('peer-link: could not switch to the relay', err);
     }
-    this.restartIce();
+    // Both sides usually see the breakdown at the same moment. The impolite side restarts at once; the polite
+    // side answers that restart with relay candidates, and restarts itself only if none comes: two restarts
+    // at once collide, and that glare has left the polite side's video frozen for good in Chrome.
+    if (!this.opts.polite) return this.restartIce();
+    clearTimeout(this.relayTimer);
+    this.relayTimer = setTimeout(() => {
+      if (this.pc.connectionState !== 'connected') this.restartIce();
+    }, (this.opts.disconnectGraceMs ?? 2_000) * 2.5);
   }
 
   private isSettled(): boolean {
@@ -366,6 +375,7 @@ export class PeerLink {
     clearTimeout(this.disconnectTimer);
     if (this.isSettled()) this.settleWaiters.splice(0).forEach((w) => w());
     if (s === 'connected') {
+      clearTimeout(this.relayTimer);
       this.connectedAt = performance.now();
       this.on.state('connected');
     } else if ((s === 'disconnected' || s === 'failed') && this.brokeDownAtOnce(s)) {

@@ -156,11 +156,48 @@ export async function seesEveryone(viewer: Person, names: string[], timeoutMs = 
   }
 }
 
-/** Milliseconds until every person sees fresh frames of every other, polled; throws after `timeoutMs`. */
+/**
+ * Milliseconds until every person sees fresh frames of every other, polled; throws after `timeoutMs`, with
+ * what each page's connections and video elements were doing, to tell a dead path from a frozen picture.
+ */
 export async function timeUntilAllSeeAll(people: Person[], timeoutMs: number): Promise<number> {
   const started = Date.now();
-  await Promise.all(people.map((p) => seesEveryone(p, people.filter((o) => o !== p).map((o) => o.name), timeoutMs)));
+  try {
+    await Promise.all(people.map((p) => seesEveryone(p, people.filter((o) => o !== p).map((o) => o.name), timeoutMs)));
+  } catch (error) {
+    const reports = await Promise.all(people.map(async (p) => `${p.name}: ${await linkReport(p.page).catch((e: unknown) => String(e))}`));
+    throw new Error(`${(error as Error).message}\n${reports.join('\n')}`);
+  }
   return Date.now() - started;
+}
+
+/** One line per peer connection and per video element of the page: states, path, video packets and frames. */
+export function linkReport(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.connectionState !== 'closed');
+    const lines: string[] = [];
+    for (const pc of pcs) {
+      const stats = [...(await pc.getStats()).values()] as Record<string, unknown>[];
+      const byId = new Map(stats.map((s) => [s.id, s]));
+      const transport = stats.find((s) => s.type === 'transport');
+      const pair = byId.get(transport?.selectedCandidatePairId);
+      const type = (id: unknown) => String(byId.get(id)?.candidateType ?? '-');
+      const video = stats.filter((s) => s.type === 'inbound-rtp' && s.kind === 'video')
+        .map((s) => `in ${s.packetsReceived}p ${s.framesDecoded}f`);
+      const out = stats.filter((s) => s.type === 'outbound-rtp' && s.kind === 'video').map((s) => `out ${s.packetsSent}p ${s.framesEncoded}f`);
+      lines.push(`pc ${pc.connectionState}/${pc.iceConnectionState}/${pc.signalingState} ${type(pair?.localCandidateId)}->${type(pair?.remoteCandidateId)} ${[...video, ...out].join(' ')}`);
+    }
+    const all = (root: ParentNode): HTMLVideoElement[] => {
+      const found = [...root.querySelectorAll('video')];
+      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) found.push(...all(el.shadowRoot));
+      return found;
+    };
+    for (const v of all(document)) {
+      const tracks = v.srcObject instanceof MediaStream ? v.srcObject.getVideoTracks().map((t) => `${t.readyState}${t.muted ? ' muted' : ''}`) : [];
+      lines.push(`video ready=${v.readyState} paused=${v.paused} frames=${v.getVideoPlaybackQuality().totalVideoFrames} tracks=[${tracks.join(',')}]`);
+    }
+    return lines.join('; ');
+  });
 }
 
 /** The names of the tiles `viewer` shows (other people only), to catch duplicates and ghosts. */

@@ -139,7 +139,7 @@ test('the welcome advertises the STUN port at the host the browser reached the s
     c.send({ type: 'join', room: ROOM });
     assert.deepEqual((await c.next('welcome')).iceServers[0], { urls: [`stun:[::1]:${server.port}`] });
     assert.equal((await ask(client, server.port)).port, client.address().port);
-    for (const x of [a, b, c]) x.ws.close();
+    await Promise.all([a, b, c].map((x) => x.close()));
   } finally {
     client.close();
     await server.close();
