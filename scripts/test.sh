@@ -77,9 +77,18 @@ counted() {
 
 # The package.json scripts are the one definition of each step; inside the namespace netns.sh runs them as is.
 step typecheck npm run --silent typecheck
-counted unit count_node npm run --silent test:unit
+# The signaling unit tests (node only, mostly waiting on sockets and timers) run while the app builds and the
+# browser tests run; their output follows the browser step's.
+echo
+echo "=== unit, in the background ($((SECONDS - started)) s)"
+npm run --silent test:unit >"$logs/unit-background.log" 2>&1 &
+unit_pid=$!
+trap 'kill "$unit_pid" 2>/dev/null; rm -rf "$logs"' EXIT
 step build npm run --silent build
 counted browser count_wtr npm run --silent test:browser
+unit_rc=0
+wait "$unit_pid" || unit_rc=$?
+counted unit count_node bash -c 'cat "$1"; exit "$2"' _ "$logs/unit-background.log" "$unit_rc"
 counted e2e count_node npm run --silent test:e2e
 # The network lab (homes behind NAT routers; test/lab/network.ts) needs root, nftables and tc: it skips itself,
 # saying why, where they are missing. One file at a time: side by side on two cores took longer (418 s vs 328 s).

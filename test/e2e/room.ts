@@ -55,14 +55,15 @@ export async function openMore(page: Page, lang: 'en' | 'es' = 'en'): Promise<vo
 
 /**
  * Joins as `name`: a new call when `url` is null, else the call at `url`. `init` runs in the page before the
- * app (a slow camera, say); the rest are the browser context's options (a phone's viewport).
+ * app (a slow camera, say); `cameraOff` turns the camera off on the pre-join screen, as someone joining
+ * just to listen would; the rest are the browser context's options (a phone's viewport).
  */
 export async function enter(
   browser: Browser,
   origin: string,
   name: string,
   url: string | null,
-  { init, ...options }: BrowserContextOptions & { init?: string } = {},
+  { init, cameraOff, ...options }: BrowserContextOptions & { init?: string; cameraOff?: boolean } = {},
 ): Promise<Person> {
   const context = await newParticipant(browser, origin, options);
   await context.addInitScript(INSTRUMENT);
@@ -82,6 +83,7 @@ export async function enter(
     await page.goto(url, { waitUntil: 'domcontentloaded' });
   }
   await page.getByRole('textbox', { name: 'Your name' }).fill(name);
+  if (cameraOff) await page.getByRole('button', { name: 'Camera', exact: true }).click();
   await page.getByRole('button', { name: 'Join', exact: true }).click();
   await page.getByRole('button', { name: 'Leave' }).waitFor();
   return { name, context, page };

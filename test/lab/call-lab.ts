@@ -72,13 +72,15 @@ export interface JoinOptions {
   init?: string;
   /** Extra Chromium flags, e.g. to leave out the fake media prompt. */
   args?: string[];
+  /** Joins with the camera off (set on the pre-join screen). */
+  cameraOff?: boolean;
 }
 
 /** A person at `home` who opens the app in their own browser and joins. */
 export async function joinFrom(home: Home, server: AppServer, name: string, opts: JoinOptions = {}): Promise<LabPerson> {
   const browser = await launchChromiumIn(home, { origin: server.url, args: opts.args });
   try {
-    const person = await enter(browser, server.url, name, opts.url ?? null, { init: opts.init });
+    const person = await enter(browser, server.url, name, opts.url ?? null, { init: opts.init, cameraOff: opts.cameraOff });
     return { ...person, browser, home };
   } catch (error) {
     await closeBrowser(browser);
