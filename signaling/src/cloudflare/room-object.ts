@@ -14,9 +14,9 @@
 // Not rebuilt: signals buffered for an away peer (they live only in memory) and rate-limit buckets (a woken
 // object starts every socket with a full bucket).
 
-import { encodeServerMessage, parseClientMessage, type EncodedData, type ErrorCode, type IceServer, type ServerMessage } from './protocol.ts';
-import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from './rate-limit.ts';
-import { DEFAULT_GRACE_MS, Rooms, type ConnId, type Delivery } from './rooms.ts';
+import { encodeServerMessage, parseClientMessage, type EncodedData, type ErrorCode, type IceServer, type ServerMessage } from '../protocol.ts';
+import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from '../core/rate-limit.ts';
+import { DEFAULT_GRACE_MS, Rooms, type ConnId, type Delivery } from '../core/rooms.ts';
 
 /** What this file needs of a hibernatable WebSocket; the Workers `WebSocket` has all of it. */
 export interface HibernatableSocket {

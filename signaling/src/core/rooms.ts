@@ -11,7 +11,7 @@
 // it are dropped and signals to it are buffered (bounded) and flushed on resume; its fresh `welcome.peers`
 // is the truth about who joined or left meanwhile.
 
-import type { ClientMessage, ErrorCode, IceServer, ServerMessage } from './protocol.ts';
+import type { ClientMessage, ErrorCode, IceServer, ServerMessage } from '../protocol.ts';
 
 /**
  * How an adapter names a connection: any value that is stable for the connection's life. The Durable Object uses

@@ -8,10 +8,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import { originAllowed } from './origin.ts';
-import { encodeServerMessage, MAX_FRAME_BYTES, parseClientMessage, type EncodedData, type ErrorCode, type IceServer, type ServerMessage } from './protocol.ts';
-import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from './rate-limit.ts';
-import { Rooms, type Delivery } from './rooms.ts';
+import { originAllowed } from '../core/origin.ts';
+import { encodeServerMessage, MAX_FRAME_BYTES, parseClientMessage, type EncodedData, type ErrorCode, type IceServer, type ServerMessage } from '../protocol.ts';
+import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from '../core/rate-limit.ts';
+import { Rooms, type Delivery } from '../core/rooms.ts';
 import { staticFiles } from './static.ts';
 import { startStun, type StunService } from './stun.ts';
 
