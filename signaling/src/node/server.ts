@@ -3,11 +3,11 @@
 // between sockets and the core, and adds the transport's hardening: frame size, rate limit, Origin check,
 // heartbeats.
 
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { randomBase64url } from '../base64url.ts';
 import { originAllowed } from '../core/origin.ts';
 import { encodeServerMessage, MAX_FRAME_BYTES, type EncodedData, type ErrorCode, type IceServer, type ServerMessage } from '../protocol.ts';
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from '../core/rate-limit.ts';
@@ -72,10 +72,6 @@ function destroySocket(this: Duplex): void {
   this.destroy();
 }
 
-function base64url(bytes: number): string {
-  return randomBytes(bytes).toString('base64url');
-}
-
 export async function createSignalingServer(opts: ServerOptions = {}): Promise<SignalingServer> {
   const log = opts.log ?? (() => {});
   const serveStatic = staticFiles(opts.distDir ?? 'dist');
@@ -86,7 +82,7 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
   let stun: StunService | null = null;
   const stunUrls = new StunUrls();
   const rooms = new Rooms<Conn>({
-    randomId: base64url,
+    randomId: randomBase64url,
     iceServers: (peerId, conn) => (conn.stun ? [conn.stun, ...iceServers(peerId)] : iceServers(peerId)),
     ...(opts.roomCap === undefined ? {} : { cap: opts.roomCap }),
     ...(opts.graceMs === undefined ? {} : { graceMs: opts.graceMs }),
