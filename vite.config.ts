@@ -11,7 +11,7 @@ const appVersion = process.env.APP_VERSION ?? process.env.npm_package_version ??
  * needs: its own scripts plus WebAssembly (hash-wasm hashes files), Lit's styles and the inline boot style,
  * the QR code as a data: image, and a WebSocket to the signaling server: its own origin unless the build names
  * another with VITE_SIGNALING_URL. WebRTC itself is outside CSP. frame-ancestors only works as a header
- * (signaling/src/static.ts sends it).
+ * (signaling/src/node/static.ts sends it).
  */
 function contentSecurityPolicy(signalingUrl: string | undefined): string {
   const signaling = signalingUrl ? ` ${new URL(signalingUrl).origin.replace(/^http/, 'ws')}` : '';

@@ -1,5 +1,5 @@
 // Scenario "signaling": the signaling server alone, on 127.0.0.1. Contenders (bench/lib/signaling-contenders.ts):
-// ours (signaling/src/main.ts), PeerJS's PeerServer (`peer`), a minimal ws relay, and our Worker + Durable Object
+// ours (signaling/src/node/main.ts), PeerJS's PeerServer (`peer`), a minimal ws relay, and our Worker + Durable Object
 // under Miniflare (workerd on this machine: local emulation, not Cloudflare's network). Each server runs in its own
 // process pinned to CPU 0; this process is the load generator, pinned to CPU 1. Every loop is bounded.
 //

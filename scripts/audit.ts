@@ -41,7 +41,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: num
 /** The real server on a free port; resolves with its base URL once it says it is listening. */
 function serve(distDir: string): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/src/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/src/node/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DIST_DIR: distDir },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
-import type { WorkerVars } from '../signaling/src/worker-env.ts';
+import type { WorkerVars } from '../signaling/src/cloudflare/worker-env.ts';
 
 export interface LocalWorker {
   /** http://127.0.0.1:<port> */
@@ -15,7 +15,7 @@ export interface LocalWorker {
   close(): Promise<void>;
 }
 
-const ENTRY = fileURLToPath(new URL('../signaling/src/worker.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../signaling/src/cloudflare/worker.ts', import.meta.url));
 /** Must match wrangler.toml, so local runs behave like the deployment. */
 export const COMPATIBILITY_DATE = '2026-04-01';
 

@@ -67,10 +67,10 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts signaling/src/main.ts and waits for its `Listening on http://HOST:PORT` line. */
+/** Starts signaling/src/node/main.ts and waits for its `Listening on http://HOST:PORT` line. */
 export async function startOurServer(host: string): Promise<Running> {
   const port = await freePort(host);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/src/node/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, HOST: host, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

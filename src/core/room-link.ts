@@ -1,9 +1,9 @@
+import { randomBase64url } from '../../signaling/src/base64url';
 import { ROOM_ID_PATTERN } from '../../signaling/src/protocol';
 
 /** base64url of `bytes` random bytes from the platform CSPRNG. */
 export function randomId(bytes = 16): string {
-  const raw = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...raw)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return randomBase64url(bytes);
 }
 
 /** 128 random bits: unguessable, so the link itself is the invitation. */

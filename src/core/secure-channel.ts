@@ -10,24 +10,12 @@
 // The AAD binds the server-stamped sender id and the recipient's own id: a frame redirected to another peer,
 // or stamped with another sender, fails authentication. `seq` rises per sender, so a replayed frame is dropped.
 
+import { base64urlDecode, base64urlEncode } from '../../signaling/src/base64url';
+
 const PREFIX = 'e1';
 const INFO = 'p2p-call signaling v1';
 const ENVELOPE = /^e1\.([1-9][0-9]{0,14})\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{22,})$/;
 const encoder = new TextEncoder();
-
-export function base64urlEncode(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-export function base64urlDecode(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
-  const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 function aad(room: string, from: string, to: string, seq: number): Uint8Array<ArrayBuffer> {
   return encoder.encode(`p2p-call/${PREFIX}\n${room}\n${from}\n${to}\n${seq}`);

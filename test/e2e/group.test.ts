@@ -29,7 +29,7 @@ interface Server {
  * `kill` is SIGKILL: a crash, not a graceful shutdown that could say goodbye to anyone.
  */
 async function serverOn(port: number, env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/src/node/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: APP_HOST },
     stdio: ['ignore', 'pipe', 'pipe'],

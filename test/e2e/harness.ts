@@ -139,7 +139,7 @@ export interface ServerOptions {
 
 /** Starts the real server (which also serves dist/) on a free port and waits for its "Listening on" line. */
 export async function startServer(options: ServerOptions = {}): Promise<AppServer> {
-  const entry = options.entry ?? 'signaling/src/main.ts';
+  const entry = options.entry ?? 'signaling/src/node/main.ts';
   if (!options.entry && !existsSync(`${ROOT}dist/index.html`)) {
     throw new Error('dist/index.html is missing: run `npm run build` before the e2e tests');
   }

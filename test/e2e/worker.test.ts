@@ -39,7 +39,7 @@ describe('call with the Worker as signaling', { timeout: 400_000 }, () => {
     });
     assert.equal(build.status, 0, `vite build failed:\n${build.stdout}\n${build.stderr}`);
     // The entry is named so the harness does not insist on ./dist: this app lives in outDir.
-    server = await startServer({ entry: 'signaling/src/main.ts', env: { DIST_DIR: outDir } });
+    server = await startServer({ entry: 'signaling/src/node/main.ts', env: { DIST_DIR: outDir } });
     browser = await launchChromium();
     alice = await (await newParticipant(browser, server.url)).newPage();
     bob = await (await newParticipant(browser, server.url)).newPage();

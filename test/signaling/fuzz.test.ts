@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { WebSocket } from 'ws';
-import { createSignalingServer, type SignalingServer } from '../../signaling/src/node.ts';
+import { createSignalingServer, type SignalingServer } from '../../signaling/src/node/server.ts';
 import { PEER_ID_PATTERN, type ServerMessage } from '../../signaling/src/protocol.ts';
 import { eventually, healthz, ROOM, TestClient } from './client.ts';
 

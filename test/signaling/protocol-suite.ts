@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, PEER_ID_PATTERN } from '../../signaling/src/protocol.ts';
-import type { RateLimit } from '../../signaling/src/rate-limit.ts';
+import type { RateLimit } from '../../signaling/src/core/rate-limit.ts';
 import { eventually, newRoom, TestClient } from './client.ts';
 
 export interface TargetOptions {

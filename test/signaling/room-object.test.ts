@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseServerMessage, type ServerMessage } from '../../signaling/src/protocol.ts';
-import { RoomObject, type HibernatableSocket, type RoomState } from '../../signaling/src/room-object.ts';
+import { RoomObject, type HibernatableSocket, type RoomState } from '../../signaling/src/cloudflare/room-object.ts';
 
 const ROOM = 'room-aaaaaaaaaaaaaaaaaaaaaa';
 const GRACE = 1000;

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ServerMessage } from '../../signaling/src/protocol.ts';
-import { CLOSE_REPLACED, Rooms, type Delivery, type RoomsOptions } from '../../signaling/src/rooms.ts';
+import { CLOSE_REPLACED } from '../../signaling/src/core/close-codes.ts';
+import { Rooms, type Delivery, type RoomsOptions } from '../../signaling/src/core/rooms.ts';
 
 const ROOM = 'room-aaaaaaaaaaaaaaaaaaaaaa';
 const OTHER_ROOM = 'room-bbbbbbbbbbbbbbbbbbbbbb';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WebSocket } from 'ws';
-import { createSignalingServer, type ServerOptions, type SignalingServer } from '../../signaling/src/node.ts';
+import { createSignalingServer, type ServerOptions, type SignalingServer } from '../../signaling/src/node/server.ts';
 import { MAX_FRAME_BYTES } from '../../signaling/src/protocol.ts';
 import { eventually, healthz, ROOM, TestClient } from './client.ts';
 import { protocolSuite } from './protocol-suite.ts';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WebSocket } from 'ws';
-import { createSignalingServer } from '../../signaling/src/node.ts';
+import { createSignalingServer } from '../../signaling/src/node/server.ts';
 import { parseServerMessage } from '../../signaling/src/protocol.ts';
 import { eventually, healthz, newRoom, socketUrl, TestClient } from './client.ts';
 

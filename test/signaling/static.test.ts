@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { createSignalingServer, type SignalingServer } from '../../signaling/src/node.ts';
-import { chooseEncoding } from '../../signaling/src/static.ts';
+import { createSignalingServer, type SignalingServer } from '../../signaling/src/node/server.ts';
+import { chooseEncoding } from '../../signaling/src/node/static.ts';
 
 let dir: string;
 let server: SignalingServer;

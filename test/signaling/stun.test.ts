@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { test } from 'node:test';
-import { loadConfig } from '../../signaling/src/config.ts';
-import { createSignalingServer } from '../../signaling/src/node.ts';
-import { looksLikeBindingRequest, MAX_BINDING_BYTES, startStun } from '../../signaling/src/stun.ts';
+import { loadConfig } from '../../signaling/src/core/config.ts';
+import { createSignalingServer } from '../../signaling/src/node/server.ts';
+import { looksLikeBindingRequest, MAX_BINDING_BYTES, startStun } from '../../signaling/src/node/stun.ts';
 import { ROOM, TestClient } from './client.ts';
 
 const COOKIE = Buffer.from([0x21, 0x12, 0xa4, 0x42]);

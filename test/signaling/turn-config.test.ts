@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
-import { loadConfig } from '../../signaling/src/config.ts';
-import { createSignalingServer } from '../../signaling/src/node.ts';
-import { originAllowed } from '../../signaling/src/origin.ts';
-import { iceServersFor, turnCredential } from '../../signaling/src/turn.ts';
+import { loadConfig } from '../../signaling/src/core/config.ts';
+import { createSignalingServer } from '../../signaling/src/node/server.ts';
+import { originAllowed } from '../../signaling/src/core/origin.ts';
+import { iceServersFor, turnCredential } from '../../signaling/src/core/turn.ts';
 import { TestClient } from './client.ts';
 
 test('TURN credential: username is <expiry>:<peer>, credential is base64 HMAC-SHA1 of it', () => {

@@ -3,7 +3,7 @@
 // HMAC from its `static-auth-secret` and refuses the username after the expiry, so nothing is stored anywhere.
 
 import { createHmac } from 'node:crypto';
-import type { IceServer } from './protocol.ts';
+import type { IceServer } from '../protocol.ts';
 
 export interface TurnConfig {
   secret: string;

@@ -3,8 +3,8 @@
 // adds it). The room id is needed before the first frame, because the first frame already has to reach the
 // room's object.
 
-import { originAllowed } from './origin.ts';
-import { ROOM_ID_PATTERN } from './protocol.ts';
+import { originAllowed } from '../core/origin.ts';
+import { ROOM_ID_PATTERN } from '../protocol.ts';
 import { allowedOrigins, type WorkerVars } from './worker-env.ts';
 
 export { SignalingRoom } from './durable-object.ts';

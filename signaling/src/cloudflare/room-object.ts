@@ -14,9 +14,10 @@
 // Not rebuilt: signals buffered for an away peer (they live only in memory) and rate-limit buckets (a woken
 // object starts every socket with a full bucket).
 
-import { encodeServerMessage, parseClientMessage, type EncodedData, type ErrorCode, type IceServer, type ServerMessage } from './protocol.ts';
-import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from './rate-limit.ts';
-import { DEFAULT_GRACE_MS, Rooms, type ConnId, type Delivery } from './rooms.ts';
+import { encodeServerMessage, type EncodedData, type ErrorCode, type IceServer, type ServerMessage } from '../protocol.ts';
+import { readFrame } from '../core/frame.ts';
+import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from '../core/rate-limit.ts';
+import { DEFAULT_GRACE_MS, Rooms, type ConnId, type Delivery } from '../core/rooms.ts';
 
 /** What this file needs of a hibernatable WebSocket; the Workers `WebSocket` has all of it. */
 export interface HibernatableSocket {
@@ -64,7 +65,6 @@ interface AwayPeer extends JoinedPeer {
   graceUntil: number;
 }
 
-const CLOSE_POLICY = 1008;
 const AWAY_KEY = 'away';
 
 function isAttachment(v: unknown): v is Attachment {
@@ -113,21 +113,16 @@ export class RoomObject {
       bucket = new TokenBucket(this.rateLimit, now);
       this.buckets.set(a.conn, bucket);
     }
-    const verdict = bucket.take(now);
-    if (verdict === 'abuse') return ws.close(CLOSE_POLICY, 'rate limit exceeded');
-    if (verdict === 'limited') {
-      if (bucket.firstRefusal) sendError(ws, 'rate-limited', `more than ${this.rateLimit.perSecond} messages per second`);
-      return;
-    }
-    if (typeof data !== 'string') return sendError(ws, 'bad-message', 'frames must be JSON text');
-    const parsed = parseClientMessage(data);
-    if (!parsed.ok) return sendError(ws, parsed.code, parsed.message);
-    const msg = parsed.value;
+    const out = readFrame(bucket, data, typeof data !== 'string', now);
+    if (out.kind === 'close') return ws.close(out.code, out.reason);
+    if (out.kind === 'error') return sendError(ws, out.code, out.message);
+    if (out.kind === 'drop') return;
+    const msg = out.msg;
     // The Worker routed this socket here by the room in its URL; another room's peers live in another object.
     if (msg.type === 'join' && msg.room !== a.room) return sendError(ws, 'bad-message', 'join the room named in the socket URL');
     const deliveries = rooms.handle(a.conn, msg, now);
     if (msg.type === 'leave' && a.peer) ws.serializeAttachment({ ...a, peer: null } satisfies Attachment);
-    await this.deliver(deliveries, now, parsed.encoded);
+    await this.deliver(deliveries, now, out.encoded);
   }
 
   /** The socket closed or failed. Its peer, if any, keeps its slot for the grace period. */

@@ -2,7 +2,7 @@
 // Invalid values stop the start with a message naming the variable, rather than running with a surprise.
 
 import { resolve } from 'node:path';
-import type { IceServer } from './protocol.ts';
+import type { IceServer } from '../protocol.ts';
 import type { RateLimit } from './rate-limit.ts';
 import type { TurnConfig } from './turn.ts';
 

@@ -11,7 +11,8 @@
 // it are dropped and signals to it are buffered (bounded) and flushed on resume; its fresh `welcome.peers`
 // is the truth about who joined or left meanwhile.
 
-import type { ClientMessage, ErrorCode, IceServer, ServerMessage } from './protocol.ts';
+import type { ClientMessage, ErrorCode, IceServer, ServerMessage } from '../protocol.ts';
+import { CLOSE_REPLACED } from './close-codes.ts';
 
 /**
  * How an adapter names a connection: any value that is stable for the connection's life. The Durable Object uses
@@ -23,9 +24,6 @@ export type ConnId = string;
 export type Delivery<C = ConnId> =
   | { to: C; msg: ServerMessage }
   | { close: C; code: number; reason: string };
-
-/** Close code sent to a connection whose peer slot was resumed by a newer connection. */
-export const CLOSE_REPLACED = 4000;
 
 export interface RoomsOptions<C = ConnId> {
   /** Returns `bytes` random bytes as base64url (no padding). Must be cryptographically random. */

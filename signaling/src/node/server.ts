@@ -3,15 +3,16 @@
 // between sockets and the core, and adds the transport's hardening: frame size, rate limit, Origin check,
 // heartbeats.
 
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import { originAllowed } from './origin.ts';
-import { encodeServerMessage, MAX_FRAME_BYTES, parseClientMessage, type EncodedData, type ErrorCode, type IceServer, type ServerMessage } from './protocol.ts';
-import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from './rate-limit.ts';
-import { Rooms, type Delivery } from './rooms.ts';
+import { randomBase64url } from '../base64url.ts';
+import { originAllowed } from '../core/origin.ts';
+import { encodeServerMessage, MAX_FRAME_BYTES, type EncodedData, type ErrorCode, type IceServer, type ServerMessage } from '../protocol.ts';
+import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from '../core/rate-limit.ts';
+import { readFrame } from '../core/frame.ts';
+import { Rooms, type Delivery } from '../core/rooms.ts';
 import { staticFiles } from './static.ts';
 import { startStun, type StunService } from './stun.ts';
 
@@ -40,8 +41,6 @@ export interface SignalingServer {
   close(): Promise<void>;
 }
 
-/** Close codes: 1008 policy violation (flooding), 1009 frame far beyond the limit (closed by `ws` itself). */
-const CLOSE_POLICY = 1008;
 // Frames up to MAX_FRAME_BYTES are parsed; larger ones up to this hard cap get a typed `too-large` error and the
 // socket stays usable; beyond it `ws` stops reading and closes with 1009 so memory per socket stays bounded.
 const HARD_MAX_PAYLOAD = 4 * MAX_FRAME_BYTES;
@@ -73,10 +72,6 @@ function destroySocket(this: Duplex): void {
   this.destroy();
 }
 
-function base64url(bytes: number): string {
-  return randomBytes(bytes).toString('base64url');
-}
-
 export async function createSignalingServer(opts: ServerOptions = {}): Promise<SignalingServer> {
   const log = opts.log ?? (() => {});
   const serveStatic = staticFiles(opts.distDir ?? 'dist');
@@ -87,7 +82,7 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
   let stun: StunService | null = null;
   const stunUrls = new StunUrls();
   const rooms = new Rooms<Conn>({
-    randomId: base64url,
+    randomId: randomBase64url,
     iceServers: (peerId, conn) => (conn.stun ? [conn.stun, ...iceServers(peerId)] : iceServers(peerId)),
     ...(opts.roomCap === undefined ? {} : { cap: opts.roomCap }),
     ...(opts.graceMs === undefined ? {} : { graceMs: opts.graceMs }),
@@ -146,26 +141,11 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
     if (!(conn instanceof Conn) || conn.readyState !== WebSocket.OPEN || !conn.bucket) return;
     conn.alive = true;
     const now = Date.now();
-    const verdict = conn.bucket.take(now);
-    if (verdict === 'abuse') {
-      conn.close(CLOSE_POLICY, 'rate limit exceeded');
-      return;
-    }
-    if (verdict === 'limited') {
-      if (conn.bucket.firstRefusal) sendError(conn, 'rate-limited', `more than ${rateLimit.perSecond} messages per second`);
-      return;
-    }
-    if (isBinary) {
-      sendError(conn, 'bad-message', 'frames must be JSON text');
-      return;
-    }
-    const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
-    const parsed = parseClientMessage(bytes);
-    if (!parsed.ok) {
-      sendError(conn, parsed.code, parsed.message);
-      return;
-    }
-    deliver(rooms.handle(conn, parsed.value, now), parsed.encoded);
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : data;
+    const out = readFrame(conn.bucket, bytes, isBinary, now);
+    if (out.kind === 'close') conn.close(out.code, out.reason);
+    else if (out.kind === 'error') sendError(conn, out.code, out.message);
+    else if (out.kind === 'handle') deliver(rooms.handle(conn, out.msg, now), out.encoded);
   }
   function onPong(this: WebSocket): void {
     if (this instanceof Conn) this.alive = true;

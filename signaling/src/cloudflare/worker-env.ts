@@ -1,9 +1,9 @@
 // The Worker's settings: the same names and meanings as the Node server's environment variables (config.ts),
 // set as `[vars]` (or secrets, for TURN_SECRET) in wrangler.toml. Invalid values throw, naming the variable.
 
-import { loadConfig } from './config.ts';
+import { loadConfig } from '../core/config.ts';
 import type { RoomObjectOptions } from './room-object.ts';
-import { iceServersFor } from './turn.ts';
+import { iceServersFor } from '../core/turn.ts';
 
 export interface WorkerVars {
   ROOM_CAP?: string;

@@ -1,9 +1,9 @@
 // `npm start`: the signaling server plus the built app on one port. Settings come from the environment
 // (see config.ts and docs/deploy.md).
 
-import { loadConfig } from './config.ts';
-import { createSignalingServer } from './node.ts';
-import { iceServersFor } from './turn.ts';
+import { loadConfig } from '../core/config.ts';
+import { createSignalingServer } from './server.ts';
+import { iceServersFor } from '../core/turn.ts';
 
 const config = loadConfig(process.env);
 const server = await createSignalingServer({

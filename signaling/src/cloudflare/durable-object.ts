@@ -2,6 +2,7 @@
 // hibernation API so an idle call costs no compute. All logic is in room-object.ts; this shell adapts the
 // runtime's types and reads settings from the Worker's environment (see worker-env.ts and docs/deploy.md).
 
+import { randomBase64url } from '../base64url.ts';
 import { RoomObject } from './room-object.ts';
 import { roomSettings, type WorkerVars } from './worker-env.ts';
 
@@ -28,7 +29,7 @@ export class SignalingRoom implements DurableObject {
           deleteAlarm: () => storage.deleteAlarm(),
         },
       },
-      { ...roomSettings(env), randomId },
+      { ...roomSettings(env), randomId: randomBase64url },
     );
     state.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
@@ -64,11 +65,4 @@ export class SignalingRoom implements DurableObject {
   alarm(): Promise<void> {
     return this.room.alarm();
   }
-}
-
-function randomId(bytes: number): string {
-  const buf = crypto.getRandomValues(new Uint8Array(bytes));
-  let bin = '';
-  for (const b of buf) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
