@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: typecheck, signaling unit tests, build, browser tests (Chromium + Firefox ESR), end-to-end tests,
-# and the network lab's calls between homes behind NAT.
+# `npm test`: typecheck, unit tests (signaling server and call engine), build, browser tests (Chromium +
+# Firefox ESR), end-to-end tests, and the network lab's calls between homes behind NAT.
 # Stops at the first failing step. Everything runs in one private network namespace (scripts/netns.sh) because
 # WebRTC gathers no ICE candidates on loopback alone; the steps that do not need it are unaffected by it.
 # Ends with one plain line, "N passed, N failed", summing node's test runner and web-test-runner counts.
@@ -77,7 +77,9 @@ counted() {
 
 # The package.json scripts are the one definition of each step; inside the namespace netns.sh runs them as is.
 step typecheck npm run --silent typecheck
-counted unit count_node npm run --silent test:unit
+# Node-only unit tests: the signaling server's (test/signaling) and the call engine's (test/unit).
+unit_tests() { npm run --silent test:unit && npm run --silent test:core; }
+counted unit count_node unit_tests
 step build npm run --silent build
 counted browser count_wtr npm run --silent test:browser
 counted e2e count_node npm run --silent test:e2e
