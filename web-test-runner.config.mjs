@@ -15,7 +15,15 @@ const chromiumArgs = [
 export default {
   files: ['test/core/**/*.test.ts', 'test/ui/**/*.test.ts'],
   nodeResolve: true,
-  plugins: [esbuildPlugin({ ts: true, target: 'auto', tsconfig: './tsconfig.json' })],
+  plugins: [
+    esbuildPlugin({
+      ts: true,
+      target: 'auto',
+      tsconfig: './tsconfig.json',
+      // What Vite puts in import.meta.env with no VITE_ variables set, so the root element (call-app) loads here too.
+      define: { 'import.meta.env': JSON.stringify({ MODE: 'test', DEV: true, PROD: false, SSR: false, BASE_URL: '/' }) },
+    }),
+  ],
   browsers: [
     chromeLauncher({
       launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs },

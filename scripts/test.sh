@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: typecheck, signaling unit tests, build, browser tests (Chromium + Firefox ESR), end-to-end tests,
-# and the network lab's calls between homes behind NAT.
+# `npm test`: typecheck, unit tests (signaling server and call engine), build, browser tests (Chromium +
+# Firefox ESR), end-to-end tests, and the network lab's calls between homes behind NAT.
 # Stops at the first failing step. Everything runs in one private network namespace (scripts/netns.sh) because
 # WebRTC gathers no ICE candidates on loopback alone; the steps that do not need it are unaffected by it.
 # Ends with one plain line, "N passed, N failed", summing node's test runner and web-test-runner counts.
@@ -77,11 +77,12 @@ counted() {
 
 # The package.json scripts are the one definition of each step; inside the namespace netns.sh runs them as is.
 step typecheck npm run --silent typecheck
-# The signaling unit tests (node only, mostly waiting on sockets and timers) run while the app builds and the
-# browser tests run; their output follows the browser step's.
+# The node-only unit tests, the signaling server's (test/signaling) and the call engine's (test/unit), mostly
+# wait on sockets and timers: they run while the app builds and the browser tests run, and their output follows
+# the browser step's.
 echo
 echo "=== unit, in the background ($((SECONDS - started)) s)"
-npm run --silent test:unit >"$logs/unit-background.log" 2>&1 &
+{ npm run --silent test:unit && npm run --silent test:core; } >"$logs/unit-background.log" 2>&1 &
 unit_pid=$!
 # `|| true`: by the normal end the job has been reaped, and a failing kill under set -e would make the exit code 1.
 trap 'kill "$unit_pid" 2>/dev/null || true; rm -rf "$logs"' EXIT

@@ -9,7 +9,7 @@ import type { PeerMessage } from './peer-protocol';
 import { QualityMonitor, type UplinkReport } from './quality';
 import { randomId } from './room-link';
 import { SecureChannel, SecurePipe } from './secure-channel';
-import { SignalingClient, warmSocket } from './signaling-client';
+import { SignalingClient, warmSocket, type SignalingSocket } from './signaling-client';
 
 const NAME_KEY = 'p2p-call:name';
 
@@ -43,7 +43,7 @@ export class Call {
   /** The signaling key for the room on screen, derived once. */
   private channel: { for: string; ready: Promise<SecureChannel> } | null = null;
   /** The room's signaling socket, opened on the pre-join screen and handed to the client on Join. */
-  private warm: WebSocket | null = null;
+  private warm: SignalingSocket | null = null;
   /** One DTLS certificate per tab, so its fingerprint stays the same across rejoins. */
   private identity: Promise<{ certificate: RTCCertificate; fingerprint: string }> | null = null;
   /** Bumped on every hang-up, so a join still preparing its keys knows it was cancelled. */

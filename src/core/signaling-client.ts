@@ -24,7 +24,27 @@ export interface SignalingOptions {
   connectTimeoutMs?: number;
   /** Where `online`/`offline` and connection changes come from; tests pass their own. */
   network?: NetworkEvents;
+  /** Opens a socket to `url`; tests outside a browser pass a scripted one. */
+  socket?: SocketFactory;
 }
+
+/** What the client uses of a WebSocket, so a scripted one can stand in for it outside a browser. */
+export interface SignalingSocket {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: Event) => void) | null;
+  onmessage: ((ev: MessageEvent) => void) | null;
+  onclose: ((ev: CloseEvent) => void) | null;
+}
+
+export type SocketFactory = (url: string) => SignalingSocket;
+
+const browserSocket: SocketFactory = (url) => new WebSocket(url);
+
+// WebSocket's readyState values, spelled out: the WebSocket global is missing outside browsers (Node 20).
+const CONNECTING = 0;
+const OPEN = 1;
 
 /** The browser's hints that the network changed: each one makes us check the socket at once. */
 export interface NetworkEvents {
@@ -63,9 +83,9 @@ export function signalingUrl(location: Location): string {
 
 /** The Cloudflare Worker routes a socket to its room's Durable Object by `?room=`; the Node server ignores it. */
 /** Opens the room's signaling socket early (on the pre-join screen); it sends nothing until Join. */
-export function warmSocket(url: string, room: string): WebSocket | null {
+export function warmSocket(url: string, room: string, socket: SocketFactory = browserSocket): SignalingSocket | null {
   try {
-    return new WebSocket(withRoom(url, room));
+    return socket(withRoom(url, room));
   } catch {
     return null;
   }
@@ -86,7 +106,7 @@ export function withRoom(url: string, room: string): string {
  * failing peer link sends one at once, and a socket that misses it is abandoned without waiting for close.
  */
 export class SignalingClient {
-  private ws: WebSocket | null = null;
+  private ws: SignalingSocket | null = null;
   private id: string | null = null;
   private resume: string | null = null;
   private attempt = 0;
@@ -111,9 +131,9 @@ export class SignalingClient {
    * `warm`: a socket to this room's URL opened ahead of time (see `warmSocket`), so pressing Join does
    * not wait for a TCP and WebSocket handshake. Used only if it is still connecting or open.
    */
-  start(warm?: WebSocket | null): void {
+  start(warm?: SignalingSocket | null): void {
     this.stopped = false;
-    const usable = warm && (warm.readyState === WebSocket.CONNECTING || warm.readyState === WebSocket.OPEN);
+    const usable = warm && (warm.readyState === CONNECTING || warm.readyState === OPEN);
     if (!usable) warm?.close();
     this.unsubscribe?.();
     this.unsubscribe = (this.opts.network ?? browserNetwork).subscribe((online) => this.networkChanged(online));
@@ -126,7 +146,7 @@ export class SignalingClient {
    */
   probe(): void {
     const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN || this.id === null || this.deadline !== undefined) return;
+    if (!ws || ws.readyState !== OPEN || this.id === null || this.deadline !== undefined) return;
     ws.send('{"type":"ping"}');
     this.deadline = setTimeout(() => this.abandon(ws), this.opts.pongTimeoutMs ?? 2_000);
   }
@@ -142,25 +162,25 @@ export class SignalingClient {
     this.clearTimers();
     this.unsubscribe?.();
     this.unsubscribe = null;
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: 'leave' } satisfies ClientMessage));
+    if (this.ws?.readyState === OPEN) this.ws.send(JSON.stringify({ type: 'leave' } satisfies ClientMessage));
     this.ws?.close(1000, 'leave');
     this.ws = null;
     this.on.status('closed');
   }
 
   private send(msg: ClientMessage): void {
-    if (this.ws?.readyState === WebSocket.OPEN && this.id !== null) {
+    if (this.ws?.readyState === OPEN && this.id !== null) {
       this.ws.send(JSON.stringify(msg));
     } else if (this.outbox.length < 500) {
       this.outbox.push(msg);
     }
   }
 
-  private open(warm?: WebSocket): void {
+  private open(warm?: SignalingSocket): void {
     this.on.status(this.attempt === 0 && this.id === null ? 'connecting' : 'reconnecting');
-    let ws: WebSocket;
+    let ws: SignalingSocket;
     try {
-      ws = warm ?? new WebSocket(withRoom(this.opts.url, this.opts.room));
+      ws = warm ?? (this.opts.socket ?? browserSocket)(withRoom(this.opts.url, this.opts.room));
     } catch {
       this.scheduleReconnect();
       return;
@@ -187,11 +207,11 @@ export class SignalingClient {
       this.ws = null;
       this.scheduleReconnect();
     };
-    if (ws.readyState === WebSocket.OPEN) ws.onopen(new Event('open'));
+    if (ws.readyState === OPEN) ws.onopen(new Event('open'));
   }
 
   /** Gives up on a socket that stopped answering and reconnects at once, without waiting for its close. */
-  private abandon(ws: WebSocket): void {
+  private abandon(ws: SignalingSocket): void {
     if (this.ws !== ws || this.stopped) return;
     console.warn('signaling: the server stopped answering; reconnecting');
     this.clearTimers();
@@ -203,7 +223,7 @@ export class SignalingClient {
 
   private networkChanged(online: boolean): void {
     if (this.stopped) return;
-    if (this.ws?.readyState === WebSocket.OPEN) return this.probe();
+    if (this.ws?.readyState === OPEN) return this.probe();
     if (!online) return;
     // Connecting or waiting out a backoff over the network that failed us: the new one may work now.
     this.attempt = 0;

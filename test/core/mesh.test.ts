@@ -106,12 +106,27 @@ describe('Mesh', () => {
     expect(a.mesh.links().size).to.equal(0);
   });
 
-  it('ignores garbage and signals from strangers', () => {
+  it('ignores garbage and signals from strangers', async () => {
     const r = room();
     const a = r.node('aaaaaaaaaaaaaaaaaaaa', 'Ann', { id: 'server-id-a1' });
     cleanup.push(a.mesh);
-    a.mesh.signal('server-id-zz', '{"kind":"description","description":{"type":"offer","sdp":"v=0"}}');
+    a.mesh.welcome([], false);
+    const caller = new RTCPeerConnection();
+    caller.createDataChannel('control');
+    const offer = JSON.stringify({ kind: 'description', description: { type: 'offer', sdp: (await caller.createOffer()).sdp } });
+    a.mesh.signal('server-id-zz', offer);
+    a.mesh.signal('server-id-zz', JSON.stringify({ kind: 'candidate', candidate: null }));
+    a.mesh.signal('server-id-zz', JSON.stringify({ kind: 'restart' }));
     a.mesh.signal('server-id-zz', 'not json');
-    expect(a.store.get().participants.length).to.equal(0);
+    // The same offer from someone who said hello is answered: once that answer is out, one to the stranger
+    // would have been too, so the checks below wait for the asynchronous path instead of racing it.
+    a.mesh.signal('server-id-yy', JSON.stringify({ kind: 'hello', key: 'yyyyyyyyyyyyyyyyyyyy', name: 'Yan', ack: false, offering: true }));
+    a.mesh.signal('server-id-yy', offer);
+    await until(() => r.sent.some((m) => m.to === 'server-id-yy' && m.data.includes('"answer"')));
+    caller.close();
+    expect(r.sent.filter((m) => m.to === 'server-id-zz')).to.deep.equal([]);
+    expect([...a.mesh.links().values()].map((l) => l.id)).to.deep.equal(['server-id-yy']);
+    await until(() => a.store.get().participants.length === 1);
+    expect(a.store.get().participants.map((p) => p.name)).to.deep.equal(['Yan']);
   });
 });

@@ -1,5 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { initialState, type CallState } from '../../src/core/call-store';
+import '../../src/ui/call-app';
+import type { CallApp } from '../../src/ui/call-app';
 import '../../src/ui/call-view';
 import type { CallView } from '../../src/ui/call-view';
 import { chooseLang, lang, setLang } from '../../src/ui/i18n';
@@ -10,6 +12,13 @@ import { buttonNames, deepAll, deepButton, settled } from './deep';
 
 function inCall(patch: Partial<CallState>): CallState {
   return { ...initialState, phase: 'in-call', room: 'r'.repeat(22), name: 'Ana', ...patch };
+}
+
+/** What a user reads as labels: button names, aria-labels, form labels and headings, whitespace collapsed. */
+function labels(root: Element): string[] {
+  return deepAll(root, 'button, [aria-label], label, h1, h2, h3, legend')
+    .map((el) => (el.getAttribute('aria-label') ?? el.textContent ?? '').replace(/\s+/g, ' ').trim())
+    .filter((l) => l !== '');
 }
 
 function shadowButtons(root: ShadowRoot | null): string[] {
@@ -43,11 +52,15 @@ describe('in-call controls for phones', () => {
 
   it('switches every label to Spanish from the in-call language picker, and remembers it', async () => {
     setLang('en');
-    const view = await fixture<CallView>(html`<call-view .state=${inCall({})}></call-view>`);
-    await settled(view);
-    expect(buttonNames(view)).to.include('Leave');
-    const picker = deepAll(view, 'lang-select')[0];
-    const select = picker?.shadowRoot?.querySelector('select');
+    // The root, not a bare call-view: a language change reaches the call screen through it.
+    const app = await fixture<CallApp>(html`<call-app></call-app>`);
+    app.store.set(inCall({}));
+    // The root renders store changes a task later (StoreController).
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await settled(app);
+    const english = labels(app);
+    expect(english).to.include('Leave');
+    const select = deepAll(app, 'lang-select')[0]?.shadowRoot?.querySelector('select');
     expect(select).to.exist;
     if (!select) return;
     select.value = 'es';
@@ -55,9 +68,13 @@ describe('in-call controls for phones', () => {
     expect(lang()).to.equal('es');
     expect(document.documentElement.lang).to.equal('es');
     expect(localStorage.getItem('p2p-call:lang')).to.equal('es');
-    // call-view itself re-renders through the root's keyed re-creation; its own widgets follow at once.
-    await (picker as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
-    expect(picker?.shadowRoot?.querySelector('label')?.textContent).to.contain('Idioma');
+    await settled(app);
+    const spanish = labels(app);
+    expect(spanish).to.include('Salir');
+    expect(spanish.filter((l) => l.startsWith('Idioma'))).to.have.length(1);
+    expect(spanish.length).to.equal(english.length);
+    // "Chat" is the same word in both languages; every other label must have changed.
+    expect(spanish.filter((l) => english.includes(l) && l !== 'Chat')).to.deep.equal([]);
     chooseLang('en');
   });
 
