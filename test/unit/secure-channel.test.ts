@@ -1,32 +1,15 @@
-// Signaling encryption with Node's WebCrypto: base64url edges and SecurePipe's ordering and session rules.
+// Signaling encryption with Node's WebCrypto: SecurePipe's ordering and session rules (base64url has its own
+// test in test/signaling/base64url.test.ts).
 // test/core/secure-channel.test.ts runs the same sealing in each browser's own WebCrypto.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { newRoomSecret } from '../../src/core/room-link';
-import { SecureChannel, SecurePipe, base64urlDecode, base64urlEncode, type Rejection } from '../../src/core/secure-channel';
+import { SecureChannel, SecurePipe, type Rejection } from '../../src/core/secure-channel';
 
 const ROOM = 'AAAAAAAAAAAAAAAAAAAAAA';
 const ALICE = 'alice-id-1';
 const BOB = 'bob-id-22';
 const CAROL = 'carol-id-3';
-
-describe('base64url', () => {
-  test('round-trips every length and byte value, without padding', () => {
-    for (let n = 0; n < 40; n++) {
-      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 97 + n) % 256);
-      const text = base64urlEncode(bytes);
-      assert.match(text, /^[A-Za-z0-9_-]*$/);
-      assert.deepEqual(base64urlDecode(text), bytes);
-    }
-    assert.equal(base64urlEncode(Uint8Array.from([0xfb, 0xff])), '-_8');
-  });
-
-  test('refuses standard base64, padding and impossible lengths', () => {
-    assert.equal(base64urlDecode('+/8'), null);
-    assert.equal(base64urlDecode('AA=='), null);
-    assert.equal(base64urlDecode('AAAAA'), null);
-  });
-});
 
 describe('SecureChannel', () => {
   test('opens only what was sealed for this sender, recipient and room', async () => {
