@@ -1,5 +1,6 @@
-// Docs that can't drift: docs/protocol.md must document every message the code can send, and the docs may only
-// name files that exist. The message lists are read from the TypeScript source with the compiler's own checker,
+// Docs that can't drift: docs/protocol.md must document every message the code can send, the code map in
+// docs/architecture.md must name every file of the call engine and the server, and the docs may only name files
+// that exist. The message lists are read from the TypeScript source with the compiler's own checker,
 // never copied into this test: a message added to a protocol union fails here until protocol.md has a row for it.
 //
 // What counts as a protocol: every exported type of a `*protocol.ts` file under src/core or signaling/src (found
@@ -8,7 +9,7 @@
 // it in backticks, and that section needs a table row per message (`| \`name\` |`) mentioning each field.
 // A union of string literals (error codes, cancel reasons) needs each value somewhere in protocol.md.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
@@ -177,4 +178,15 @@ test('README.md and docs/*.md name only paths that exist', () => {
     }
   }
   assert.deepEqual(missing, []);
+});
+
+test('docs/architecture.md has a line for every file of src/core and signaling/src', () => {
+  const map = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
+  const files = ['src/core', 'signaling/src'].flatMap((dir) =>
+    readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `${dir}/${f}`),
+  );
+  assert.ok(files.length > 0);
+  assert.deepEqual(files.filter((f) => !map.includes(`\`${f}\``)).sort(), [], 'add each to the code map with a line saying what it is for');
 });
