@@ -15,6 +15,7 @@ export class HomeView extends LitElement {
     super();
     new LangController(this);
   }
+
   static styles = [
     buttons,
     css`
