@@ -156,7 +156,10 @@ describe('in-call controls for phones', () => {
     expect(texts(app)).to.not.include.members(['Join']);
     expect(deepAll(app, 'prejoin-view')[0]).to.equal(view);
     expect(name.value).to.equal('Ana María');
+    // A picker the user has touched still shows a language chosen elsewhere (another picker, say).
     chooseLang('en');
+    await settled(app);
+    expect(select.value).to.equal('en');
   });
 
   it('offers a shared file for sending in the call, and explains what to do before one', async () => {
