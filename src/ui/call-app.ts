@@ -1,6 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { keyed } from 'lit/directives/keyed.js';
 import type { Call } from '../core/call';
 import type { CallDeviceFeatures } from '../core/device-features';
 import { SHARED_CHANNEL, SharedInbox } from '../core/shared-inbox';
@@ -8,8 +7,9 @@ import { CallStore, type CallState } from '../core/call-store';
 import { newRoomId, newRoomSecret, roomFromPath, roomLink, secretFromHash } from '../core/room-link';
 import type { CallView } from './call-view';
 import './home-view';
-import { lang, onLangChange, t } from './i18n';
+import { t, type PlainKey } from './i18n';
 import type { IntentEvent } from './intent';
+import { LangController } from './lang-controller';
 import './lang-select';
 import { OnlineController } from './online-controller';
 import './shared-offer';
@@ -40,7 +40,6 @@ export class CallApp extends LitElement {
   private features: CallDeviceFeatures | null = null;
   private readonly inbox = new SharedInbox();
   private sharedChannel: BroadcastChannel | null = null;
-  private stopLang: (() => void) | null = null;
   /** The call screen is built (invisible) once the pre-join screen has settled; see `room`. */
   @state() private callScreenBuilt = false;
   /** A room link opened in a browser that has no RTCPeerConnection. */
@@ -65,12 +64,18 @@ export class CallApp extends LitElement {
     `,
   ];
 
+  constructor() {
+    super();
+    // A language change renders every screen again in place (each component has its own LangController),
+    // never re-creates one: a chat draft, the "Send to" choice, an open panel and every video stay as they were.
+    new LangController(this);
+  }
+
   connectedCallback(): void {
     super.connectedCallback();
     addEventListener('popstate', this.route);
     this.addEventListener('intent', this.onIntent);
     this.route();
-    this.stopLang = onLangChange(() => this.requestUpdate());
     this.followDevice();
     this.watchSharedFiles();
   }
@@ -79,7 +84,6 @@ export class CallApp extends LitElement {
     removeEventListener('popstate', this.route);
     removeEventListener('online', this.route);
     this.removeEventListener('intent', this.onIntent);
-    this.stopLang?.();
     this.features?.stop();
     this.sharedChannel?.close();
     document.removeEventListener('visibilitychange', this.pickUpShared);
@@ -236,24 +240,19 @@ export class CallApp extends LitElement {
   }
 
   /** Feedback for "Copy link" on the page for browsers that cannot call (the call screen has its own). */
-  @state() private copied = '';
+  @state() private copied: PlainKey | null = null;
 
   private readonly copyLink = async () => {
-    let text: string;
+    let result: PlainKey;
     try {
       await navigator.clipboard.writeText(location.href);
-      text = t('linkCopied');
+      result = 'linkCopied';
     } catch {
-      text = t('copyFailed');
+      result = 'copyFailed';
     }
-    this.callView?.announce(text);
-    this.copied = text;
+    this.callView?.announce(result);
+    this.copied = result;
   };
-
-  /** A language change re-creates the views (keyed), so every string is rendered again in the new language. */
-  render() {
-    return keyed(lang(), this.renderPhase());
-  }
 
   /** Shown above the screens before a call: the language picker, and why calls are unavailable offline. */
   private header(notice: unknown = nothing) {
@@ -307,12 +306,12 @@ export class CallApp extends LitElement {
         <p>${t('cannotCallWhat')}</p>
         <p class="link">${location.href}</p>
         <button class="primary" @click=${this.copyLink}>${t('copyLink')}</button>
-        <p role="status" class="visually-hidden">${this.copied}</p>
+        <p role="status" class="visually-hidden">${this.copied ? t(this.copied) : ''}</p>
       </div>
     </main>`;
   }
 
-  private renderPhase() {
+  render() {
     if (this.cannotCall) return this.cannotCallPage();
     const s = this.view.value;
     switch (s.phase) {

@@ -6,6 +6,7 @@ import type { ChatPanel } from './chat-panel';
 import { PanelEvent, type PanelName } from './control-bar';
 import { icon } from './icons';
 import { t } from './i18n';
+import { LangController } from './lang-controller';
 import { buttons } from './shared-styles';
 import './transfer-list';
 
@@ -47,6 +48,11 @@ export class CallPanel extends LitElement {
   /** Shown as the modal sheet: then Tab wraps around inside it. */
   @state() private modal = false;
   private readonly wide = matchMedia(SIDE_PANEL_QUERY);
+
+  constructor() {
+    super();
+    new LangController(this);
+  }
 
   static styles = [
     buttons,

@@ -5,6 +5,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import type { CallState } from '../core/call-store';
 import { icon } from './icons';
 import { t } from './i18n';
+import { LangController } from './lang-controller';
 import { CORNERS, bestGrid, modeOf, nearestCorner, tilesOf, type Corner, type TileSpec } from './layout';
 import { roundButtons } from './shared-styles';
 import './shared-offer';
@@ -13,7 +14,7 @@ import './video-tile';
 const GAP = 8;
 
 function screenLabel(name: string): string {
-  return t('screenOf').replace('{name}', name);
+  return t('screenOf', { name });
 }
 
 /**
@@ -30,6 +31,11 @@ export class CallStage extends LitElement {
     if (entry) this.size = { width: entry.contentRect.width, height: entry.contentRect.height };
   });
   private drag: { id: number; x: number; y: number } | null = null;
+
+  constructor() {
+    super();
+    new LangController(this);
+  }
 
   static styles = [
     roundButtons,

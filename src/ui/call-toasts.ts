@@ -5,6 +5,7 @@ import type { Transfer } from '../core/file-transfer';
 import { PanelEvent } from './control-bar';
 import { t } from './i18n';
 import { emit } from './intent';
+import { LangController } from './lang-controller';
 import { buttons } from './shared-styles';
 
 export interface ChatToast {
@@ -22,6 +23,11 @@ export interface ChatToast {
 export class CallToasts extends LitElement {
   @property({ attribute: false }) offers: ReadonlyArray<Transfer> = [];
   @property({ attribute: false }) messages: ReadonlyArray<ChatToast> = [];
+
+  constructor() {
+    super();
+    new LangController(this);
+  }
 
   static styles = [
     buttons,
@@ -46,14 +52,14 @@ export class CallToasts extends LitElement {
 
   render() {
     return html`<section aria-label=${t('notifications')} aria-live="polite">
-      ${repeat(this.offers, (x) => x.id, (x) => html`<article aria-label=${t('fileToastLabel').replace('{name}', x.peerName).replace('{file}', x.name)}>
-        <p><span class="who">${t('fileOfferFrom').replace('{name}', x.peerName)}</span><br />${x.name}</p>
+      ${repeat(this.offers, (x) => x.id, (x) => html`<article aria-label=${t('fileToastLabel', { name: x.peerName, file: x.name })}>
+        <p><span class="who">${t('fileOfferFrom', { name: x.peerName })}</span><br />${x.name}</p>
         <div class="actions">
           <button @click=${() => this.act('decline', x.id)}>${t('decline')}</button>
           <button class="primary" @click=${() => this.act('accept', x.id)}>${t('accept')}</button>
         </div>
       </article>`)}
-      ${repeat(this.messages, (m) => m.key, (m) => html`<article aria-label=${t('messageFrom').replace('{name}', m.name)}>
+      ${repeat(this.messages, (m) => m.key, (m) => html`<article aria-label=${t('messageFrom', { name: m.name })}>
         <p class="text"><span class="who">${m.name}:</span> ${m.text}</p>
         <div class="actions"><button @click=${() => this.dispatchEvent(new PanelEvent('chat'))}>${t('openChat')}</button></div>
       </article>`)}

@@ -1,7 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { CallState } from '../core/call-store';
-import { t } from './i18n';
+import { t, type PlainKey } from './i18n';
+import { LangController } from './lang-controller';
 import { buttons } from './shared-styles';
 import './call-panel';
 import { type PanelEvent, type PanelName } from './control-bar';
@@ -18,8 +19,8 @@ const MAX_TOASTS = 3;
 @customElement('call-view')
 export class CallView extends LitElement {
   @property({ attribute: false }) state!: CallState;
-  /** Feedback for "Copy link", announced politely to screen readers. */
-  @state() private status = '';
+  /** Feedback for "Copy link", announced politely to screen readers; kept as a key so it follows the language. */
+  @state() private status: PlainKey | null = null;
   /** Which panel shows, chat or files; none by default so the videos have the screen. */
   @state() private panel: PanelName | null = null;
   /** How many chat entries had been seen when the chat was last open (undefined: none rendered yet). */
@@ -29,6 +30,11 @@ export class CallView extends LitElement {
   /** How many chat entries have been considered for a toast. */
   private toasted: number | undefined;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+
+  constructor() {
+    super();
+    new LangController(this);
+  }
 
   disconnectedCallback(): void {
     for (const timer of this.timers) clearTimeout(timer);
@@ -44,7 +50,7 @@ export class CallView extends LitElement {
   /** Messages from others that arrived while the chat was closed. */
   private unreadChat(): number {
     const chat = this.state.chat;
-    // A screen re-created (a language change) starts with everything so far read.
+    // The screen's first render (it may be built ahead, before the call) starts with everything so far read.
     this.seenChat ??= chat.length;
     if (this.panel === 'chat') this.seenChat = chat.length;
     return chat.slice(this.seenChat).filter((m) => m.from !== null).length;
@@ -76,8 +82,8 @@ export class CallView extends LitElement {
   ];
 
   /** Called by the root after the copy finished, so the message tells the truth. */
-  announce(text: string) {
-    this.status = text;
+  announce(result: PlainKey) {
+    this.status = result;
   }
 
   /** New messages from others become toasts unless the chat is open to read them. */
@@ -123,7 +129,7 @@ export class CallView extends LitElement {
       </div>
       <div class="bar">
         <control-bar .state=${s} .panel=${this.panel} .unreadChat=${this.unreadChat()} .pendingFiles=${this.pendingFiles()} @panel=${this.showPanel}></control-bar>
-        <span class="visually-hidden" role="status">${this.status}</span>
+        <span class="visually-hidden" role="status">${this.status ? t(this.status) : ''}</span>
         ${s.screenProblem ? html`<p class="banner" role="alert">${t('screenFailed')}</p>` : nothing}
       </div>
     `;

@@ -5,6 +5,7 @@ import type { ChatEntry } from '../core/chat';
 import { MAX_CHAT_LENGTH } from '../core/peer-protocol';
 import { clockTime, t } from './i18n';
 import { emit } from './intent';
+import { LangController } from './lang-controller';
 import { buttons } from './shared-styles';
 
 /** The call's text chat: a log everyone in the call shares, and a field to add to it. */
@@ -13,6 +14,11 @@ export class ChatPanel extends LitElement {
   @property({ attribute: false }) chat: ReadonlyArray<ChatEntry> = [];
   @query('ol') private list?: HTMLOListElement;
   @query('input') private input?: HTMLInputElement;
+
+  constructor() {
+    super();
+    new LangController(this);
+  }
 
   static styles = [
     buttons,

@@ -2,8 +2,9 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { CallState } from '../core/call-store';
 import { icon, type IconName } from './icons';
-import { t, type StringKey } from './i18n';
+import { t, type PlainKey } from './i18n';
 import { emit } from './intent';
+import { LangController } from './lang-controller';
 import './more-menu';
 import { roundButtons } from './shared-styles';
 
@@ -35,6 +36,11 @@ export class ControlBar extends LitElement {
   @property({ type: Number }) unreadChat = 0;
   @property({ type: Number }) pendingFiles = 0;
 
+  constructor() {
+    super();
+    new LangController(this);
+  }
+
   static styles = [
     roundButtons,
     css`
@@ -46,7 +52,7 @@ export class ControlBar extends LitElement {
     `,
   ];
 
-  private button(label: StringKey, glyph: IconName, onClick: () => void, extra: { pressed?: boolean; expanded?: boolean; badge?: number; danger?: boolean; off?: boolean } = {}) {
+  private button(label: PlainKey, glyph: IconName, onClick: () => void, extra: { pressed?: boolean; expanded?: boolean; badge?: number; danger?: boolean; off?: boolean } = {}) {
     const id = `${label}-count`;
     const badge = extra.badge ?? 0;
     // The count sits beside the button, not in it: visible text inside would have to be part of its name.
@@ -58,7 +64,7 @@ export class ControlBar extends LitElement {
     </button>`;
     if (extra.badge === undefined) return button;
     return html`<span class="badged">${button}${badge > 0
-      ? html`<span class="count" aria-hidden="true">${badge > 99 ? '99+' : badge}</span><span id=${id} class="visually-hidden">${t('unread').replace('{n}', String(badge))}</span>`
+      ? html`<span class="count" aria-hidden="true">${badge > 99 ? '99+' : badge}</span><span id=${id} class="visually-hidden">${t('unread', { n: badge })}</span>`
       : nothing}</span>`;
   }
 

@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { t } from './i18n';
 import { emit } from './intent';
+import { LangController } from './lang-controller';
 import { buttons } from './shared-styles';
 import './shared-offer';
 
@@ -9,6 +10,12 @@ import './shared-offer';
 export class HomeView extends LitElement {
   /** Files shared into the app, to send once in a call. */
   @property({ attribute: false }) offered: ReadonlyArray<File> = [];
+
+  constructor() {
+    super();
+    new LangController(this);
+  }
+
   static styles = [
     buttons,
     css`

@@ -1,5 +1,5 @@
 // Every user-visible string, in English and Spanish. The Spanish table is typed against the English one,
-// so a missing translation is a compile error.
+// so a missing translation, or one that drops a {placeholder}, is a compile error.
 const en = {
   appName: 'P2P Call',
   tagline: 'Video calls straight from browser to browser. Open a link, talk, share files.',
@@ -117,11 +117,24 @@ const en = {
   cannotCallBody: 'It has no WebRTC, the part of a browser that carries video calls. Some apps open links in a built-in browser that leaves it out.',
   cannotCallWhat: 'Open this link in Chrome, Edge, Firefox or Safari instead:',
   homeCannotCall: 'This browser cannot make calls (it has no WebRTC). Open this page in Chrome, Edge, Firefox or Safari to start one.',
-};
+} as const;
 
-export type StringKey = keyof typeof en;
+type English = typeof en;
+export type StringKey = keyof English;
 
-const es: Record<StringKey, string> = {
+/** The names in a string's `{name}` placeholders. */
+type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? P | Placeholders<Rest> : never;
+type NamesOf<K extends StringKey> = Placeholders<English[K]>;
+/** What `t` needs after the key: nothing for a plain string, else a value for every placeholder. */
+type ParamArgs<K extends StringKey> = [NamesOf<K>] extends [never] ? [] : [params: Record<NamesOf<K>, string | number>];
+/** Keys of the strings without placeholders, for tables that map a state to its text. */
+export type PlainKey = { [K in StringKey]: [NamesOf<K>] extends [never] ? K : never }[StringKey];
+
+type AllOf<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+/** A translation of English string S: any text, as long as it keeps each of S's placeholders (in any order). */
+type Translation<S extends string> = [Placeholders<S>] extends [never] ? string : AllOf<`${string}{${Placeholders<S>}}${string}`>;
+
+const es: { [K in StringKey]: Translation<English[K]> } = {
   appName: 'Llamada P2P',
   tagline: 'Videollamadas directas de navegador a navegador. Abre un enlace, habla, comparte archivos.',
   startCall: 'Iniciar una llamada',
@@ -293,8 +306,12 @@ export function onLangChange(listener: (l: Lang) => void): () => void {
 /** Each language's name in itself, for the language picker. */
 export const LANG_NAMES: Record<Lang, string> = { en: 'English', es: 'Español' };
 
-export function t(key: StringKey): string {
-  return tables[current][key];
+/** The string for `key` in the current language, its `{name}` placeholders filled from `params`. */
+export function t<K extends StringKey>(key: K, ...params: ParamArgs<K>): string;
+export function t(key: StringKey, params?: Record<string, string | number>): string {
+  const text = tables[current][key];
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 // Building an Intl formatter costs tens of milliseconds the first time (locale data), enough to hold up a

@@ -1,7 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { onLangChange } from './i18n';
 
-/** Re-renders its host when the user picks another language. */
+/**
+ * Re-renders its host when the user picks another language. Every component that renders text has one:
+ * a parent rendering again does not reach a child whose properties did not change, and re-creating the
+ * screens instead would lose what they hold (a draft, a choice, an open panel, a playing video).
+ */
 export class LangController implements ReactiveController {
   private unsubscribe: (() => void) | undefined;
 

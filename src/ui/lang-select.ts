@@ -4,7 +4,7 @@ import { LANG_NAMES, chooseLang, lang, t, type Lang } from './i18n';
 import { LangController } from './lang-controller';
 import { buttons } from './shared-styles';
 
-/** The language picker ("Language" / "Idioma"); the choice is remembered and re-renders the whole app. */
+/** The language picker ("Language" / "Idioma"); the choice is remembered, and every component renders again in place. */
 @customElement('lang-select')
 export class LangSelect extends LitElement {
   static styles = [
@@ -30,7 +30,7 @@ export class LangSelect extends LitElement {
     const langs = Object.keys(LANG_NAMES) as Lang[];
     return html`<label>${t('language')}
       <select @change=${this.change}>
-        ${langs.map((l) => html`<option value=${l} lang=${l} ?selected=${l === lang()}>${LANG_NAMES[l]}</option>`)}
+        ${langs.map((l) => html`<option value=${l} lang=${l} .selected=${l === lang()}>${LANG_NAMES[l]}</option>`)}
       </select>
     </label>`;
   }

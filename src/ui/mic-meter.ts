@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { t } from './i18n';
+import { LangController } from './lang-controller';
 
 /** How often the meter's value is given to assistive tech; the bar itself moves every frame. */
 const ANNOUNCE_MS = 500;
@@ -18,6 +19,11 @@ export class MicMeter extends LitElement {
   private audio: AudioContext | null = null;
   private frame = 0;
   private announced = 0;
+
+  constructor() {
+    super();
+    new LangController(this);
+  }
 
   static styles = css`
     :host { display: block; }

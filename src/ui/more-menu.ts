@@ -5,6 +5,7 @@ import './device-pickers';
 import { icon } from './icons';
 import { t } from './i18n';
 import { emit } from './intent';
+import { LangController } from './lang-controller';
 import './invite-tools';
 import './lang-select';
 import { roundButtons } from './shared-styles';
@@ -21,6 +22,11 @@ export class MoreMenu extends LitElement {
   @state() private open = false;
   @query('[popover]') private pop?: HTMLElement;
   @query('button.round') private opener?: HTMLButtonElement;
+
+  constructor() {
+    super();
+    new LangController(this);
+  }
 
   static styles = [
     roundButtons,

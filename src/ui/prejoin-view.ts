@@ -3,14 +3,15 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { CallState } from '../core/call-store';
 import type { MediaProblem } from '../core/media';
-import { t, type StringKey } from './i18n';
+import { t, type PlainKey } from './i18n';
 import { emit } from './intent';
+import { LangController } from './lang-controller';
 import './device-pickers';
 import { icon, type IconName } from './icons';
 import './mic-meter';
 import { roundButtons } from './shared-styles';
 
-const PROBLEM_TEXT: Record<MediaProblem, StringKey> = {
+const PROBLEM_TEXT: Record<MediaProblem, PlainKey> = {
   denied: 'mediaDenied',
   missing: 'mediaMissing',
   'in-use': 'mediaInUse',
@@ -23,6 +24,11 @@ export class PrejoinView extends LitElement {
   @property({ attribute: false }) state!: CallState;
   /** Device choice is behind the settings button: most people keep the default. */
   @state() private settings = false;
+
+  constructor() {
+    super();
+    new LangController(this);
+  }
 
   static styles = [
     roundButtons,

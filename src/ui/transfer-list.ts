@@ -3,15 +3,16 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Participant } from '../core/call-store';
 import type { Transfer } from '../core/file-transfer';
-import { decimal, t, type StringKey } from './i18n';
+import { decimal, t, type PlainKey } from './i18n';
 import { emit } from './intent';
+import { LangController } from './lang-controller';
 import { buttons } from './shared-styles';
 
-const STATE_TEXT: Record<Transfer['state'], StringKey> = {
+const STATE_TEXT: Record<Transfer['state'], PlainKey> = {
   offered: 'stateOffered', waiting: 'stateWaiting', active: 'stateActive', interrupted: 'stateInterrupted',
   done: 'stateDone', declined: 'stateDeclined', cancelled: 'stateCancelled', failed: 'stateFailed',
 };
-const REASON_TEXT: Record<NonNullable<Transfer['reason']>, StringKey> = {
+const REASON_TEXT: Record<NonNullable<Transfer['reason']>, PlainKey> = {
   cancelled: 'stateCancelled', corrupt: 'reasonCorrupt', 'bad-data': 'reasonBadData', 'no-storage': 'reasonNoStorage',
   failed: 'reasonFailed', 'peer-left': 'reasonPeerLeft',
 };
@@ -43,6 +44,11 @@ export class TransferList extends LitElement {
   /** False while the call screen is built ahead, invisible, before the call starts: drops then are not for it. */
   @property({ type: Boolean }) live = true;
   @state() private to = 'all';
+
+  constructor() {
+    super();
+    new LangController(this);
+  }
 
   static styles = [
     buttons,
@@ -116,11 +122,11 @@ export class TransferList extends LitElement {
   }
 
   private row(x: Transfer) {
-    const peer = t(x.direction === 'in' ? 'fromPeer' : 'toPeer').replace('{name}', x.peerName);
+    const peer = t(x.direction === 'in' ? 'fromPeer' : 'toPeer', { name: x.peerName });
     const pct = x.size === 0 ? 100 : Math.floor((x.bytes / x.size) * 100);
     const moving = x.state === 'active' || x.state === 'interrupted';
     const rate = moving && x.speed > 0 ? ` · ${bytes(x.speed)}/s` : '';
-    const left = moving && x.eta !== null ? ` · ${t('timeLeft').replace('{time}', duration(x.eta))}` : '';
+    const left = moving && x.eta !== null ? ` · ${t('timeLeft', { time: duration(x.eta) })}` : '';
     let status = t(STATE_TEXT[x.state]);
     if (x.state === 'failed' && x.reason) status = `${status}: ${t(REASON_TEXT[x.reason])}`;
     if (x.state === 'done' && x.direction === 'in' && !x.url) status = t('savedToDisk');

@@ -4,12 +4,13 @@ import { live } from 'lit/directives/live.js';
 import type { LinkState } from '../core/peer-link';
 import type { LinkProblem } from '../core/reachability';
 import type { Quality } from '../core/stats';
-import { t, type StringKey } from './i18n';
+import { t, type PlainKey } from './i18n';
+import { LangController } from './lang-controller';
 import { buttons } from './shared-styles';
 
-const QUALITY_TEXT: Record<Quality, StringKey> = { good: 'qualityGood', fair: 'qualityFair', poor: 'qualityPoor' };
+const QUALITY_TEXT: Record<Quality, PlainKey> = { good: 'qualityGood', fair: 'qualityFair', poor: 'qualityPoor' };
 
-const PROBLEM_TEXT: Record<LinkProblem, StringKey> = {
+const PROBLEM_TEXT: Record<LinkProblem, PlainKey> = {
   'identity-mismatch': 'identityMismatch',
   'turn-refused': 'turnRefused',
   'relay-unavailable': 'relayUnavailable',
@@ -37,6 +38,11 @@ export class VideoTile extends LitElement {
   @property() safetyNumber = '';
   @property({ attribute: false }) problem: LinkProblem | null = null;
   @state() private verifyOpen = false;
+
+  constructor() {
+    super();
+    new LangController(this);
+  }
 
   static styles = [buttons, css`
     :host { display: block; min-width: 0; min-height: 0; }

@@ -38,10 +38,11 @@ export interface Person {
 /**
  * Opens the chat or files panel from the control bar, unless it is open already. Their controls (the
  * message field, "Send to", the transfer rows) are out of sight and out of the accessibility tree while
- * the panel is closed, as a user would find them.
+ * the panel is closed, as a user would find them. `lang` is the page's language.
  */
-export async function openPanel(page: Page, panel: 'Chat' | 'Files'): Promise<void> {
-  const button = page.getByRole('toolbar').getByRole('button', { name: panel, exact: true });
+export async function openPanel(page: Page, panel: 'Chat' | 'Files', lang: 'en' | 'es' = 'en'): Promise<void> {
+  const name = lang === 'es' && panel === 'Files' ? 'Archivos' : panel;
+  const button = page.getByRole('toolbar').getByRole('button', { name, exact: true });
   if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
   await waitFor(async () => (await button.getAttribute('aria-expanded')) === 'true', 10_000, `the ${panel} panel to open`);
 }
