@@ -11,6 +11,7 @@ import './call-stage';
 import './call-toasts';
 import type { ChatToast } from './call-toasts';
 import { modeOf, tilesOf } from './layout';
+import { CallPictureInPicture } from './picture-in-picture';
 
 const TOAST_MS = 6_000;
 const MAX_TOASTS = 3;
@@ -30,6 +31,8 @@ export class CallView extends LitElement {
   /** How many chat entries have been considered for a toast. */
   private toasted: number | undefined;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** The call in a small window while the tab is hidden; closed when this screen goes (the call ended). */
+  private readonly pip = new CallPictureInPicture(this);
 
   constructor() {
     super();
@@ -39,8 +42,14 @@ export class CallView extends LitElement {
   disconnectedCallback(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.pip.close();
     super.disconnectedCallback();
   }
+
+  private readonly openPip = (e: Event) => {
+    e.stopPropagation();
+    this.pip.open().catch((err: unknown) => console.warn('picture-in-picture failed', err));
+  };
 
   private readonly showPanel = (e: PanelEvent) => {
     e.stopPropagation();
@@ -106,6 +115,12 @@ export class CallView extends LitElement {
     this.timers.add(timer);
   }
 
+  protected updated(): void {
+    // Offered only once the call is on: the browser may open it by itself when the tab is hidden.
+    if (this.state.phase === 'in-call') this.pip.offer(this.state);
+    else this.pip.close();
+  }
+
   protected willUpdate(): void {
     this.toastNewMessages();
     // The bar floats over a picture that fills the screen, unless a side panel shares the screen with it.
@@ -128,7 +143,7 @@ export class CallView extends LitElement {
       <call-panel .state=${s} .panel=${this.panel} @panel=${this.showPanel}></call-panel>
       </div>
       <div class="bar">
-        <control-bar .state=${s} .panel=${this.panel} .unreadChat=${this.unreadChat()} .pendingFiles=${this.pendingFiles()} @panel=${this.showPanel}></control-bar>
+        <control-bar .state=${s} .panel=${this.panel} .unreadChat=${this.unreadChat()} .pendingFiles=${this.pendingFiles()} @panel=${this.showPanel} @pip=${this.openPip}></control-bar>
         <span class="visually-hidden" role="status">${this.status ? t(this.status) : ''}</span>
         ${s.screenProblem ? html`<p class="banner" role="alert">${t('screenFailed')}</p>` : nothing}
       </div>

@@ -12,6 +12,7 @@ import Mic from 'lucide/dist/esm/icons/mic.mjs';
 import MicOff from 'lucide/dist/esm/icons/mic-off.mjs';
 import Move from 'lucide/dist/esm/icons/move.mjs';
 import PhoneOff from 'lucide/dist/esm/icons/phone-off.mjs';
+import PictureInPicture from 'lucide/dist/esm/icons/picture-in-picture-2.mjs';
 import QrCode from 'lucide/dist/esm/icons/qr-code.mjs';
 import ScreenShare from 'lucide/dist/esm/icons/screen-share.mjs';
 import ScreenShareOff from 'lucide/dist/esm/icons/screen-share-off.mjs';
@@ -43,6 +44,7 @@ export const ICONS = {
   switchCamera: SwitchCamera,
   close: X,
   move: Move,
+  pip: PictureInPicture,
 } satisfies Record<string, IconNode>;
 
 export type IconName = keyof typeof ICONS;

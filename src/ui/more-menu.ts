@@ -8,11 +8,12 @@ import { emit } from './intent';
 import { LangController } from './lang-controller';
 import './invite-tools';
 import './lang-select';
+import { pipKind } from './picture-in-picture';
 import { roundButtons } from './shared-styles';
 
 /**
  * "More": what a call needs now and then, behind one button so the bar stays one row on a phone — copy and
- * share the link, its QR code, switching camera, device choice and language. A popover (not a menu: it holds
+ * share the link, its QR code, switching camera, picture in picture, device choice and language. A popover (not a menu: it holds
  * selects), so the browser gives it light dismiss, Escape, the top layer above the videos, and a tab order
  * that continues from its button into it and back out to the next control.
  */
@@ -64,6 +65,12 @@ export class MoreMenu extends LitElement {
     this.pop?.hidePopover();
   }
 
+  /** The call screen opens the window: it has the call's state and must open it within this click. */
+  private pictureInPicture() {
+    this.pop?.hidePopover();
+    this.dispatchEvent(new Event('pip', { bubbles: true, composed: true }));
+  }
+
   render() {
     const s = this.state;
     return html`<button class="round" aria-label=${t('more')} popovertarget="more-panel" aria-expanded=${String(this.open)}>
@@ -76,6 +83,7 @@ export class MoreMenu extends LitElement {
           ${s.devices.video.length > 1
             ? html`<button @click=${() => emit(this, { type: 'switch-camera' })}>${icon('switchCamera')}${t('switchCamera')}</button>`
             : nothing}
+          ${pipKind() ? html`<button @click=${this.pictureInPicture}>${icon('pip')}${t('pictureInPicture')}</button>` : nothing}
         </div>
         <device-pickers .state=${s}></device-pickers>
         <lang-select></lang-select>
