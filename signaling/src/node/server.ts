@@ -196,11 +196,14 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
       res.end(JSON.stringify({ ok: true, rooms: roomCount, sockets: connections }));
       return;
     }
-    serveStatic(req, res).catch((err: unknown) => {
+    try {
+      serveStatic(req, res);
+    } catch (err) {
+      // A file that disappeared between sirv's lookup and its stat (a rebuild in progress).
       log(`static error: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
-    });
+    }
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
