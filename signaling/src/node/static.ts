@@ -1,6 +1,7 @@
 // Serves the built app (Vite's dist/) for the one-command start, with sirv. The build writes .br and .gz next to
-// every text file (vite.config.ts), so nothing is compressed here: sirv sends the smallest variant the request's
-// Accept-Encoding names, with `Vary: Accept-Encoding` and an ETag per variant. Paths without a file extension
+// every text file (vite.config.ts), so nothing is compressed here: sirv sends the brotli one when the request's
+// Accept-Encoding names br, else the gzip one when it names gzip, else the file, with `Vary: Accept-Encoding`
+// and an ETag per variant. Paths without a file extension
 // fall back to index.html so deep links such as /r/<roomId> load the app. Hashed /assets/* are cached for a
 // year; everything else, index.html and sw.js above all, is revalidated on every load so a deploy shows up at
 // once. Room ids travel in the path, so responses carry `Referrer-Policy: no-referrer`. The page's own
@@ -13,7 +14,7 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import sirv from 'sirv';
 
-export const SECURITY_HEADERS = {
+const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   // frame-ancestors is ignored in a <meta> policy, so it is the header's part; X-Frame-Options for old browsers.
