@@ -1,4 +1,8 @@
-import { defineConfig, loadEnv } from 'vite';
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { defineConfig, loadEnv, type Plugin } from 'vite';
+import { compression } from 'vite-plugin-compression2';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const signaling = process.env.SIGNALING_TARGET ?? 'http://127.0.0.1:8080';
@@ -28,6 +32,34 @@ function contentSecurityPolicy(signalingUrl: string | undefined): string {
     "object-src 'none'",
     "form-action 'self'",
   ].join('; ');
+}
+
+/** The text files the server sends compressed: it serves the .br and .gz written next to them (signaling/src/node/static.ts). */
+const COMPRESSIBLE = /\.(html|js|css|json|webmanifest|svg|txt|wasm)$/;
+
+/**
+ * vite-plugin-compression2 compresses the app's own bundle, but VitePWA writes sw.js afterwards, in its own build
+ * from its closeBundle hook: this runs after that (sequential, order post) and compresses it the same way.
+ */
+function compressServiceWorker(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'compress-service-worker',
+    apply: 'build',
+    configResolved: (config) => {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    closeBundle: {
+      sequential: true,
+      order: 'post',
+      async handler() {
+        const file = resolve(outDir, 'sw.js');
+        const raw = await readFile(file);
+        await writeFile(`${file}.br`, brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+        await writeFile(`${file}.gz`, gzipSync(raw, { level: 9 }));
+      },
+    },
+  };
 }
 
 export default defineConfig(({ mode }) => ({
@@ -83,5 +115,8 @@ export default defineConfig(({ mode }) => ({
       },
       includeManifestIcons: true,
     }),
+    // At build time, so brotli can take its best quality (11): the server never compresses.
+    compression({ include: COMPRESSIBLE, algorithms: ['gzip', 'brotliCompress'] }),
+    compressServiceWorker(),
   ],
 }));

@@ -15,6 +15,7 @@ import { readFrame } from '../core/frame.ts';
 import { Rooms, type Delivery } from '../core/rooms.ts';
 import { staticFiles } from './static.ts';
 import { startStun, type StunService } from './stun.ts';
+import { CompactSocket, tickCorker } from './ws-internals.ts';
 
 export interface ServerOptions {
   port?: number;
@@ -52,18 +53,9 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
  * shared by all sockets (they get the socket as `this`) instead of four closures per socket. The room core names
  * connections by this object too, so there is no id string and no id-to-socket map per connection.
  */
-class Conn extends WebSocket {
-  /**
-   * EventEmitter starts each emitter's listener table as a null-prototype object, which V8 keeps in dictionary
-   * mode: about 280 bytes per socket with our four listeners. With the four names declared up front it stays a
-   * compact object (56 bytes); Node's own streams pre-shape their `_events` the same way. Replacing it here is safe
-   * because it is still empty: `ws` adds no listeners to a server-side socket, only the 'connection' handler does.
-   */
-  _events: Record<string, unknown> = { message: undefined, pong: undefined, error: undefined, close: undefined };
+class Conn extends CompactSocket {
   bucket: TokenBucket | null = null;
   alive = true;
-  /** The TCP socket this server handed to `ws` at the upgrade; see `send` for why it is kept. */
-  tcp: Duplex | null = null;
   /** Our STUN server as this browser can reach it (see `stunUrls`), or null. */
   stun: IceServer | null = null;
 }
@@ -81,6 +73,7 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
   // Started once the HTTP port is known; sockets that upgrade before that get no STUN entry.
   let stun: StunService | null = null;
   const stunUrls = new StunUrls();
+  const cork = tickCorker();
   const rooms = new Rooms<Conn>({
     randomId: randomBase64url,
     iceServers: (peerId, conn) => (conn.stun ? [conn.stun, ...iceServers(peerId)] : iceServers(peerId)),
@@ -88,23 +81,13 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
     ...(opts.graceMs === undefined ? {} : { graceMs: opts.graceMs }),
   });
 
-  // Frames relayed to one socket while handling one read (a sender's pipelined frames arrive in one chunk) leave in
-  // one write: the socket stays corked until the current tick ends. One syscall per frame was the largest single
-  // cost of a relayed message; the flush still happens before any further I/O, so nothing waits.
-  const corked: Duplex[] = [];
-  const uncorkAll = (): void => {
-    for (const tcp of corked.splice(0)) tcp.uncork();
-  };
   const send = (conn: Conn, msg: ServerMessage, encoded?: EncodedData): void => {
     if (conn.readyState !== WebSocket.OPEN) return;
     if (conn.bufferedAmount > MAX_BUFFERED_BYTES) {
       conn.terminate();
       return;
     }
-    if (conn.tcp && !conn.tcp.writableCorked) {
-      conn.tcp.cork();
-      if (corked.push(conn.tcp) === 1) process.nextTick(uncorkAll);
-    }
+    if (conn.tcp) cork(conn.tcp);
     conn.send(encodeServerMessage(msg, encoded));
   };
   const sendError = (conn: Conn, code: ErrorCode, message: string): void => send(conn, { type: 'error', code, message });
@@ -196,11 +179,14 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
       res.end(JSON.stringify({ ok: true, rooms: roomCount, sockets: connections }));
       return;
     }
-    serveStatic(req, res).catch((err: unknown) => {
+    try {
+      serveStatic(req, res);
+    } catch (err) {
+      // A file that disappeared between sirv's lookup and its stat (a rebuild in progress).
       log(`static error: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
-    });
+    }
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
