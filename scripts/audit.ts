@@ -113,7 +113,7 @@ async function audit(label: string, url: string, origin: string, dist: string, r
   if (scripts.length === 0) throw new Error(`Lighthouse recorded no script requests for the ${label}`);
   let totalGz = 0;
   console.log(`Initial JavaScript of the ${label} (gzip):`);
-  for (const path of [...new Set(scripts)]) {
+  for (const path of new Set(scripts)) {
     const gz = gzipSync(await readFile(join(dist, path))).length;
     totalGz += gz;
     console.log(`  ${path}  ${(gz / 1024).toFixed(1)} KB`);

@@ -101,7 +101,7 @@ function peerjs(role: 'send' | 'recv', o: { port: number; id: string; callee?: s
     sendAll = async () => {
       for (let sent = 0; sent < total; ) {
         const n = Math.min(CHUNK, total - sent);
-        conn.send(payload.slice(0, n).buffer);
+        void conn.send(payload.slice(0, n).buffer);
         sent += n;
         // PeerJS queues without limit in its own buffer once the channel's is full (then drains it on a
         // timer); keeping that queue short is the backpressure its users are told to apply.

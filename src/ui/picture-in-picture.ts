@@ -110,12 +110,9 @@ export class CallPictureInPicture {
     if (this.win) this.renderWindow();
     const subject = pipSubject(state);
     if (this.video && subject && this.video.srcObject !== subject.stream) this.video.srcObject = subject.stream;
-    try {
-      navigator.mediaSession?.setMicrophoneActive?.(state.mic);
-      navigator.mediaSession?.setCameraActive?.(state.camera);
-    } catch {
-      // Older browsers have the session but not these calls; the buttons just show no state there.
-    }
+    // Browsers without these calls just show no state on the buttons.
+    void navigator.mediaSession?.setMicrophoneActive?.(state.mic)?.catch(() => undefined);
+    void navigator.mediaSession?.setCameraActive?.(state.camera)?.catch(() => undefined);
   }
 
   close(): void {

@@ -271,7 +271,9 @@ export async function newParticipant(browser: Browser, origin?: string, options:
   if (process.env.E2E_DEBUG) {
     context.on('console', (m) => console.error(`[page ${m.type()}] ${m.text()}`));
     context.on('weberror', (e) => console.error(`[page error] ${e.error().message}`));
-    context.on('response', (r) => void (r.status() >= 400 && console.error(`[page http ${r.status()}] ${r.url()}`)));
+    context.on('response', (r) => {
+    if (r.status() >= 400) console.error(`[page http ${r.status()}] ${r.url()}`);
+  });
   }
   return context;
 }

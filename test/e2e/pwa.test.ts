@@ -108,7 +108,9 @@ describe('installable PWA', () => {
     try {
       const page = await context.newPage();
       const scripts: string[] = [];
-      page.on('request', (r) => void (r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname)));
+      page.on('request', (r) => {
+        if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+      });
       await page.goto(`${server.url}/`, { waitUntil: 'load' });
       await page.getByRole('button', { name: 'Start a call' }).waitFor();
       await page.waitForLoadState('networkidle');

@@ -120,6 +120,7 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
 
   // The listeners' `this` is typed as a plain WebSocket; every socket of this server is a Conn.
   function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    // oxlint-disable-next-line typescript/no-this-alias -- ws calls listeners with the socket as `this`; naming it once reads better than `this` throughout
     const conn = this;
     if (!(conn instanceof Conn) || conn.readyState !== WebSocket.OPEN || !conn.bucket) return;
     conn.alive = true;
