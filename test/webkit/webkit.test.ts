@@ -81,13 +81,13 @@ describe('WebKit', { skip: reason ?? false, timeout: 120_000 }, () => {
     await s.findByRole('button', 'Camera');
     // Playing = frames arriving: currentTime advances and the mock camera's size is known.
     const first = await waitFor(
-      () => s.execute<{ t: number; w: number } | null>(`${DEEP} const v = all(document, 'prejoin-view video')[0];
+      () => s.execute<{ t: number; w: number } | null>(`${DEEP} const v = all(document, 'prejoin-view')[0].shadowRoot.querySelector('video');
         return v && v.readyState >= 2 && !v.paused && v.videoWidth > 0 ? { t: v.currentTime, w: v.videoWidth } : null`).then((v) => v ?? undefined),
       15_000,
       'the preview to play',
     );
     await waitFor(
-      async () => (await s.execute<number>(`${DEEP} return all(document, 'prejoin-view video')[0].currentTime`)) > first.t + 0.2,
+      async () => (await s.execute<number>(`${DEEP} return all(document, 'prejoin-view')[0].shadowRoot.querySelector('video').currentTime`)) > first.t + 0.2,
       10_000,
       'the preview time to advance',
     );
