@@ -2,6 +2,7 @@
 // WebKitWebDriver (test/webkit/session.ts). Debian 12's WebKit has no RTCPeerConnection, so a room link must
 // show the "this browser cannot make calls" page; the pre-join and call screens are checked with a stand-in
 // RTCPeerConnection (test/webkit/webrtc-stand-in.js) that is enough for a call nobody else joins.
+// Not covered yet: the offline shell and the phone-width call screen (see the report of issue 15).
 // Skips itself, saying why, where WebKitWebDriver, Xvfb or PyGObject's WebKit are missing.
 // Run: bash scripts/netns.sh npm run --silent test:webkit (after `npm run build`)
 import assert from 'node:assert/strict';
@@ -95,6 +96,14 @@ describe('WebKit', { skip: reason ?? false, timeout: 120_000 }, () => {
     await s.click(await s.findByRole('button', 'Join'));
     await s.findByRole('button', 'Leave');
     await s.findByRole('toolbar', 'Call controls');
+    await assertNoPageErrors(s);
+  });
+
+  test('a Spanish-language browser gets Spanish labels', async () => {
+    const s = await open({ lang: 'es-ES' });
+    await s.navigate(`${server.url}/`);
+    await s.findByRole('button', 'Iniciar una llamada');
+    assert.equal(await s.execute<string>('return document.documentElement.lang'), 'es');
     await assertNoPageErrors(s);
   });
 });
