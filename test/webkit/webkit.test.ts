@@ -2,7 +2,6 @@
 // WebKitWebDriver (test/webkit/session.ts). Debian 12's WebKit has no RTCPeerConnection, so a room link must
 // show the "this browser cannot make calls" page; the pre-join and call screens are checked with a stand-in
 // RTCPeerConnection (test/webkit/webrtc-stand-in.js) that is enough for a call nobody else joins.
-// Not covered yet: the phone-width call screen (see the report of issue 15).
 // Skips itself, saying why, where WebKitWebDriver, Xvfb or PyGObject's WebKit are missing.
 // Run: bash scripts/netns.sh npm run --silent test:webkit (after `npm run build`)
 import assert from 'node:assert/strict';
@@ -124,5 +123,22 @@ describe('WebKit', { skip: reason ?? false, timeout: 120_000 }, () => {
     } finally {
       await own.stop();
     }
+  });
+
+  test('a phone-width window (390x844): the control bar of the call screen is one row inside the viewport', async () => {
+    const s = await open({ width: 390, height: 844, scripts: [WEBRTC_STAND_IN] });
+    await s.navigate(`${server.url}/`);
+    await s.click(await s.findByRole('button', 'Start a call'));
+    await s.click(await s.findByRole('button', 'Join'));
+    await s.findByRole('button', 'Leave');
+    const boxes = await s.execute<Array<{ name: string; x: number; y: number; width: number; height: number }>>(`${DEEP}
+      const bar = all(document, '[role="toolbar"]').find((e) => e.checkVisibility());
+      return all(bar.getRootNode(), 'button.round').concat(all(bar.getRootNode(), 'more-menu').flatMap((m) => all(m.shadowRoot, 'button.round').slice(0, 1)))
+        .filter((b) => b.checkVisibility()).map((b) => { const r = b.getBoundingClientRect();
+          return { name: b.getAttribute('aria-label'), x: r.x, y: r.y, width: r.width, height: r.height }; });`);
+    assert.ok(boxes.length >= 6, `control bar buttons: ${JSON.stringify(boxes)}`);
+    assert.equal(new Set(boxes.map((b) => Math.round(b.y + b.height / 2))).size, 1, `one row: ${JSON.stringify(boxes)}`);
+    for (const b of boxes) assert.ok(b.x >= 0 && b.x + b.width <= 390 && b.y >= 0 && b.y + b.height <= 844, `"${b.name}" inside the viewport: ${JSON.stringify(b)}`);
+    await assertNoPageErrors(s);
   });
 });
