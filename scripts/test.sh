@@ -92,6 +92,9 @@ unit_rc=0
 wait "$unit_pid" || unit_rc=$?
 counted unit count_node bash -c 'cat "$1"; exit "$2"' _ "$logs/unit-background.log" "$unit_rc"
 counted e2e count_node npm run --silent test:e2e
+# WebKitGTK (the engine of iOS Safari) under Xvfb: home, cannot-call page, pre-join, language. It skips
+# itself, saying why, where WebKitWebDriver, Xvfb or PyGObject's WebKit are missing (test/webkit/session.ts).
+counted webkit count_node npm run --silent test:webkit
 # The network lab (homes behind NAT routers; test/lab/network.ts) needs root, nftables and tc: it skips itself,
 # saying why, where they are missing. One file at a time: side by side on two cores took longer (418 s vs 328 s).
 counted lab count_node npm run --silent test:lab

@@ -46,6 +46,12 @@ export class ControlBar extends LitElement {
     css`
       :host { display: block; }
       [role='toolbar'] { display: flex; flex-wrap: nowrap; gap: clamp(4px, 2vw, 12px); justify-content: center; align-items: center; }
+      /* Seven buttons (a narrow window with a mouse also gets Share screen) overflow 390 px at full size. */
+      @media (max-width: 419px) {
+        [role='toolbar'] { gap: 4px; }
+        button.round { width: 44px; height: 44px; min-height: 44px; }
+        button.round.danger { width: 52px; }
+      }
       .badged { position: relative; display: inline-grid; }
       .count { pointer-events: none; position: absolute; top: -2px; right: -2px; min-width: 20px; height: 20px; padding: 0 5px; box-sizing: border-box;
         border-radius: 10px; background: var(--danger); color: #fff; font-size: 0.75rem; font-weight: 700; line-height: 20px; text-align: center; }
