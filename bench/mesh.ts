@@ -248,7 +248,7 @@ export async function run(): Promise<{ table: string; summary: string }> {
       `and scaleResolutionDownBy). Bitrates are the app's own getStats readings (payload bytes between 2 s polls),`,
       `averaged over ${SAMPLES} polls taken ${RAMP_MS / 1000} s after everyone decoded everyone. Total includes audio.`,
       `On this machine every participant's encoders share 2 cores, so the measured bitrates sit below the caps the app`,
-      `applies (cap per peer = what it sets with setParameters); the split itself is unit-tested in test/core/bitrate.test.ts.`,
+      `applies (cap per peer = what it sets with setParameters); the split itself is unit-tested in test/unit/bitrate.test.ts.`,
       '',
       uplinkTable,
       '',

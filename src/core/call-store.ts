@@ -1,7 +1,7 @@
 import type { ChatEntry } from './chat';
-import type { Transfer } from './file-transfer';
+import type { Transfer } from './files/file-transfer';
 import type { MediaProblem } from './media';
-import type { Quality } from './stats';
+import type { Quality } from './quality/stats';
 import type { LinkState } from './peer-link';
 import type { LinkProblem } from './reachability';
 import type { ServerStatus } from './signaling-client';

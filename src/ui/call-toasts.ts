@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Transfer } from '../core/file-transfer';
+import type { Transfer } from '../core/files/file-transfer';
 import { PanelEvent } from './control-bar';
 import { t } from './i18n';
 import { emit } from './intent';

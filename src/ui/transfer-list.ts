@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Participant } from '../core/call-store';
-import type { Transfer } from '../core/file-transfer';
+import type { Transfer } from '../core/files/file-transfer';
 import { decimal, t, type PlainKey } from './i18n';
 import { emit } from './intent';
 import { LangController } from './lang-controller';

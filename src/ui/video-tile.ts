@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { LinkState } from '../core/peer-link';
 import type { LinkProblem } from '../core/reachability';
-import type { Quality } from '../core/stats';
+import type { Quality } from '../core/quality/stats';
 import { t, type PlainKey } from './i18n';
 import { LangController } from './lang-controller';
 import { buttons } from './shared-styles';

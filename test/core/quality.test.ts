@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { CallStore } from '../../src/core/call-store';
 import { PeerLink, type PeerLinkEvents } from '../../src/core/peer-link';
 import type { SignalPayload } from '../../src/core/peer-protocol';
-import { QualityMonitor } from '../../src/core/quality';
+import { QualityMonitor } from '../../src/core/quality/quality';
 import { canvasTrack, until } from './webrtc-helpers';
 
 /** A link whose signals reach `other()` through an async hop, as through the real signaling. */

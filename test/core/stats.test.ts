@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { lossBetween, readSample, sentBpsBetween, videoBpsBetween } from '../../src/core/stats';
+import { lossBetween, readSample, sentBpsBetween, videoBpsBetween } from '../../src/core/quality/stats';
 
 /** RTCStatsReport is a read-only maplike; a Map of plain stats objects reads the same way. */
 function report(stats: Record<string, unknown>[]): RTCStatsReport {

@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { ChatEntry } from '../../src/core/chat';
 import { initialState, type CallState, type Participant } from '../../src/core/call-store';
-import type { Transfer } from '../../src/core/transfer-progress';
+import type { Transfer } from '../../src/core/files/transfer-progress';
 import '../../src/ui/call-app';
 import type { CallApp } from '../../src/ui/call-app';
 import '../../src/ui/call-view';

@@ -2,7 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import type { ChatEntry } from '../../src/core/chat';
 import { initialState, type CallState, type Participant } from '../../src/core/call-store';
-import type { Transfer } from '../../src/core/transfer-progress';
+import type { Transfer } from '../../src/core/files/transfer-progress';
 import '../../src/ui/call-view';
 import type { CallView } from '../../src/ui/call-view';
 import { lang, setLang } from '../../src/ui/i18n';

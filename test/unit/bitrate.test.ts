@@ -1,8 +1,8 @@
 // The uplink budget (bitrate.ts) and the link quality rating: pure numbers.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_AUDIO_BPS, VIDEO_FLOOR_BPS, resolutionScale, senderBudget, shouldPauseVideo } from '../../src/core/bitrate';
-import { qualityOf } from '../../src/core/stats';
+import { DEFAULT_AUDIO_BPS, VIDEO_FLOOR_BPS, resolutionScale, senderBudget, shouldPauseVideo } from '../../src/core/quality/bitrate';
+import { qualityOf } from '../../src/core/quality/stats';
 
 describe('senderBudget', () => {
   test('divides the uplink by the number of remote peers, audio first', () => {

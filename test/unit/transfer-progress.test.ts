@@ -1,7 +1,7 @@
 // The transfer meter (transfer-progress.ts): smoothed speed and time left from the receiver's acks.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Meter } from '../../src/core/transfer-progress';
+import { Meter } from '../../src/core/files/transfer-progress';
 
 test('reports speed and time left once a quarter second has passed', () => {
   const m = new Meter();

@@ -12,8 +12,8 @@
 //   (byte channel drops)                      file-resume {offset}: new channel "file:<id>:<offset>"
 import { Incoming } from './file-receive';
 import { Outgoing } from './file-send';
-import { randomId } from './room-link';
-import { parseFileChannelLabel, type FileMessage, type PeerMessage } from './peer-protocol';
+import { randomId } from '../room-link';
+import { parseFileChannelLabel, type FileMessage, type PeerMessage } from '../peer-protocol';
 import { TERMINAL, type Transfer } from './transfer-progress';
 
 export type { Transfer, TransferState, FailReason } from './transfer-progress';

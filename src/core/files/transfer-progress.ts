@@ -1,4 +1,4 @@
-import type { CancelReason } from './peer-protocol';
+import type { CancelReason } from '../peer-protocol';
 
 export type TransferState =
   /** Incoming, waiting for this user to accept or decline. */

@@ -1,6 +1,6 @@
 import { DEFAULT_UPLINK_BPS, senderBudget, shouldPauseVideo, type Encoding } from './bitrate';
-import type { CallStore } from './call-store';
-import type { PeerLink } from './peer-link';
+import type { CallStore } from '../call-store';
+import type { PeerLink } from '../peer-link';
 import { lossBetween, qualityOf, readSample, sentBpsBetween, videoBpsBetween, type LinkSample } from './stats';
 
 export interface QualityOptions {

@@ -1,7 +1,7 @@
 // The receiving side of one transfer. Bytes go straight from the data channel to a dedicated worker
 // (transferred, not copied), which writes them to disk and hashes them; this side only counts, checks
 // bounds and acks. After a dropped byte channel it asks the sender to resume from what the worker confirmed.
-import type { PeerMessage } from './peer-protocol';
+import type { PeerMessage } from '../peer-protocol';
 import type { SinkKind, WriterReply, WriterRequest } from './file-writer-protocol';
 import { Meter, TERMINAL, type FailReason, type Transfer, type TransferState } from './transfer-progress';
 

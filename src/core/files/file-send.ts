@@ -2,7 +2,7 @@
 // and keeps the byte channel's buffer between two marks (bufferedAmountLowThreshold) so the browser
 // never holds more than a few MiB of it. The receiver's acks bound what is in flight end to end.
 import { createSHA256, type IHasher } from 'hash-wasm';
-import { fileChannelLabel, type FileMessage, type PeerMessage } from './peer-protocol';
+import { fileChannelLabel, type FileMessage, type PeerMessage } from '../peer-protocol';
 import { Meter, TERMINAL, type FailReason, type Transfer, type TransferState } from './transfer-progress';
 
 /** One data-channel message. 64 KiB goes through every browser's SCTP stack unsplit. */
