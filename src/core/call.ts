@@ -243,8 +243,8 @@ export class Call {
     this.store.set({ chat: appendChat(this.state.chat, { id: msg.id, from: null, name: this.state.name || 'Guest', text: msg.text, at: msg.at }) });
   }
 
-  /** Offers each file to one participant (by key) or to everyone in the call. */
-  sendFiles(files: readonly File[], to: string | 'all'): void {
+  /** Offers each file to one participant (by key) or, with 'all', to everyone in the call. */
+  sendFiles(files: readonly File[], to: string): void {
     const keys = this.state.participants.map((p) => p.key);
     this.files?.offer(files, to === 'all' ? keys : keys.filter((k) => k === to));
   }

@@ -104,7 +104,7 @@ export class Mesh {
       const present = new Set(peers);
       for (const e of this.all()) if (!present.has(e.id)) this.drop(e);
       for (const e of this.all()) {
-        this.sendTo(e.id, { kind: 'restart' });
+        void this.sendTo(e.id, { kind: 'restart' });
         void e.link.resync();
       }
       return Promise.resolve();
@@ -118,7 +118,7 @@ export class Mesh {
       }, REPOINT_WITHIN_MS);
     }
     for (const id of peers) {
-      this.sendTo(id, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: false, ...this.vouch(), ...(fresh ? { offering: true } : {}) });
+      void this.sendTo(id, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: false, ...this.vouch(), ...(fresh ? { offering: true } : {}) });
       if (fresh && !this.pending.has(id)) this.pending.set(id, this.createEntry(id, { initiator: true, polite: false }));
     }
     const started = [...this.pending.values()].map((e) => e.link.settled(SHOW_WITHIN_MS));
@@ -220,7 +220,7 @@ export class Mesh {
     const role = offered ? null : h.offering ? { initiator: false, polite: true } : { initiator: !h.ack, polite: this.opts.key < h.key };
     const renew = existing !== undefined && h.offering === true;
     const offering = role?.initiator === true && !existing;
-    if (!h.ack) this.sendTo(from, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: true, ...this.vouch(), ...(offering ? { offering } : {}) });
+    if (!h.ack) void this.sendTo(from, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: true, ...this.vouch(), ...(offering ? { offering } : {}) });
     if (existing && !renew) return this.repoint(existing, from, h);
     if (existing) this.retire(existing);
     this.pending.delete(from);

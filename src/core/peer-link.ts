@@ -81,7 +81,7 @@ export class PeerLink {
     });
     this.pc.onnegotiationneeded = () => void this.negotiate();
     this.pc.onicecandidate = ({ candidate }) => {
-      if (candidate) this.on.signal({ kind: 'candidate', candidate: { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex } });
+      if (candidate) void this.on.signal({ kind: 'candidate', candidate: { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex } });
     };
     this.pc.ontrack = ({ track }) => {
       // The camera's video is always negotiated before any screen (a screen is added only once the control
@@ -276,7 +276,7 @@ export class PeerLink {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
       const d = this.pc.localDescription;
-      if (d && (d.type === 'offer' || d.type === 'answer')) this.on.signal({ kind: 'description', description: { type: d.type, sdp: d.sdp } });
+      if (d && (d.type === 'offer' || d.type === 'answer')) void this.on.signal({ kind: 'description', description: { type: d.type, sdp: d.sdp } });
       if (d?.type === 'offer') this.watchOffer(d.sdp);
     } catch (err) {
       console.warn('peer-link: offer failed', err);

@@ -59,7 +59,7 @@ export class SharedInbox {
     await Promise.all(
       files.map((f) => {
         const key = this.keyOf.get(f);
-        return key ? cache.delete(key) : false;
+        return key ? cache.delete(key) : Promise.resolve(false);
       }),
     );
   }

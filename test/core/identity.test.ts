@@ -77,8 +77,8 @@ async function pair(vouchForA: (real: string) => string) {
     );
   meshes.a = make('a', certA, vouchForA(fpA));
   meshes.b = make('b', certB, fpB);
-  meshes.b.welcome([], false);
-  meshes.a.welcome([ids.b], false);
+  void meshes.b.welcome([], false);
+  void meshes.a.welcome([ids.b], false);
   return { stores, meshes: meshes as Record<'a' | 'b', Mesh>, close: () => (meshes.a?.close(), meshes.b?.close()) };
 }
 

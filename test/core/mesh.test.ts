@@ -44,8 +44,8 @@ describe('Mesh', () => {
 
   it('introduces a joiner with one hello each way and connects once', async () => {
     const { r, a, b } = annAndBob();
-    a.mesh.welcome([], false);
-    b.mesh.welcome(['server-id-a1'], false);
+    void a.mesh.welcome([], false);
+    void b.mesh.welcome(['server-id-a1'], false);
     await until(() => a.store.get().participants[0]?.connection === 'connected' && b.store.get().participants[0]?.connection === 'connected');
     expect(a.store.get().participants.map((p) => p.name)).to.deep.equal(['Bob']);
     expect(b.store.get().participants.map((p) => p.name)).to.deep.equal(['Ann']);
@@ -64,8 +64,8 @@ describe('Mesh', () => {
     };
     const byAnn = firstSeen(a.store);
     const byBob = firstSeen(b.store);
-    a.mesh.welcome([], false);
-    b.mesh.welcome(['server-id-a1'], false);
+    void a.mesh.welcome([], false);
+    void b.mesh.welcome(['server-id-a1'], false);
     await until(() => a.store.get().participants[0]?.connection === 'connected' && b.store.get().participants[0]?.connection === 'connected');
     // Rendering a tile never holds up the answer or the candidates for that very connection.
     expect(byAnn).to.deep.equal(['connected']);
@@ -76,8 +76,8 @@ describe('Mesh', () => {
 
   it('keeps the same connection when the server hands out new ids (server restart)', async () => {
     const { r, a, b } = annAndBob();
-    a.mesh.welcome([], false);
-    b.mesh.welcome(['server-id-a1'], false);
+    void a.mesh.welcome([], false);
+    void b.mesh.welcome(['server-id-a1'], false);
     await until(() => a.store.get().participants[0]?.connection === 'connected');
     const pcBefore = a.mesh.links().get('bbbbbbbbbbbbbbbbbbbb')?.link.pc;
 
@@ -86,8 +86,8 @@ describe('Mesh', () => {
     b.idRef.id = 'server-id-b2';
     r.meshes.set('server-id-a2', a.mesh);
     r.meshes.set('server-id-b2', b.mesh);
-    a.mesh.welcome([], false);
-    b.mesh.welcome(['server-id-a2'], false);
+    void a.mesh.welcome([], false);
+    void b.mesh.welcome(['server-id-a2'], false);
     await until(() => a.mesh.links().get('bbbbbbbbbbbbbbbbbbbb')?.id === 'server-id-b2' && b.mesh.links().get('aaaaaaaaaaaaaaaaaaaa')?.id === 'server-id-a2');
     expect(a.mesh.links().get('bbbbbbbbbbbbbbbbbbbb')?.link.pc).to.equal(pcBefore);
     expect(a.store.get().participants.length).to.equal(1);
@@ -99,7 +99,7 @@ describe('Mesh', () => {
 
   it('drops a participant when the server says it left', async () => {
     const { a, b } = annAndBob();
-    b.mesh.welcome(['server-id-a1'], false);
+    void b.mesh.welcome(['server-id-a1'], false);
     await until(() => a.store.get().participants.length === 1);
     a.mesh.peerLeft('server-id-b1');
     expect(a.store.get().participants.length).to.equal(0);
@@ -110,7 +110,7 @@ describe('Mesh', () => {
     const r = room();
     const a = r.node('aaaaaaaaaaaaaaaaaaaa', 'Ann', { id: 'server-id-a1' });
     cleanup.push(a.mesh);
-    a.mesh.welcome([], false);
+    void a.mesh.welcome([], false);
     const caller = new RTCPeerConnection();
     caller.createDataChannel('control');
     const offer = JSON.stringify({ kind: 'description', description: { type: 'offer', sdp: (await caller.createOffer()).sdp } });

@@ -92,7 +92,7 @@ describe('SecurePipe', () => {
     const channel = await SecureChannel.create(secret, ROOM);
     const wire: Array<{ to: string; data: string }> = [];
     const sender = new SecurePipe(channel, { selfId: () => ALICE, send: (to, data) => wire.push({ to, data }), deliver: () => undefined, rejected: () => undefined });
-    for (let i = 0; i < 20; i++) sender.send(BOB, `message ${i}`);
+    for (let i = 0; i < 20; i++) void sender.send(BOB, `message ${i}`);
     await sender.settled();
     expect(wire.map((w) => w.to)).to.deep.equal(Array(20).fill(BOB));
 

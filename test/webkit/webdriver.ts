@@ -35,8 +35,7 @@ const COMMAND_TIMEOUT_MS = 30_000;
 async function send(url: string, method: 'GET' | 'POST' | 'DELETE', body?: unknown): Promise<unknown> {
   const res = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) }),
     signal: AbortSignal.timeout(COMMAND_TIMEOUT_MS),
   });
   const text = await res.text();
