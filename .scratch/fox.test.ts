@@ -5,13 +5,30 @@ import { INTERNET_ADDRESS, Lab } from '../test/lab/network.ts';
 it('fox', async () => {
   const lab = await Lab.create([{ name: 'f', here: true }]);
   const server = await startLabServer(lab);
-  const firefox = await launchFirefox({ 'dom.securecontext.allowlist': INTERNET_ADDRESS, 'media.devices.insecure.enabled': true, 'media.getusermedia.insecure.enabled': true });
+  const firefox = await launchFirefox({
+    'dom.securecontext.allowlist': INTERNET_ADDRESS,
+    'media.devices.insecure.enabled': true,
+    'media.getusermedia.insecure.enabled': true,
+  });
   try {
     const fox = await newFirefoxPage(firefox);
     fox.on('console', (m) => console.log('[fox]', m.text()));
     await fox.goto(`${server.url}/r/AAAAAAAAAAAAAAAAAAAAAA#${'B'.repeat(43)}`, { timeout: 60_000, waitUntil: 'domcontentloaded' });
     await sleep(5000);
-    console.log(await fox.evaluate(() => JSON.stringify({ secure: isSecureContext, url: location.href, body: document.body.innerHTML.slice(0, 300), subtle: !!crypto.subtle })));
+    console.log(
+      await fox.evaluate(() =>
+        JSON.stringify({
+          secure: isSecureContext,
+          url: location.href,
+          body: document.body.innerHTML.slice(0, 300),
+          subtle: !!crypto.subtle,
+        }),
+      ),
+    );
     console.log('aria', !!(await fox.$('aria/Your name[role="textbox"]')), !!(await fox.$('call-app >>> input[name="name"]')));
-  } finally { await closeBrowser(firefox); await server.stop(); await lab.close(); }
+  } finally {
+    await closeBrowser(firefox);
+    await server.stop();
+    await lab.close();
+  }
 });

@@ -103,7 +103,14 @@ function uplink(page: Page): Promise<UplinkReport | null> {
   });
 }
 
-async function runSize(browser: Browser, who: Contender, probe: string, n: number, uplinkToo: boolean, tracePath?: string): Promise<SizeResult> {
+async function runSize(
+  browser: Browser,
+  who: Contender,
+  probe: string,
+  n: number,
+  uplinkToo: boolean,
+  tracePath?: string,
+): Promise<SizeResult> {
   const contexts: BrowserContext[] = [];
   try {
     const url = who.room();
@@ -140,7 +147,10 @@ async function runSize(browser: Browser, who: Contender, probe: string, n: numbe
         throw new Error(`${n - 1} remote videos not all showing frames after ${STEP_TIMEOUT} ms`);
       });
     if (tracePath) await browser.stopTracing();
-    const { marks, allAt } = await last.evaluate(() => ({ marks: { ...window.__bench.marks }, allAt: Math.max(...Object.values(window.__bench.tileFrames)) }));
+    const { marks, allAt } = await last.evaluate(() => ({
+      marks: { ...window.__bench.marks },
+      allAt: Math.max(...Object.values(window.__bench.tileFrames)),
+    }));
     if (marks.click === undefined || marks.frame === undefined) throw new Error('probe marks missing');
     for (const page of early) await waitAllDecoding(page, n - 1);
     const timing = { n, firstFrameMs: marks.frame - marks.click, allFramesMs: allAt - marks.click };
@@ -201,7 +211,9 @@ export async function run(): Promise<{ table: string; summary: string }> {
         for (const who of contenders(server, relay)) {
           const trace = TRACE && round === ROUNDS - 1 ? `${TRACE}.${who.name}.${n}.json` : undefined;
           const r = await runSize(browser, who, bundles.probe, n, who.name === 'ours' && round === 0, trace);
-          console.error(`[mesh] N=${n} ${who.name} round ${round + 1}/${ROUNDS}: first remote frame ${ms(r.firstFrameMs)} ms, all ${ms(r.allFramesMs)} ms`);
+          console.error(
+            `[mesh] N=${n} ${who.name} round ${round + 1}/${ROUNDS}: first remote frame ${ms(r.firstFrameMs)} ms, all ${ms(r.allFramesMs)} ms`,
+          );
           times.set(who.name, [...(times.get(who.name) ?? []), r]);
           if (r.senders.length > 0) results.push(r);
         }
@@ -210,10 +222,26 @@ export async function run(): Promise<{ table: string; summary: string }> {
       const first = [med('ours', (r) => r.firstFrameMs), med('raw', (r) => r.firstFrameMs)] as const;
       const all = [med('ours', (r) => r.allFramesMs), med('raw', (r) => r.allFramesMs)] as const;
       medians.set(n, all[0]);
-      rows.push([String(n), ms(first[0]), ms(first[1]), (first[0] / first[1]).toFixed(2), ms(all[0]), ms(all[1]), (all[0] / all[1]).toFixed(2)]);
+      rows.push([
+        String(n),
+        ms(first[0]),
+        ms(first[1]),
+        (first[0] / first[1]).toFixed(2),
+        ms(all[0]),
+        ms(all[1]),
+        (all[0] / all[1]).toFixed(2),
+      ]);
     }
     const setupTable = markdownTable(
-      ['participants', 'ours: Join -> first remote frame (ms)', 'raw mesh', 'ratio', 'ours: Join -> all remote videos (ms)', 'raw mesh', 'ratio'],
+      [
+        'participants',
+        'ours: Join -> first remote frame (ms)',
+        'raw mesh',
+        'ratio',
+        'ours: Join -> all remote videos (ms)',
+        'raw mesh',
+        'ratio',
+      ],
       rows,
     );
     let within = true;
@@ -222,7 +250,13 @@ export async function run(): Promise<{ table: string; summary: string }> {
         const ok = s.totalBps <= s.budgetBps;
         within &&= ok;
         return [
-          String(r.n), s.name, s.perPeerVideo.map(kbps).join(' / '), kbps(s.maxBitrate), kbps(s.totalBps), kbps(s.budgetBps), ok ? 'yes' : 'NO',
+          String(r.n),
+          s.name,
+          s.perPeerVideo.map(kbps).join(' / '),
+          kbps(s.maxBitrate),
+          kbps(s.totalBps),
+          kbps(s.budgetBps),
+          ok ? 'yes' : 'NO',
         ];
       }),
     );
@@ -237,7 +271,7 @@ export async function run(): Promise<{ table: string; summary: string }> {
       '',
       `Our app against a textbook raw RTCPeerConnection mesh (bench/pages/raw-mesh.ts: addTrack, trickle ICE over a bare`,
       `relay, no encryption), ${ROUNDS} interleaved rounds per size, medians. For each room size N the last participant`,
-      'clicks Join while the others already talk; first remote frame is the probe\'s requestVideoFrameCallback mark,',
+      "clicks Join while the others already talk; first remote frame is the probe's requestVideoFrameCallback mark,",
       '"all" is when the last remote tile presented its first frame (the same probe, per tile).',
       '',
       setupTable,

@@ -132,7 +132,9 @@ async function runOnce(browser: Browser, probe: string, c: Contender, tracePath?
     contexts.push(ctxA, ctxB);
     const url = await c.startA(pageA);
     // "In the call": A has its camera and has heard back from its signaling server.
-    await pageA.waitForFunction(() => window.__bench.marks.gum !== undefined && window.__bench.marks.wsMessage !== undefined, null, { timeout: STEP_TIMEOUT });
+    await pageA.waitForFunction(() => window.__bench.marks.gum !== undefined && window.__bench.marks.wsMessage !== undefined, null, {
+      timeout: STEP_TIMEOUT,
+    });
     await pageA.waitForTimeout(SETTLE_MS);
     await c.prepareB(pageB, url);
     const button = join(pageB);
@@ -150,13 +152,19 @@ async function runOnce(browser: Browser, probe: string, c: Contender, tracePath?
     if (t0 === undefined || b.marks.frame === undefined || a.marks.frame === undefined) throw new Error('marks missing');
     if (c.name === 'ours' && b.tile !== 'Alice') throw new Error(`B's first remote frame was not in Alice's tile (${b.tile})`);
     const steps: Record<string, number> = {};
-    for (const [who, m] of [['A', a.marks], ['B', b.marks]] as const) {
+    for (const [who, m] of [
+      ['A', a.marks],
+      ['B', b.marks],
+    ] as const) {
       for (const [k, v] of Object.entries(m)) steps[`${who}.${k}`] = v - t0;
     }
     return { b: b.marks.frame - t0, a: a.marks.frame - t0, steps, size: b.size ?? '?' };
   } catch (err) {
     for (const ctx of contexts) {
-      const marks = await ctx.pages()[0]?.evaluate(() => JSON.stringify(window.__bench.marks)).catch(() => '?');
+      const marks = await ctx
+        .pages()[0]
+        ?.evaluate(() => JSON.stringify(window.__bench.marks))
+        .catch(() => '?');
       log.push(`${ctx === contexts[0] ? 'A' : 'B'} marks: ${marks}`);
     }
     const detail = log.slice(-40).join('\n');
@@ -168,8 +176,26 @@ async function runOnce(browser: Browser, probe: string, c: Contender, tracePath?
 
 /** The steps worth showing, in the order they happen in a textbook call setup. */
 const STEPS = [
-  'B.gum', 'B.wsOpen', 'B.wsMessage', 'B.localOffer', 'A.remoteOffer', 'A.localAnswer', 'A.localOffer', 'B.remoteOffer',
-  'B.localAnswer', 'A.remoteAnswer', 'B.remoteAnswer', 'A.iceConnected', 'B.iceConnected', 'B.connected', 'B.track', 'B.decoded', 'B.frameReceived', 'B.playing', 'B.frame', 'A.frame',
+  'B.gum',
+  'B.wsOpen',
+  'B.wsMessage',
+  'B.localOffer',
+  'A.remoteOffer',
+  'A.localAnswer',
+  'A.localOffer',
+  'B.remoteOffer',
+  'B.localAnswer',
+  'A.remoteAnswer',
+  'B.remoteAnswer',
+  'A.iceConnected',
+  'B.iceConnected',
+  'B.connected',
+  'B.track',
+  'B.decoded',
+  'B.frameReceived',
+  'B.playing',
+  'B.frame',
+  'A.frame',
 ];
 
 function report(names: string[], samples: Map<string, Sample[]>, notes: string[]): { table: string; summary: string } {
@@ -200,7 +226,7 @@ function report(names: string[], samples: Map<string, Sample[]>, notes: string[]
     '# Benchmark: call setup',
     '',
     'Time from B clicking Join to the first decoded remote video frame B shows (requestVideoFrameCallback',
-    'presentationTime on the video in A\'s tile), while A already waits in the call. Two participants.',
+    "presentationTime on the video in A's tile), while A already waits in the call. Two participants.",
     '',
     main,
     '',
@@ -265,7 +291,11 @@ export async function run(): Promise<{ table: string; summary: string }> {
       `Machine: ${cpus().length} cores, 1-minute load average ${loadBefore.toFixed(1)} before and ` +
         `${(loadavg()[0] ?? 0).toFixed(1)} after (other work shares the machine); figures are wall-clock, both peers on the same cores.`,
     ];
-    return report(list.map((c) => c.name), samples, notes);
+    return report(
+      list.map((c) => c.name),
+      samples,
+      notes,
+    );
   } finally {
     await browser?.close().catch(() => {});
     for (const stop of stops.reverse()) await stop().catch(() => {});

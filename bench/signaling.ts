@@ -221,7 +221,14 @@ async function latency(c: Contender, ps: Pair[], rate: number): Promise<LatencyR
   const all = samples.slice().sort((x, y) => x - y);
   for (let lost = sentMeasured - samples.length; lost > 0; lost--) all.push(Number.POSITIVE_INFINITY);
   late.sort((x, y) => x - y);
-  return { rate, sent: sentMeasured, received: samples.length, p50: percentile(all, 50), p99: percentile(all, 99), lateP99: percentile(late, 99) };
+  return {
+    rate,
+    sent: sentMeasured,
+    received: samples.length,
+    p50: percentile(all, 50),
+    p99: percentile(all, 99),
+    lateP99: percentile(late, 99),
+  };
 }
 
 interface TputRow {
@@ -298,7 +305,8 @@ async function warm(c: Contender, server: Server): Promise<void> {
   await withPairs(c, server, 'warm', (ps) => throughput(c, server, ps));
 }
 
-const fixed = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : x === Number.POSITIVE_INFINITY ? `>${SETTLE_MS}` : '–');
+const fixed = (x: number, d: number): string =>
+  Number.isFinite(x) ? x.toFixed(d) : x === Number.POSITIVE_INFINITY ? `>${SETTLE_MS}` : '–';
 const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 export async function run(): Promise<ScenarioResult> {
@@ -307,7 +315,9 @@ export async function run(): Promise<ScenarioResult> {
   if (pinnable) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const loadAtStart = loadavg();
   const only = process.env.BENCH_SERVERS?.split(',');
-  const results: Result[] = contenders.filter((c) => !only || only.includes(c.key)).map((contender) => ({ contender, idle: [], idleRounds: [], latency: [], tput: [], load: [] }));
+  const results: Result[] = contenders
+    .filter((c) => !only || only.includes(c.key))
+    .map((contender) => ({ contender, idle: [], idleRounds: [], latency: [], tput: [], load: [] }));
 
   // Idle sockets: a fresh server per contender and round (rotating order), stopped afterwards, so 10k sockets'
   // leftovers never weigh on the relay.
@@ -348,7 +358,9 @@ export async function run(): Promise<ScenarioResult> {
         const l = r.latency[n] ?? [];
         const t = r.tput[n];
         r.load.push(loadavg().split(' ')[0] ?? '');
-        log(`round ${n + 1}/${ROUNDS} ${r.contender.name}: ${l.map((x) => `@${x.rate}/s p50 ${fixed(x.p50, 2)} p99 ${fixed(x.p99, 2)} ms (${x.received}/${x.sent}, late p99 ${fixed(x.lateP99, 2)})`).join(', ')}; ${fixed(t?.perSecond ?? Number.NaN, 0)} msg/s, ${fixed(t?.cpuMicros ?? Number.NaN, 1)} µs CPU/msg; load ${loadavg()}`);
+        log(
+          `round ${n + 1}/${ROUNDS} ${r.contender.name}: ${l.map((x) => `@${x.rate}/s p50 ${fixed(x.p50, 2)} p99 ${fixed(x.p99, 2)} ms (${x.received}/${x.sent}, late p99 ${fixed(x.lateP99, 2)})`).join(', ')}; ${fixed(t?.perSecond ?? Number.NaN, 0)} msg/s, ${fixed(t?.cpuMicros ?? Number.NaN, 1)} µs CPU/msg; load ${loadavg()}`,
+        );
       }
     }
   } finally {
@@ -359,9 +371,19 @@ export async function run(): Promise<ScenarioResult> {
 
 function report(results: Result[], loadAtStart: string): ScenarioResult {
   const lat = (r: Result, rate: number, pick: (l: LatencyRow) => number): number =>
-    median(r.latency.map((rows) => rows.find((l) => l.rate === rate)).filter((l): l is LatencyRow => l !== undefined).map(pick));
+    median(
+      r.latency
+        .map((rows) => rows.find((l) => l.rate === rate))
+        .filter((l): l is LatencyRow => l !== undefined)
+        .map(pick),
+    );
   const idleTable = markdownTable(
-    ['server', ...IDLE_STEPS.map((n) => `held / ${n}`), ...IDLE_STEPS.map((n) => `RSS MiB per 1k @${n / 1000}k`), `per round @${(IDLE_STEPS.at(-1) ?? 0) / 1000}k`],
+    [
+      'server',
+      ...IDLE_STEPS.map((n) => `held / ${n}`),
+      ...IDLE_STEPS.map((n) => `RSS MiB per 1k @${n / 1000}k`),
+      `per round @${(IDLE_STEPS.at(-1) ?? 0) / 1000}k`,
+    ],
     results.map((r) => [
       r.contender.name,
       ...r.idle.map((x) => String(x.held)),
@@ -370,13 +392,30 @@ function report(results: Result[], loadAtStart: string): ScenarioResult {
     ]),
   );
   const latencyTable = markdownTable(
-    ['server', ...RATES.flatMap((rate) => [`p50 ms @${rate}/s`, `p99 ms @${rate}/s`, `delivered @${rate}/s`, `sends late p99 ms @${rate}/s`])],
+    [
+      'server',
+      ...RATES.flatMap((rate) => [`p50 ms @${rate}/s`, `p99 ms @${rate}/s`, `delivered @${rate}/s`, `sends late p99 ms @${rate}/s`]),
+    ],
     results.map((r) => [
       r.contender.name,
       ...RATES.flatMap((rate) => {
         const rows = r.latency.map((x) => x.find((l) => l.rate === rate)).filter((l): l is LatencyRow => l !== undefined);
         const delivered = `${rows.reduce((s, l) => s + l.received, 0)}/${rows.reduce((s, l) => s + l.sent, 0)}`;
-        return [fixed(lat(r, rate, (l) => l.p50), 2), fixed(lat(r, rate, (l) => l.p99), 2), delivered, fixed(lat(r, rate, (l) => l.lateP99), 2)];
+        return [
+          fixed(
+            lat(r, rate, (l) => l.p50),
+            2,
+          ),
+          fixed(
+            lat(r, rate, (l) => l.p99),
+            2,
+          ),
+          delivered,
+          fixed(
+            lat(r, rate, (l) => l.lateP99),
+            2,
+          ),
+        ];
       }),
     ]),
   );
@@ -391,12 +430,28 @@ function report(results: Result[], loadAtStart: string): ScenarioResult {
   );
 
   const roundsTable = markdownTable(
-    ['round', 'server', 'load (1 min) after', ...RATES.map((rate) => `p99 ms @${rate}/s`), 'sends late p99 ms @5000/s', 'msg/s', 'CPU µs/msg'],
+    [
+      'round',
+      'server',
+      'load (1 min) after',
+      ...RATES.map((rate) => `p99 ms @${rate}/s`),
+      'sends late p99 ms @5000/s',
+      'msg/s',
+      'CPU µs/msg',
+    ],
     Array.from({ length: ROUNDS }, (_, n) =>
       results.map((r) => {
         const l = r.latency[n] ?? [];
         const at = (rate: number): LatencyRow | undefined => l.find((x) => x.rate === rate);
-        return [String(n + 1), r.contender.name, r.load[n] ?? '', ...RATES.map((rate) => fixed(at(rate)?.p99 ?? Number.NaN, 2)), fixed(at(5000)?.lateP99 ?? Number.NaN, 2), fixed(r.tput[n]?.perSecond ?? Number.NaN, 0), fixed(r.tput[n]?.cpuMicros ?? Number.NaN, 1)];
+        return [
+          String(n + 1),
+          r.contender.name,
+          r.load[n] ?? '',
+          ...RATES.map((rate) => fixed(at(rate)?.p99 ?? Number.NaN, 2)),
+          fixed(at(5000)?.lateP99 ?? Number.NaN, 2),
+          fixed(r.tput[n]?.perSecond ?? Number.NaN, 0),
+          fixed(r.tput[n]?.cpuMicros ?? Number.NaN, 1),
+        ];
       }),
     ).flat(),
   );
@@ -437,7 +492,7 @@ function report(results: Result[], loadAtStart: string): ScenarioResult {
     '',
     `## Maximum relayed messages/s (closed loop, ${PAIRS} pairs × ${WINDOW} offers in flight, ${TPUT_SECONDS} s, median of ${ROUNDS} rounds)`,
     '',
-    'Server CPU µs per relayed message is its process tree\'s user + system time over the window divided by the messages',
+    "Server CPU µs per relayed message is its process tree's user + system time over the window divided by the messages",
     'relayed: unlike msg/s it does not depend on the share of CPU 0 the other tenants left the server.',
     '',
     tputTable,

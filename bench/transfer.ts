@@ -36,7 +36,8 @@ const log = (line: string): void => console.error(`[transfer] ${line}`);
 function args(secure: string[]): string[] {
   return [
     ...CHROMIUM_ARGS,
-    '--disable-features=WebRtcHideLocalIpsWithMdns', `--unsafely-treat-insecure-origin-as-secure=${secure.join(',')}`,
+    '--disable-features=WebRtcHideLocalIpsWithMdns',
+    `--unsafely-treat-insecure-origin-as-secure=${secure.join(',')}`,
   ];
 }
 
@@ -74,9 +75,16 @@ interface Side {
 
 async function launch(root: string, name: string, secure: string[]): Promise<Side> {
   const profile = join(root, `profile-${name}`);
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: args(secure), timeout: 60_000 });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: args(secure),
+    timeout: 60_000,
+  });
   context.setDefaultTimeout(STEP);
-  await context.addInitScript(`Object.defineProperty(window, 'showSaveFilePicker', { value: undefined, configurable: true }); globalThis.__name = (fn) => fn;`);
+  await context.addInitScript(
+    `Object.defineProperty(window, 'showSaveFilePicker', { value: undefined, configurable: true }); globalThis.__name = (fn) => fn;`,
+  );
   return { profile, context };
 }
 
@@ -102,18 +110,27 @@ async function joinCall(alice: Page, bob: Page, origin: string): Promise<void> {
 }
 
 /** Sends `path` from Alice; returns ms from Bob's Accept click to his "verified" state, sampling memory meanwhile. */
-async function oursOnce(alice: Page, bob: Page, path: string, name: string, profile: string | null): Promise<{ ms: number; growth: number }> {
+async function oursOnce(
+  alice: Page,
+  bob: Page,
+  path: string,
+  name: string,
+  profile: string | null,
+): Promise<{ ms: number; growth: number }> {
   await alice.getByLabel('Send file').setInputFiles(path);
   const row = bob.getByRole('group', { name: `${name}, from Alice`, exact: true });
   const accept = row.getByRole('button', { name: 'Accept' });
   await accept.waitFor();
   await bob.evaluate(() => {
-    const app = document.querySelector('call-app') as unknown as { call: { store: { subscribe(l: (s: { transfers: { state: string; direction: string }[] }) => void): void } } };
+    const app = document.querySelector('call-app') as unknown as {
+      call: { store: { subscribe(l: (s: { transfers: { state: string; direction: string }[] }) => void): void } };
+    };
     const w = window as unknown as { __doneAt: number | null };
     w.__doneAt = null;
     app.call.store.subscribe((s) => {
       const t = s.transfers.at(-1);
-      if (t && t.direction === 'in' && (t.state === 'done' || t.state === 'failed' || t.state === 'cancelled') && w.__doneAt === null) w.__doneAt = t.state === 'done' ? Date.now() : -1;
+      if (t && t.direction === 'in' && (t.state === 'done' || t.state === 'failed' || t.state === 'cancelled') && w.__doneAt === null)
+        w.__doneAt = t.state === 'done' ? Date.now() : -1;
     });
   });
   const idle: number[] = [];
@@ -137,7 +154,9 @@ async function oursOnce(alice: Page, bob: Page, path: string, name: string, prof
     if (done === -1) throw new Error(`ours: transfer of ${name} failed`);
     if (done !== null && profile) {
       const pids = new Set([...idleSample.keys(), ...peakSample.keys()]);
-      log(`renderer RSS MiB by pid, idle -> peak: ${[...pids].map((p) => `${p} ${mib(idleSample.get(p) ?? 0)} -> ${mib(peakSample.get(p) ?? 0)}`).join(', ')}`);
+      log(
+        `renderer RSS MiB by pid, idle -> peak: ${[...pids].map((p) => `${p} ${mib(idleSample.get(p) ?? 0)} -> ${mib(peakSample.get(p) ?? 0)}`).join(', ')}`,
+      );
     }
     if (done !== null) return { ms: done - t0, growth: profile ? peak - idle.reduce((a, b) => a + b, 0) / idle.length : 0 };
     if (Date.now() - t0 > 30 * 60_000) throw new Error('ours: transfer took over 30 minutes');
@@ -152,14 +171,22 @@ async function oursOnce(alice: Page, bob: Page, path: string, name: string, prof
 async function servePages(host: string, bundle: string): Promise<{ origin: string; stop(): Promise<void> }> {
   const server = createServer((req, res) => {
     if (req.url === '/transfer.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>bench</title><script type="module" src="/transfer.js"></script>');
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end('<!doctype html><title>bench</title><script type="module" src="/transfer.js"></script>');
   });
   await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
   const { port } = server.address() as AddressInfo;
   return { origin: `http://${host}:${port}`, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-async function baselineOnce(lib: string, sender: BrowserContext, receiver: BrowserContext, base: string, peerPort: number): Promise<number> {
+async function baselineOnce(
+  lib: string,
+  sender: BrowserContext,
+  receiver: BrowserContext,
+  base: string,
+  peerPort: number,
+): Promise<number> {
   const pages: Page[] = [];
   try {
     for (const ctx of [sender, receiver]) {
@@ -179,7 +206,11 @@ async function baselineOnce(lib: string, sender: BrowserContext, receiver: Brows
     const recv = r.evaluate(([l, n, o]) => window.benchStart(l, 'recv', n, o), [lib, SIZE, { port: peerPort, id }] as const);
     const connect = async (): Promise<void> => {
       if (lib === 'peerjs') await receiverReady;
-      await s.evaluate(([l, n, o]) => window.benchStart(l, 'send', n, o), [lib, SIZE, { port: peerPort, id: `s${id}`, callee: id }] as const);
+      await s.evaluate(([l, n, o]) => window.benchStart(l, 'send', n, o), [
+        lib,
+        SIZE,
+        { port: peerPort, id: `s${id}`, callee: id },
+      ] as const);
       await recv;
     };
     // page.evaluate has no timeout of its own: a contender that never connects must not hang the bench.
@@ -211,7 +242,12 @@ export async function run(): Promise<{ table: string; summary: string }> {
   buildIfStale(log);
   const out = await build({
     entryPoints: [fileURLToPath(new URL('./pages/transfer.ts', import.meta.url))],
-    bundle: true, write: false, format: 'esm', platform: 'browser', target: 'chrome120', logLevel: 'error',
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    logLevel: 'error',
     alias: { 'simple-peer': fileURLToPath(import.meta.resolve('simple-peer/simplepeer.min.js')) },
   });
   const bundle = out.outputFiles[0]?.text ?? '';
@@ -236,9 +272,10 @@ export async function run(): Promise<{ table: string; summary: string }> {
     const times = new Map<string, number[]>(libs.map((l) => [l, []]));
     for (let round = 0; round < RUNS; round++) {
       for (const lib of libs) {
-        const ms = lib === 'ours'
-          ? (await oursOnce(alice, bob, small, 'bench-256.bin', null)).ms
-          : await baselineOnce(lib, sender.context, receiver.context, pages.origin, peer.port);
+        const ms =
+          lib === 'ours'
+            ? (await oursOnce(alice, bob, small, 'bench-256.bin', null)).ms
+            : await baselineOnce(lib, sender.context, receiver.context, pages.origin, peer.port);
         times.get(lib)?.push(ms);
         log(`run ${round + 1}/${RUNS} ${lib}: ${ms} ms (${mbps(SIZE, ms)} MiB/s)`);
       }
@@ -273,7 +310,7 @@ export async function run(): Promise<{ table: string; summary: string }> {
       '## Conditions',
       '',
       `- Chromium headless, two persistent profiles (two browser processes), inside a private network namespace (host candidates on ${host}).`,
-      '- ours: through the UI; the sender picks a file on disk, the time runs from the receiver\'s Accept click to its ' +
+      "- ours: through the UI; the sender picks a file on disk, the time runs from the receiver's Accept click to its " +
         '"checksum verified" state, so it includes the accept round trip, opening the byte channel, writing to OPFS in a ' +
         'worker and SHA-256 on both sides. Camera and microphone are off in the call during the runs.',
       '- raw: one RTCDataChannel, 64 KiB messages from memory, paused above 8 MiB buffered until bufferedamountlow (2 MiB).',

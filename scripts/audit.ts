@@ -118,7 +118,12 @@ async function audit(label: string, url: string, origin: string, dist: string, r
     totalGz += gz;
     console.log(`  ${path}  ${(gz / 1024).toFixed(1)} KB`);
   }
-  const scores = { perf: score('performance'), a11y: score('accessibility'), bp: score('best-practices'), kb: Math.round((totalGz / 1024) * 10) / 10 };
+  const scores = {
+    perf: score('performance'),
+    a11y: score('accessibility'),
+    bp: score('best-practices'),
+    kb: Math.round((totalGz / 1024) * 10) / 10,
+  };
   console.log(
     `Lighthouse 12.2.3, ${label}: performance ${scores.perf}, accessibility ${scores.a11y}, best practices ${scores.bp}, SEO ${score('seo')} (goal 100 each)`,
   );
@@ -128,7 +133,9 @@ async function audit(label: string, url: string, origin: string, dist: string, r
     .map((id) => `${id} ${result.audits[id]?.displayValue ?? '?'}`)
     .join(', ');
   console.log(`  ${metrics}`);
-  console.log(`  CPU benchmark index ${result.environment?.benchmarkIndex ?? '?'} (an idle desktop is ~1000-2500), load average ${loadavg()[0].toFixed(1)}`);
+  console.log(
+    `  CPU benchmark index ${result.environment?.benchmarkIndex ?? '?'} (an idle desktop is ~1000-2500), load average ${loadavg()[0].toFixed(1)}`,
+  );
   console.log(`  initial JS gzipped: ${scores.kb} KB`);
   return scores;
 }
@@ -138,7 +145,12 @@ async function main(): Promise<number> {
   const report = join(dist, '..', `${dist.split('/').pop()}-lighthouse.json`);
   let server: ChildProcess | undefined;
   try {
-    const build = await run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], process.env, 180_000);
+    const build = await run(
+      process.execPath,
+      ['node_modules/vite/bin/vite.js', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'],
+      process.env,
+      180_000,
+    );
     if (build.code !== 0) throw new Error(`vite build failed:\n${build.output}`);
     const started = await serve(dist);
     server = started.child;

@@ -67,7 +67,8 @@ try {
   await alice.page.keyboard.press('Escape');
   await bob.page.getByRole('toolbar').getByRole('button', { name: 'Chat', exact: true }).click();
 
-  for (const name of ['Carol', 'Dan']) people.push(await enter(browser, server.url, name, alice.page.url(), { viewport: { width: 640, height: 480 } }));
+  for (const name of ['Carol', 'Dan'])
+    people.push(await enter(browser, server.url, name, alice.page.url(), { viewport: { width: 640, height: 480 } }));
   for (const name of ['Carol', 'Dan']) await alice.page.getByRole('group', { name, exact: true }).waitFor();
   await shot(alice.page, 'phone-four');
   await shot(bob.page, 'desktop-four');

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: typecheck, unit tests (signaling server and call engine), build, browser tests (Chromium +
+# `npm test`: typecheck, lint (oxlint, Prettier), unit tests (signaling server and call engine), build, browser tests (Chromium +
 # Firefox ESR), end-to-end tests, and the network lab's calls between homes behind NAT.
 # Stops at the first failing step. Everything runs in one private network namespace (scripts/netns.sh) because
 # WebRTC gathers no ICE candidates on loopback alone; the steps that do not need it are unaffected by it.
@@ -77,6 +77,8 @@ counted() {
 
 # The package.json scripts are the one definition of each step; inside the namespace netns.sh runs them as is.
 step typecheck npm run --silent typecheck
+# oxlint (type-aware) and Prettier: a few seconds.
+step lint npm run --silent lint
 # The node-only unit tests, the signaling server's (test/signaling) and the call engine's (test/unit), mostly
 # wait on sockets and timers: they run while the app builds and the browser tests run, and their output follows
 # the browser step's.

@@ -12,14 +12,18 @@ async function register(): Promise<void> {
   const { Workbox } = await import('workbox-window');
   const wb = new Workbox('/sw.js');
   // The prompt's own code loads only when there is something to announce.
-  wb.addEventListener('waiting', () => void import('./ui/update-prompt').then(() => {
-    if (document.querySelector('update-prompt')) return;
-    const prompt = document.createElement('update-prompt');
-    prompt.reload = () => {
-      wb.addEventListener('controlling', () => location.reload());
-      wb.messageSkipWaiting();
-    };
-    document.body.append(prompt);
-  }));
+  wb.addEventListener(
+    'waiting',
+    () =>
+      void import('./ui/update-prompt').then(() => {
+        if (document.querySelector('update-prompt')) return;
+        const prompt = document.createElement('update-prompt');
+        prompt.reload = () => {
+          wb.addEventListener('controlling', () => location.reload());
+          wb.messageSkipWaiting();
+        };
+        document.body.append(prompt);
+      }),
+  );
   await wb.register();
 }

@@ -9,12 +9,16 @@ export function launchChromium(secureOrigins: string[]): Promise<Browser> {
     executablePath: CHROMIUM_PATH,
     headless: true,
     timeout: 30_000,
-    args: [
-      ...CHROMIUM_ARGS,
-      `--unsafely-treat-insecure-origin-as-secure=${secureOrigins.join(',')}`,
-    ],
+    args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${secureOrigins.join(',')}`],
   });
 }
 
 /** Trace categories for BENCH_TRACE: the page's thread, script with a CPU profile, and WebRTC's own threads. */
-export const TRACE_CATEGORIES = ['devtools.timeline', 'v8.execute', 'blink.user_timing', 'toplevel', 'webrtc', 'disabled-by-default-v8.cpu_profiler'];
+export const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'v8.execute',
+  'blink.user_timing',
+  'toplevel',
+  'webrtc',
+  'disabled-by-default-v8.cpu_profiler',
+];

@@ -192,10 +192,21 @@ export const contenders: Contender[] = [
     key: 'ours',
     name: 'ours (Node)',
     protocol: ours,
-    start: () => startProcess(['--import', 'tsx', 'signaling/src/node/main.ts'], { HOST, PORT: '0', DIST_DIR: '/nonexistent', ...NO_RATE_LIMIT }),
+    start: () =>
+      startProcess(['--import', 'tsx', 'signaling/src/node/main.ts'], { HOST, PORT: '0', DIST_DIR: '/nonexistent', ...NO_RATE_LIMIT }),
   },
-  { key: 'peer', name: 'PeerServer (peer 1.0)', protocol: peerjs, start: () => startProcess(['--import', 'tsx', 'bench/lib/signaling-server-main.ts', 'peer'], {}) },
-  { key: 'relay', name: 'minimal ws relay', protocol: relay, start: () => startProcess(['--import', 'tsx', 'bench/lib/signaling-server-main.ts', 'relay'], {}) },
+  {
+    key: 'peer',
+    name: 'PeerServer (peer 1.0)',
+    protocol: peerjs,
+    start: () => startProcess(['--import', 'tsx', 'bench/lib/signaling-server-main.ts', 'peer'], {}),
+  },
+  {
+    key: 'relay',
+    name: 'minimal ws relay',
+    protocol: relay,
+    start: () => startProcess(['--import', 'tsx', 'bench/lib/signaling-server-main.ts', 'relay'], {}),
+  },
   {
     key: 'do',
     name: 'Durable Object (Miniflare, local emulation)',

@@ -15,7 +15,16 @@ export const params = new URLSearchParams(location.search);
 export function joinClicked(): Promise<void> {
   const button = document.querySelector('button');
   if (!button) throw new Error('page has no Join button');
-  return new Promise((resolve) => button.addEventListener('click', () => { button.disabled = true; resolve(); }, { once: true }));
+  return new Promise((resolve) =>
+    button.addEventListener(
+      'click',
+      () => {
+        button.disabled = true;
+        resolve();
+      },
+      { once: true },
+    ),
+  );
 }
 
 export function showVideo(label: string, stream: MediaStream, muted: boolean): void {
@@ -31,7 +40,8 @@ export function showVideo(label: string, stream: MediaStream, muted: boolean): v
   document.getElementById('tiles')?.append(tile);
 }
 
-export type RelayMessage = { type: 'welcome'; peers: number; id: string; ids: string[] } | { type: 'peer-joined' } | { type: 'data'; data: unknown };
+export type RelayMessage =
+  { type: 'welcome'; peers: number; id: string; ids: string[] } | { type: 'peer-joined' } | { type: 'data'; data: unknown };
 
 /** The bench relay: a room of sockets, every frame forwarded to the others (bench/lib/relay.ts). */
 export class Relay {

@@ -21,7 +21,9 @@ const pc = new RTCPeerConnection(RTC_CONFIG);
 // With transceivers the offerer creates them and the answerer attaches its tracks to the offered ones.
 if (!transceivers) for (const track of stream.getTracks()) pc.addTrack(track, stream);
 if (params.get('dc') === '1') pc.createDataChannel('control', { negotiated: true, id: 0 });
-pc.onicecandidate = (e) => { if (e.candidate) relay.send({ candidate: e.candidate.toJSON() }); };
+pc.onicecandidate = (e) => {
+  if (e.candidate) relay.send({ candidate: e.candidate.toJSON() });
+};
 const own = params.get('stream') === 'own' ? new MediaStream() : null;
 let shown = false;
 pc.ontrack = (e) => {

@@ -63,7 +63,7 @@ function raw(role: 'send' | 'recv'): Promise<void> {
   dc.binaryType = 'arraybuffer';
   dc.bufferedAmountLowThreshold = LOW;
   sendAll = async () => {
-    for (let sent = 0; sent < total; ) {
+    for (let sent = 0; sent < total;) {
       if (dc.bufferedAmount > HIGH) {
         await new Promise((r) => dc.addEventListener('bufferedamountlow', r, { once: true }));
         continue;
@@ -83,7 +83,7 @@ function simplePeer(role: 'send' | 'recv'): Promise<void> {
   incoming = (d) => peer.signal(JSON.parse(d) as SimplePeer.SignalData);
   peer.on('data', (d: Uint8Array) => count(d.byteLength));
   sendAll = async () => {
-    for (let sent = 0; sent < total; ) {
+    for (let sent = 0; sent < total;) {
       const n = Math.min(CHUNK, total - sent);
       // Node-stream backpressure: write() returns false once simple-peer's buffer is full; wait for drain.
       const more = peer.write(n === CHUNK ? payload : payload.subarray(0, n));
@@ -99,7 +99,7 @@ function peerjs(role: 'send' | 'recv', o: { port: number; id: string; callee?: s
   const attach = (conn: DataConnection): Promise<void> => {
     conn.on('data', (d) => count((d as ArrayBuffer).byteLength));
     sendAll = async () => {
-      for (let sent = 0; sent < total; ) {
+      for (let sent = 0; sent < total;) {
         const n = Math.min(CHUNK, total - sent);
         void conn.send(payload.slice(0, n).buffer);
         sent += n;

@@ -9,10 +9,7 @@ export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 
 export type ClientMessage =
-  | { type: 'join'; room: string; resume?: string }
-  | { type: 'signal'; to: string; data: string }
-  | { type: 'leave' }
-  | { type: 'ping' };
+  { type: 'join'; room: string; resume?: string } | { type: 'signal'; to: string; data: string } | { type: 'leave' } | { type: 'ping' };
 
 export interface IceServer {
   urls: string[];
@@ -21,14 +18,7 @@ export interface IceServer {
 }
 
 export type ErrorCode =
-  | 'bad-message'
-  | 'too-large'
-  | 'room-full'
-  | 'not-joined'
-  | 'already-joined'
-  | 'unknown-peer'
-  | 'rate-limited'
-  | 'forbidden-origin';
+  'bad-message' | 'too-large' | 'room-full' | 'not-joined' | 'already-joined' | 'unknown-peer' | 'rate-limited' | 'forbidden-origin';
 
 export type ServerMessage =
   | { type: 'welcome'; id: string; room: string; peers: string[]; resume: string; iceServers: IceServer[] }
@@ -80,7 +70,8 @@ export interface EncodedData {
 }
 
 /** A client frame, validated; `encoded` is set for a signal sent in the layout JSON.stringify gives it. */
-export type ParsedClientMessage = { ok: true; value: ClientMessage; encoded?: EncodedData } | { ok: false; code: ErrorCode; message: string };
+export type ParsedClientMessage =
+  { ok: true; value: ClientMessage; encoded?: EncodedData } | { ok: false; code: ErrorCode; message: string };
 
 /** Validates a frame from a browser. Extra fields are ignored; the sender's identity is never taken from it. */
 export function parseClientMessage(raw: string | ArrayBuffer | Uint8Array): ParsedClientMessage {
@@ -91,7 +82,10 @@ export function parseClientMessage(raw: string | ArrayBuffer | Uint8Array): Pars
     case 'join':
       if (!str(m.room, ROOM_ID_PATTERN)) return fail('bad-message', 'join needs a valid room id');
       if (m.resume !== undefined && !str(m.resume, TOKEN_PATTERN)) return fail('bad-message', 'bad resume token');
-      return { ok: true, value: m.resume === undefined ? { type: 'join', room: m.room } : { type: 'join', room: m.room, resume: m.resume } };
+      return {
+        ok: true,
+        value: m.resume === undefined ? { type: 'join', room: m.room } : { type: 'join', room: m.room, resume: m.resume },
+      };
     case 'signal':
       if (!str(m.to, PEER_ID_PATTERN)) return fail('bad-message', 'signal needs a valid peer id in "to"');
       if (typeof m.data !== 'string' || m.data.length === 0) return fail('bad-message', 'signal needs string data');
@@ -168,7 +162,14 @@ function isIceServer(v: unknown): v is IceServer {
 }
 
 const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  'bad-message', 'too-large', 'room-full', 'not-joined', 'already-joined', 'unknown-peer', 'rate-limited', 'forbidden-origin',
+  'bad-message',
+  'too-large',
+  'room-full',
+  'not-joined',
+  'already-joined',
+  'unknown-peer',
+  'rate-limited',
+  'forbidden-origin',
 ]);
 
 /** Validates a frame from the server; the client treats the server as untrusted too. */
@@ -188,7 +189,17 @@ export function parseServerMessage(raw: string | ArrayBuffer | Uint8Array): Pars
         !m.iceServers.every(isIceServer)
       )
         return fail('bad-message', 'malformed welcome');
-      return { ok: true, value: { type: 'welcome', id: m.id, room: m.room, peers: m.peers as string[], resume: m.resume, iceServers: m.iceServers as IceServer[] } };
+      return {
+        ok: true,
+        value: {
+          type: 'welcome',
+          id: m.id,
+          room: m.room,
+          peers: m.peers as string[],
+          resume: m.resume,
+          iceServers: m.iceServers as IceServer[],
+        },
+      };
     case 'peer-joined':
     case 'peer-left':
       if (!str(m.id, PEER_ID_PATTERN)) return fail('bad-message', `malformed ${m.type}`);

@@ -110,7 +110,10 @@ export class Call {
 
   /** Made while the user is still on the pre-join screen, so pressing Join does not wait for key generation. */
   private prepareIdentity(): Promise<{ certificate: RTCCertificate; fingerprint: string }> {
-    return (this.identity ??= generateCertificate().then(async (certificate) => ({ certificate, fingerprint: await certificateFingerprint(certificate) })));
+    return (this.identity ??= generateCertificate().then(async (certificate) => ({
+      certificate,
+      fingerprint: await certificateFingerprint(certificate),
+    })));
   }
 
   /** An old-style link without the secret fragment: joining it could only be done insecurely, so it is not. */
@@ -240,7 +243,9 @@ export class Call {
     const msg = outgoingChat(text);
     if (!msg || !this.mesh) return;
     this.mesh.broadcast(msg);
-    this.store.set({ chat: appendChat(this.state.chat, { id: msg.id, from: null, name: this.state.name || 'Guest', text: msg.text, at: msg.at }) });
+    this.store.set({
+      chat: appendChat(this.state.chat, { id: msg.id, from: null, name: this.state.name || 'Guest', text: msg.text, at: msg.at }),
+    });
   }
 
   /** Offers each file to one participant (by key) or, with 'all', to everyone in the call. */

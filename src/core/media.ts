@@ -32,7 +32,9 @@ export function videoConstraints(id?: string): MediaTrackConstraints {
 
 async function one(kind: 'audio' | 'video', id?: string): Promise<MediaStreamTrack | MediaProblem> {
   try {
-    const s = await navigator.mediaDevices.getUserMedia(kind === 'audio' ? { audio: audioConstraints(id) } : { video: videoConstraints(id) });
+    const s = await navigator.mediaDevices.getUserMedia(
+      kind === 'audio' ? { audio: audioConstraints(id) } : { video: videoConstraints(id) },
+    );
     return s.getTracks()[0] ?? 'missing';
   } catch (err) {
     return problemOf(err);
@@ -46,7 +48,10 @@ async function one(kind: 'audio' | 'video', id?: string): Promise<MediaStreamTra
 export async function openMedia(choice: DeviceChoice = {}): Promise<LocalMedia> {
   if (!navigator.mediaDevices?.getUserMedia) return { audio: null, video: null, problem: 'failed' };
   try {
-    const s = await navigator.mediaDevices.getUserMedia({ audio: audioConstraints(choice.audioId), video: videoConstraints(choice.videoId) });
+    const s = await navigator.mediaDevices.getUserMedia({
+      audio: audioConstraints(choice.audioId),
+      video: videoConstraints(choice.videoId),
+    });
     return { audio: s.getAudioTracks()[0] ?? null, video: s.getVideoTracks()[0] ?? null, problem: null };
   } catch (err) {
     const first = problemOf(err);

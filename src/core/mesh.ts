@@ -118,7 +118,14 @@ export class Mesh {
       }, REPOINT_WITHIN_MS);
     }
     for (const id of peers) {
-      void this.sendTo(id, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: false, ...this.vouch(), ...(fresh ? { offering: true } : {}) });
+      void this.sendTo(id, {
+        kind: 'hello',
+        key: this.opts.key,
+        name: this.opts.localState().name,
+        ack: false,
+        ...this.vouch(),
+        ...(fresh ? { offering: true } : {}),
+      });
       if (fresh && !this.pending.has(id)) this.pending.set(id, this.createEntry(id, { initiator: true, polite: false }));
     }
     const started = [...this.pending.values()].map((e) => e.link.settled(SHOW_WITHIN_MS));
@@ -212,7 +219,7 @@ export class Mesh {
     }
     const existing = this.byKey.get(h.key);
     if (existing && existing.fingerprint !== h.fingerprint) {
-      console.warn('mesh: ignored a hello that changes a known peer\'s certificate, from', from);
+      console.warn("mesh: ignored a hello that changes a known peer's certificate, from", from);
       return;
     }
     const offered = this.pending.get(from);
@@ -220,7 +227,15 @@ export class Mesh {
     const role = offered ? null : h.offering ? { initiator: false, polite: true } : { initiator: !h.ack, polite: this.opts.key < h.key };
     const renew = existing !== undefined && h.offering === true;
     const offering = role?.initiator === true && !existing;
-    if (!h.ack) void this.sendTo(from, { kind: 'hello', key: this.opts.key, name: this.opts.localState().name, ack: true, ...this.vouch(), ...(offering ? { offering } : {}) });
+    if (!h.ack)
+      void this.sendTo(from, {
+        kind: 'hello',
+        key: this.opts.key,
+        name: this.opts.localState().name,
+        ack: true,
+        ...this.vouch(),
+        ...(offering ? { offering } : {}),
+      });
     if (existing && !renew) return this.repoint(existing, from, h);
     if (existing) this.retire(existing);
     this.pending.delete(from);
@@ -287,7 +302,11 @@ export class Mesh {
     entry.link = link;
     entry.unwatch = watchReachability(
       link.pc,
-      { relayOnly: this.opts.iceTransportPolicy === 'relay', hasTurn: hasTurnServer(this.opts.iceServers()), timeoutMs: this.opts.unreachableAfterMs },
+      {
+        relayOnly: this.opts.iceTransportPolicy === 'relay',
+        hasTurn: hasTurnServer(this.opts.iceServers()),
+        timeoutMs: this.opts.unreachableAfterMs,
+      },
       (problem) => {
         this.publish(entry, { problem });
       },

@@ -81,7 +81,11 @@ export class PeerLink {
     });
     this.pc.onnegotiationneeded = () => void this.negotiate();
     this.pc.onicecandidate = ({ candidate }) => {
-      if (candidate) void this.on.signal({ kind: 'candidate', candidate: { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex } });
+      if (candidate)
+        void this.on.signal({
+          kind: 'candidate',
+          candidate: { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex },
+        });
     };
     this.pc.ontrack = ({ track }) => {
       // The camera's video is always negotiated before any screen (a screen is added only once the control
@@ -276,7 +280,8 @@ export class PeerLink {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
       const d = this.pc.localDescription;
-      if (d && (d.type === 'offer' || d.type === 'answer')) void this.on.signal({ kind: 'description', description: { type: d.type, sdp: d.sdp } });
+      if (d && (d.type === 'offer' || d.type === 'answer'))
+        void this.on.signal({ kind: 'description', description: { type: d.type, sdp: d.sdp } });
       if (d?.type === 'offer') this.watchOffer(d.sdp);
     } catch (err) {
       console.warn('peer-link: offer failed', err);
@@ -361,9 +366,12 @@ export class PeerLink {
     // at once collide, and that glare has left the polite side's video frozen for good in Chrome.
     if (!this.opts.polite) return this.restartIce();
     clearTimeout(this.relayTimer);
-    this.relayTimer = setTimeout(() => {
-      if (this.pc.connectionState !== 'connected') this.restartIce();
-    }, (this.opts.disconnectGraceMs ?? 2_000) * 2.5);
+    this.relayTimer = setTimeout(
+      () => {
+        if (this.pc.connectionState !== 'connected') this.restartIce();
+      },
+      (this.opts.disconnectGraceMs ?? 2_000) * 2.5,
+    );
   }
 
   private isSettled(): boolean {

@@ -58,7 +58,8 @@ export type FileMessage =
 
 /** Rejects names a peer could use to escape a folder or hide the real extension. */
 export function cleanFileName(v: unknown): ParseResult<string> {
-  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_FILE_NAME_LENGTH) return { ok: false, error: 'file name missing or too long' };
+  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_FILE_NAME_LENGTH)
+    return { ok: false, error: 'file name missing or too long' };
   if (/[/\\]/.test(v)) return { ok: false, error: 'file name contains a path separator' };
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(v)) return { ok: false, error: 'file name contains control characters' };
@@ -133,11 +134,14 @@ function jsonRecord(text: string, limit: number): Record<string, unknown> | stri
   return isRecord(v) ? v : 'not an object';
 }
 
-/** Trims and bounds a display name; control characters would let a peer spoof layout. */
+/** Control characters and bidirectional overrides, which would let a peer spoof layout. */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_NAME_CHARS = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Trims and bounds a display name. */
 export function cleanName(v: unknown): string | null {
   if (typeof v !== 'string') return null;
-  // eslint-disable-next-line no-control-regex
-  const name = v.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, MAX_NAME_LENGTH);
+  const name = v.replace(UNSAFE_NAME_CHARS, '').trim().slice(0, MAX_NAME_LENGTH);
   return name.length > 0 ? name : null;
 }
 
@@ -176,7 +180,10 @@ export function parseSignalPayload(text: string): ParseResult<SignalPayload> {
         !(c.sdpMLineIndex === null || (typeof c.sdpMLineIndex === 'number' && Number.isInteger(c.sdpMLineIndex)))
       )
         return { ok: false, error: 'malformed candidate' };
-      return { ok: true, value: { kind: 'candidate', candidate: { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } } };
+      return {
+        ok: true,
+        value: { kind: 'candidate', candidate: { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } },
+      };
     }
     case 'restart':
       return { ok: true, value: { kind: 'restart' } };
@@ -197,7 +204,8 @@ export function parsePeerMessage(text: unknown): ParseResult<PeerMessage> {
     }
     case 'chat': {
       if (typeof m.id !== 'string' || !ID_PATTERN.test(m.id)) return { ok: false, error: 'malformed chat: bad id' };
-      if (typeof m.text !== 'string' || m.text.trim().length === 0 || m.text.length > MAX_CHAT_LENGTH) return { ok: false, error: 'malformed chat: empty or too long' };
+      if (typeof m.text !== 'string' || m.text.trim().length === 0 || m.text.length > MAX_CHAT_LENGTH)
+        return { ok: false, error: 'malformed chat: empty or too long' };
       if (typeof m.at !== 'number' || !Number.isFinite(m.at)) return { ok: false, error: 'malformed chat: bad time' };
       return { ok: true, value: { type: 'chat', id: m.id, text: m.text, at: m.at } };
     }

@@ -44,7 +44,11 @@ export class SecureChannel {
 
   async seal(from: string, to: string, seq: number, plaintext: string): Promise<string> {
     const iv = crypto.getRandomValues(new Uint8Array(12));
-    const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad(this.room, from, to, seq) }, this.key, encoder.encode(plaintext));
+    const ct = await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: aad(this.room, from, to, seq) },
+      this.key,
+      encoder.encode(plaintext),
+    );
     return `${PREFIX}.${seq}.${base64urlEncode(iv)}.${base64urlEncode(new Uint8Array(ct))}`;
   }
 

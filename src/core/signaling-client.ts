@@ -189,7 +189,9 @@ export class SignalingClient {
     // A connect whose packets go nowhere (the network just changed) can hang for a minute in the browser.
     this.connectTimer = setTimeout(() => this.abandon(ws), this.opts.connectTimeoutMs ?? 4_000);
     ws.onopen = () => {
-      const join: ClientMessage = this.resume ? { type: 'join', room: this.opts.room, resume: this.resume } : { type: 'join', room: this.opts.room };
+      const join: ClientMessage = this.resume
+        ? { type: 'join', room: this.opts.room, resume: this.resume }
+        : { type: 'join', room: this.opts.room };
       ws.send(JSON.stringify(join));
       clearInterval(this.pingTimer);
       this.pingTimer = setInterval(() => this.probe(), this.opts.pingIntervalMs ?? 3_000);

@@ -51,16 +51,59 @@ export class CallApp extends LitElement {
   static styles = [
     buttons,
     css`
-      :host { display: block; min-height: 100dvh; }
-      header { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; justify-content: flex-end; padding: 8px 16px 0; }
-      .offline { flex: 1 1 16rem; margin: 0; padding: 8px 12px; border-radius: 8px; background: var(--warn-bg); color: var(--warn-text); }
-      .notice { flex: 1 1 16rem; margin: 0; padding: 10px 12px; border-radius: 8px; background: var(--warn-bg); color: var(--warn-text); }
+      :host {
+        display: block;
+        min-height: 100dvh;
+      }
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px;
+        align-items: center;
+        justify-content: flex-end;
+        padding: 8px 16px 0;
+      }
+      .offline {
+        flex: 1 1 16rem;
+        margin: 0;
+        padding: 8px 12px;
+        border-radius: 8px;
+        background: var(--warn-bg);
+        color: var(--warn-text);
+      }
+      .notice {
+        flex: 1 1 16rem;
+        margin: 0;
+        padding: 10px 12px;
+        border-radius: 8px;
+        background: var(--warn-bg);
+        color: var(--warn-text);
+      }
       /* Fixed in both states, so showing it does not lay it out again; the call screen scrolls inside itself. */
-      .call { position: fixed; inset: 0; }
-      .call[inert] { visibility: hidden; }
-      .full { display: grid; place-items: center; min-height: 70vh; text-align: center; padding: 16px; }
-      .full > div { max-width: 34rem; }
-      .link { word-break: break-all; padding: 8px 12px; border-radius: 8px; background: var(--surface); border: 1px solid var(--line); }
+      .call {
+        position: fixed;
+        inset: 0;
+      }
+      .call[inert] {
+        visibility: hidden;
+      }
+      .full {
+        display: grid;
+        place-items: center;
+        min-height: 70vh;
+        text-align: center;
+        padding: 16px;
+      }
+      .full > div {
+        max-width: 34rem;
+      }
+      .link {
+        word-break: break-all;
+        padding: 8px 12px;
+        border-radius: 8px;
+        background: var(--surface);
+        border: 1px solid var(--line);
+      }
     `,
   ];
 
@@ -257,8 +300,7 @@ export class CallApp extends LitElement {
   /** Shown above the screens before a call: the language picker, and why calls are unavailable offline. */
   private header(notice: unknown = nothing) {
     return html`<header>
-      ${notice}
-      ${this.online.online ? nothing : html`<p class="offline" role="status">${t('offline')}</p>`}
+      ${notice} ${this.online.online ? nothing : html`<p class="offline" role="status">${t('offline')}</p>`}
       <lang-select></lang-select>
     </header>`;
   }
@@ -299,16 +341,17 @@ export class CallApp extends LitElement {
 
   /** What a browser without WebRTC shows for a call link: what is wrong, and where to open the link. */
   private cannotCallPage() {
-    return html`${this.header()}<main class="full">
-      <div>
-        <h1>${t('cannotCallTitle')}</h1>
-        <p>${t('cannotCallBody')}</p>
-        <p>${t('cannotCallWhat')}</p>
-        <p class="link">${location.href}</p>
-        <button class="primary" @click=${this.copyLink}>${t('copyLink')}</button>
-        <p role="status" class="visually-hidden">${this.copied ? t(this.copied) : ''}</p>
-      </div>
-    </main>`;
+    return html`${this.header()}
+      <main class="full">
+        <div>
+          <h1>${t('cannotCallTitle')}</h1>
+          <p>${t('cannotCallBody')}</p>
+          <p>${t('cannotCallWhat')}</p>
+          <p class="link">${location.href}</p>
+          <button class="primary" @click=${this.copyLink}>${t('copyLink')}</button>
+          <p role="status" class="visually-hidden">${this.copied ? t(this.copied) : ''}</p>
+        </div>
+      </main>`;
   }
 
   render() {
@@ -317,12 +360,12 @@ export class CallApp extends LitElement {
     switch (s.phase) {
       case 'home':
         return html`${this.header(
-          s.notice === 'missing-secret'
-            ? html`<p class="notice" role="alert">${t('missingSecret')}</p>`
-            : CAN_CALL
-              ? nothing
-              : html`<p class="notice" role="status">${t('homeCannotCall')}</p>`,
-        )}<home-view .offered=${s.offeredFiles}></home-view>`;
+            s.notice === 'missing-secret'
+              ? html`<p class="notice" role="alert">${t('missingSecret')}</p>`
+              : CAN_CALL
+                ? nothing
+                : html`<p class="notice" role="status">${t('homeCannotCall')}</p>`,
+          )}<home-view .offered=${s.offeredFiles}></home-view>`;
       case 'prejoin':
       case 'joining':
       case 'in-call':

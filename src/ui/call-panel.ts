@@ -20,7 +20,8 @@ function deepActive(): HTMLElement | null {
   return el instanceof HTMLElement ? el : null;
 }
 
-const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
 
 /** What Tab can reach under `root`, in order, through shadow roots, skipping what is hidden. */
 function focusables(root: ParentNode): HTMLElement[] {
@@ -57,17 +58,63 @@ export class CallPanel extends LitElement {
   static styles = [
     buttons,
     css`
-      :host { display: contents; }
-      dialog { box-sizing: border-box; padding: 12px 16px 16px; border: 0; background: var(--surface); color: var(--text); flex-direction: column; gap: 8px; }
-      dialog[open] { display: flex; }
-      dialog:not(:modal) { position: relative; inset: auto; width: min(380px, 42vw); max-height: none; height: auto; margin: 0; border-inline-start: 1px solid var(--line); }
-      dialog:modal { width: 100%; max-width: 100%; height: min(75dvh, 640px); max-height: 100dvh; margin: auto 0 0; border-radius: 16px 16px 0 0;
-        padding-bottom: max(16px, env(safe-area-inset-bottom)); }
-      dialog::backdrop { background: rgb(0 0 0 / 0.5); }
+      :host {
+        display: contents;
+      }
+      dialog {
+        box-sizing: border-box;
+        padding: 12px 16px 16px;
+        border: 0;
+        background: var(--surface);
+        color: var(--text);
+        flex-direction: column;
+        gap: 8px;
+      }
+      dialog[open] {
+        display: flex;
+      }
+      dialog:not(:modal) {
+        position: relative;
+        inset: auto;
+        width: min(380px, 42vw);
+        max-height: none;
+        height: auto;
+        margin: 0;
+        border-inline-start: 1px solid var(--line);
+      }
+      dialog:modal {
+        width: 100%;
+        max-width: 100%;
+        height: min(75dvh, 640px);
+        max-height: 100dvh;
+        margin: auto 0 0;
+        border-radius: 16px 16px 0 0;
+        padding-bottom: max(16px, env(safe-area-inset-bottom));
+      }
+      dialog::backdrop {
+        background: rgb(0 0 0 / 0.5);
+      }
       /* Beside the section's own heading (Chat, Files), which names the panel. */
-      .close { position: absolute; top: 6px; inset-inline-end: 8px; display: inline-grid; place-items: center; width: 44px; padding: 0; border-radius: 50%; z-index: 1; }
-      chat-panel, transfer-list { flex: 1; min-height: 0; overflow-y: auto; }
-      [hidden] { display: none !important; }
+      .close {
+        position: absolute;
+        top: 6px;
+        inset-inline-end: 8px;
+        display: inline-grid;
+        place-items: center;
+        width: 44px;
+        padding: 0;
+        border-radius: 50%;
+        z-index: 1;
+      }
+      chat-panel,
+      transfer-list {
+        flex: 1;
+        min-height: 0;
+        overflow-y: auto;
+      }
+      [hidden] {
+        display: none !important;
+      }
     `,
   ];
 
@@ -137,7 +184,12 @@ export class CallPanel extends LitElement {
       ${this.modal ? html`<span class="edge" tabindex="0" @focus=${() => this.wrap('last')}></span>` : nothing}
       <button class="close" aria-label=${t('close')} @click=${() => this.dialog.close()}>${icon('close')}</button>
       <chat-panel .chat=${s.chat} ?hidden=${this.panel !== 'chat'}></chat-panel>
-      <transfer-list .transfers=${s.transfers} .participants=${s.participants} .live=${s.phase === 'in-call'} ?hidden=${this.panel !== 'files'}></transfer-list>
+      <transfer-list
+        .transfers=${s.transfers}
+        .participants=${s.participants}
+        .live=${s.phase === 'in-call'}
+        ?hidden=${this.panel !== 'files'}
+      ></transfer-list>
       ${this.modal ? html`<span class="edge" tabindex="0" @focus=${() => this.wrap('first')}></span>` : nothing}
     </dialog>`;
   }

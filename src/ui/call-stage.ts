@@ -40,25 +40,122 @@ export class CallStage extends LitElement {
   static styles = [
     roundButtons,
     css`
-      :host { display: block; position: relative; min-width: 0; min-height: 0; }
-      section { position: absolute; inset: 0; box-sizing: border-box; display: grid; grid-template: minmax(0, 1fr) / minmax(0, 1fr); gap: ${GAP}px; padding: ${GAP}px; overflow: hidden; }
-      video-tile { min-width: 0; min-height: 0; }
-      .solo, .pip { padding: 0; }
-      .solo video-tile, .pip .main { grid-area: 1 / 1; --tile-radius: 0; --tile-bottom: var(--fill-bottom, 0px); }
-      .pip .small { position: absolute; z-index: 1; width: clamp(96px, 26vw, 240px); aspect-ratio: 16 / 9; touch-action: none; cursor: grab;
-        box-shadow: 0 4px 16px rgb(0 0 0 / 0.4); border-radius: 12px; transition: inset 0.2s; }
-      @media (orientation: portrait) { .pip .small { aspect-ratio: 3 / 4; width: clamp(96px, 28vw, 200px); } }
-      .pip .small.dragging { transition: none; cursor: grabbing; }
-      .top-left { top: 12px; left: 12px; } .top-right { top: 12px; right: 12px; }
-      .bottom-left { bottom: calc(var(--bar-height) + 12px); left: 12px; } .bottom-right { bottom: calc(var(--bar-height) + 12px); right: 12px; }
-      button.move { position: absolute; z-index: 2; width: 36px; height: 36px; min-height: 36px; margin: 6px; opacity: 0; background: rgb(0 0 0 / 0.6); color: #fff; }
-      .move .icon { width: 18px; height: 18px; }
-      .move:focus-visible, .small:hover ~ .move, .move:hover { opacity: 1; }
-      .stage .main { grid-area: main; }
-      .stage .strip { --tile-radius: 8px; }
-      .waiting { position: absolute; z-index: 1; top: 12px; left: 50%; transform: translateX(-50%); width: max-content; max-width: calc(100% - 32px);
-        margin: 0; padding: 8px 14px; border-radius: 10px; background: rgb(0 0 0 / 0.65); color: #fff; text-align: center; box-sizing: border-box; }
-      shared-offer { position: absolute; z-index: 2; top: 60px; left: 8px; right: 8px; }
+      :host {
+        display: block;
+        position: relative;
+        min-width: 0;
+        min-height: 0;
+      }
+      section {
+        position: absolute;
+        inset: 0;
+        box-sizing: border-box;
+        display: grid;
+        grid-template: minmax(0, 1fr) / minmax(0, 1fr);
+        gap: ${GAP}px;
+        padding: ${GAP}px;
+        overflow: hidden;
+      }
+      video-tile {
+        min-width: 0;
+        min-height: 0;
+      }
+      .solo,
+      .pip {
+        padding: 0;
+      }
+      .solo video-tile,
+      .pip .main {
+        grid-area: 1 / 1;
+        --tile-radius: 0;
+        --tile-bottom: var(--fill-bottom, 0px);
+      }
+      .pip .small {
+        position: absolute;
+        z-index: 1;
+        width: clamp(96px, 26vw, 240px);
+        aspect-ratio: 16 / 9;
+        touch-action: none;
+        cursor: grab;
+        box-shadow: 0 4px 16px rgb(0 0 0 / 0.4);
+        border-radius: 12px;
+        transition: inset 0.2s;
+      }
+      @media (orientation: portrait) {
+        .pip .small {
+          aspect-ratio: 3 / 4;
+          width: clamp(96px, 28vw, 200px);
+        }
+      }
+      .pip .small.dragging {
+        transition: none;
+        cursor: grabbing;
+      }
+      .top-left {
+        top: 12px;
+        left: 12px;
+      }
+      .top-right {
+        top: 12px;
+        right: 12px;
+      }
+      .bottom-left {
+        bottom: calc(var(--bar-height) + 12px);
+        left: 12px;
+      }
+      .bottom-right {
+        bottom: calc(var(--bar-height) + 12px);
+        right: 12px;
+      }
+      button.move {
+        position: absolute;
+        z-index: 2;
+        width: 36px;
+        height: 36px;
+        min-height: 36px;
+        margin: 6px;
+        opacity: 0;
+        background: rgb(0 0 0 / 0.6);
+        color: #fff;
+      }
+      .move .icon {
+        width: 18px;
+        height: 18px;
+      }
+      .move:focus-visible,
+      .small:hover ~ .move,
+      .move:hover {
+        opacity: 1;
+      }
+      .stage .main {
+        grid-area: main;
+      }
+      .stage .strip {
+        --tile-radius: 8px;
+      }
+      .waiting {
+        position: absolute;
+        z-index: 1;
+        top: 12px;
+        left: 50%;
+        transform: translateX(-50%);
+        width: max-content;
+        max-width: calc(100% - 32px);
+        margin: 0;
+        padding: 8px 14px;
+        border-radius: 10px;
+        background: rgb(0 0 0 / 0.65);
+        color: #fff;
+        text-align: center;
+        box-sizing: border-box;
+      }
+      shared-offer {
+        position: absolute;
+        z-index: 2;
+        top: 60px;
+        left: 8px;
+        right: 8px;
+      }
     `,
   ];
 
@@ -76,18 +173,27 @@ export class CallStage extends LitElement {
   private gridStyle(mode: string, count: number): Record<string, string> {
     const { width, height } = this.size;
     if (mode === 'grid') {
-      const { cols, rows } = width > 0 ? bestGrid(count, width - 2 * GAP, height - 2 * GAP, GAP) : { cols: Math.ceil(Math.sqrt(count)), rows: Math.ceil(count / Math.ceil(Math.sqrt(count))) };
+      const { cols, rows } =
+        width > 0
+          ? bestGrid(count, width - 2 * GAP, height - 2 * GAP, GAP)
+          : { cols: Math.ceil(Math.sqrt(count)), rows: Math.ceil(count / Math.ceil(Math.sqrt(count))) };
       return { gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))` };
     }
     if (mode === 'stage') {
       const strip = count - 1;
       // The strip goes along the longer side's end: below the screen when tall, beside it when wide.
       if (height > width) {
-        return { gridTemplateAreas: `"${'main '.repeat(Math.max(1, strip)).trim()}"`, gridTemplateColumns: `repeat(${Math.max(1, strip)}, minmax(0, 1fr))`,
-          gridTemplateRows: strip > 0 ? 'minmax(0, 1fr) minmax(0, 22%)' : 'minmax(0, 1fr)' };
+        return {
+          gridTemplateAreas: `"${'main '.repeat(Math.max(1, strip)).trim()}"`,
+          gridTemplateColumns: `repeat(${Math.max(1, strip)}, minmax(0, 1fr))`,
+          gridTemplateRows: strip > 0 ? 'minmax(0, 1fr) minmax(0, 22%)' : 'minmax(0, 1fr)',
+        };
       }
-      return { gridTemplateAreas: strip > 0 ? `${'"main strip" '.repeat(strip)}` : '"main"', gridTemplateColumns: strip > 0 ? 'minmax(0, 1fr) minmax(0, 22%)' : 'minmax(0, 1fr)',
-        gridTemplateRows: `repeat(${Math.max(1, strip)}, minmax(0, 1fr))` };
+      return {
+        gridTemplateAreas: strip > 0 ? `${'"main strip" '.repeat(strip)}` : '"main"',
+        gridTemplateColumns: strip > 0 ? 'minmax(0, 1fr) minmax(0, 22%)' : 'minmax(0, 1fr)',
+        gridTemplateRows: `repeat(${Math.max(1, strip)}, minmax(0, 1fr))`,
+      };
     }
     return {};
   }
@@ -97,18 +203,34 @@ export class CallStage extends LitElement {
     if (x.local) {
       return x.screen
         ? html`<video-tile class=${slot} local screen .name=${screenLabel(s.name)} .stream=${s.localScreen ?? null}></video-tile>`
-        : html`<video-tile class=${slot} local .name=${s.name} .stream=${s.localStream}
-            .camera=${s.camera && s.localStream !== null && s.localStream.getVideoTracks().length !== 0} .mic=${s.mic}
-            @pointerdown=${slot.startsWith('small') ? this.dragStart : nothing}></video-tile>`;
+        : html`<video-tile
+            class=${slot}
+            local
+            .name=${s.name}
+            .stream=${s.localStream}
+            .camera=${s.camera && s.localStream !== null && s.localStream.getVideoTracks().length !== 0}
+            .mic=${s.mic}
+            @pointerdown=${slot.startsWith('small') ? this.dragStart : nothing}
+          ></video-tile>`;
     }
     const p = x.peer;
     if (!p) return nothing;
     const name = p.name || t('connecting');
     return x.screen
       ? html`<video-tile class=${slot} screen .name=${screenLabel(name)} .stream=${p.screen ?? null}></video-tile>`
-      : html`<video-tile class=${slot} .name=${name} .stream=${p.stream} .camera=${p.camera} .mic=${p.mic} .connection=${p.connection}
-          .safetyNumber=${p.safetyNumber ?? ''} .problem=${p.problem ?? null} ?speaking=${speaker === p.key} ?paused=${p.videoPaused ?? false}
-          .quality=${p.quality ?? null}></video-tile>`;
+      : html`<video-tile
+          class=${slot}
+          .name=${name}
+          .stream=${p.stream}
+          .camera=${p.camera}
+          .mic=${p.mic}
+          .connection=${p.connection}
+          .safetyNumber=${p.safetyNumber ?? ''}
+          .problem=${p.problem ?? null}
+          ?speaking=${speaker === p.key}
+          ?paused=${p.videoPaused ?? false}
+          .quality=${p.quality ?? null}
+        ></video-tile>`;
   }
 
   private readonly dragStart = (e: PointerEvent) => {
@@ -128,7 +250,13 @@ export class CallStage extends LitElement {
       this.drag = null;
       const box = this.getBoundingClientRect();
       const r = el.getBoundingClientRect();
-      if (u.type === 'pointerup') this.corner = nearestCorner(r.left + r.width / 2 - box.left + (u.clientX - e.clientX), r.top + r.height / 2 - box.top + (u.clientY - e.clientY), box.width, box.height);
+      if (u.type === 'pointerup')
+        this.corner = nearestCorner(
+          r.left + r.width / 2 - box.left + (u.clientX - e.clientX),
+          r.top + r.height / 2 - box.top + (u.clientY - e.clientY),
+          box.width,
+          box.height,
+        );
     };
     el.addEventListener('pointermove', move);
     el.addEventListener('pointerup', end);
@@ -152,10 +280,18 @@ export class CallStage extends LitElement {
     return html`<section class=${mode} aria-label=${t('participants')} style=${styleMap(this.gridStyle(mode, tiles.length))}>
       <h1 class="visually-hidden">${t('callTitle')}</h1>
       <shared-offer in-call ?can-send=${s.participants.length > 0} .files=${s.offeredFiles}></shared-offer>
-      ${repeat(tiles, (x) => x.key, (x) => this.tile(x, slot(x), s.speaker ?? null))}
-      ${mode === 'pip'
-        ? html`<button class="round move ${this.corner}" aria-label=${t('moveSelfView')} @click=${this.nextCorner}>${icon('move')}<span class="tip" aria-hidden="true">${t('moveSelfView')}</span></button>`
-        : nothing}
+      ${repeat(
+        tiles,
+        (x) => x.key,
+        (x) => this.tile(x, slot(x), s.speaker ?? null),
+      )}
+      ${
+        mode === 'pip'
+          ? html`<button class="round move ${this.corner}" aria-label=${t('moveSelfView')} @click=${this.nextCorner}>
+              ${icon('move')}<span class="tip" aria-hidden="true">${t('moveSelfView')}</span>
+            </button>`
+          : nothing
+      }
       ${s.participants.length === 0 ? html`<p class="waiting">${t('waiting')}</p>` : nothing}
     </section>`;
   }

@@ -32,16 +32,51 @@ export class CallToasts extends LitElement {
   static styles = [
     buttons,
     css`
-      :host { position: absolute; z-index: 3; top: max(8px, env(safe-area-inset-top)); left: 50%; transform: translateX(-50%);
-        width: min(420px, calc(100% - 16px)); pointer-events: none; }
-      section { display: grid; gap: 8px; }
-      article { pointer-events: auto; display: grid; gap: 8px; padding: 10px 12px; border-radius: 14px; background: var(--surface); color: var(--text);
-        border: 1px solid var(--line); box-shadow: 0 6px 24px rgb(0 0 0 / 0.3); }
-      p { margin: 0; overflow-wrap: anywhere; }
-      .text { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
-      .who { font-weight: 600; }
-      .actions { display: flex; gap: 8px; justify-content: flex-end; }
-      .actions button { min-height: 40px; }
+      :host {
+        position: absolute;
+        z-index: 3;
+        top: max(8px, env(safe-area-inset-top));
+        left: 50%;
+        transform: translateX(-50%);
+        width: min(420px, calc(100% - 16px));
+        pointer-events: none;
+      }
+      section {
+        display: grid;
+        gap: 8px;
+      }
+      article {
+        pointer-events: auto;
+        display: grid;
+        gap: 8px;
+        padding: 10px 12px;
+        border-radius: 14px;
+        background: var(--surface);
+        color: var(--text);
+        border: 1px solid var(--line);
+        box-shadow: 0 6px 24px rgb(0 0 0 / 0.3);
+      }
+      p {
+        margin: 0;
+        overflow-wrap: anywhere;
+      }
+      .text {
+        display: -webkit-box;
+        -webkit-line-clamp: 2;
+        -webkit-box-orient: vertical;
+        overflow: hidden;
+      }
+      .who {
+        font-weight: 600;
+      }
+      .actions {
+        display: flex;
+        gap: 8px;
+        justify-content: flex-end;
+      }
+      .actions button {
+        min-height: 40px;
+      }
     `,
   ];
 
@@ -52,17 +87,27 @@ export class CallToasts extends LitElement {
 
   render() {
     return html`<section aria-label=${t('notifications')} aria-live="polite">
-      ${repeat(this.offers, (x) => x.id, (x) => html`<article aria-label=${t('fileToastLabel', { name: x.peerName, file: x.name })}>
-        <p><span class="who">${t('fileOfferFrom', { name: x.peerName })}</span><br />${x.name}</p>
-        <div class="actions">
-          <button @click=${() => this.act('decline', x.id)}>${t('decline')}</button>
-          <button class="primary" @click=${() => this.act('accept', x.id)}>${t('accept')}</button>
-        </div>
-      </article>`)}
-      ${repeat(this.messages, (m) => m.key, (m) => html`<article aria-label=${t('messageFrom', { name: m.name })}>
-        <p class="text"><span class="who">${m.name}:</span> ${m.text}</p>
-        <div class="actions"><button @click=${() => this.dispatchEvent(new PanelEvent('chat'))}>${t('openChat')}</button></div>
-      </article>`)}
+      ${repeat(
+        this.offers,
+        (x) => x.id,
+        (x) =>
+          html`<article aria-label=${t('fileToastLabel', { name: x.peerName, file: x.name })}>
+            <p><span class="who">${t('fileOfferFrom', { name: x.peerName })}</span><br />${x.name}</p>
+            <div class="actions">
+              <button @click=${() => this.act('decline', x.id)}>${t('decline')}</button>
+              <button class="primary" @click=${() => this.act('accept', x.id)}>${t('accept')}</button>
+            </div>
+          </article>`,
+      )}
+      ${repeat(
+        this.messages,
+        (m) => m.key,
+        (m) =>
+          html`<article aria-label=${t('messageFrom', { name: m.name })}>
+            <p class="text"><span class="who">${m.name}:</span> ${m.text}</p>
+            <div class="actions"><button @click=${() => this.dispatchEvent(new PanelEvent('chat'))}>${t('openChat')}</button></div>
+          </article>`,
+      )}
     </section>`;
   }
 }

@@ -73,20 +73,65 @@ export class CallView extends LitElement {
   static styles = [
     buttons,
     css`
-      :host { --bar-height: 72px; display: grid; grid-template-rows: auto minmax(0, 1fr) auto; grid-template-columns: minmax(0, 1fr); height: 100dvh; background: var(--call-bg); color: var(--call-text); }
-      .banner { margin: 0; padding: 8px 16px; background: var(--warn-bg); color: var(--warn-text); text-align: center; }
-      .middle { display: flex; min-height: 0; position: relative; }
-      call-stage { flex: 1; }
+      :host {
+        --bar-height: 72px;
+        display: grid;
+        grid-template-rows: auto minmax(0, 1fr) auto;
+        grid-template-columns: minmax(0, 1fr);
+        height: 100dvh;
+        background: var(--call-bg);
+        color: var(--call-text);
+      }
+      .banner {
+        margin: 0;
+        padding: 8px 16px;
+        background: var(--warn-bg);
+        color: var(--warn-text);
+        text-align: center;
+      }
+      .middle {
+        display: flex;
+        min-height: 0;
+        position: relative;
+      }
+      call-stage {
+        flex: 1;
+      }
       /* One picture fills the screen (alone, or one other person): it runs under the bar, as on a phone call. */
-      :host([fill]) .middle { grid-row: 2 / 4; --fill-bottom: var(--bar-height); }
-      :host([fill]) .bar { background: linear-gradient(transparent, rgb(0 0 0 / 0.5)); }
+      :host([fill]) .middle {
+        grid-row: 2 / 4;
+        --fill-bottom: var(--bar-height);
+      }
+      :host([fill]) .bar {
+        background: linear-gradient(transparent, rgb(0 0 0 / 0.5));
+      }
       /* Placed explicitly, so a filled middle and the bar share row 3 instead of making a second column. */
-      .middle, .bar { grid-column: 1; }
-      .middle { grid-row: 2; }
-      .bar { grid-row: 3; z-index: 1; position: relative; }
-      .bar { display: flex; align-items: center; justify-content: center; min-height: var(--bar-height); box-sizing: border-box;
-        padding: 12px 8px max(12px, env(safe-area-inset-bottom)); background: var(--bar-bg); }
-      .bar .banner { position: absolute; inset: auto 8px calc(var(--bar-height) + 8px); border-radius: 8px; }
+      .middle,
+      .bar {
+        grid-column: 1;
+      }
+      .middle {
+        grid-row: 2;
+      }
+      .bar {
+        grid-row: 3;
+        z-index: 1;
+        position: relative;
+      }
+      .bar {
+        display: flex;
+        align-items: center;
+        justify-content: center;
+        min-height: var(--bar-height);
+        box-sizing: border-box;
+        padding: 12px 8px max(12px, env(safe-area-inset-bottom));
+        background: var(--bar-bg);
+      }
+      .bar .banner {
+        position: absolute;
+        inset: auto 8px calc(var(--bar-height) + 8px);
+        border-radius: 8px;
+      }
     `,
   ];
 
@@ -104,7 +149,10 @@ export class CallView extends LitElement {
       this.toasts = [];
       return;
     }
-    const fresh = chat.slice(from).filter((m) => m.from !== null).map((m) => ({ key: `${m.from}/${m.id}`, name: m.name, text: m.text }));
+    const fresh = chat
+      .slice(from)
+      .filter((m) => m.from !== null)
+      .map((m) => ({ key: `${m.from}/${m.id}`, name: m.name, text: m.text }));
     if (fresh.length === 0) return;
     // A burst shows its latest few; older ones are in the chat, counted on its button.
     this.toasts = [...this.toasts, ...fresh].slice(-MAX_TOASTS);
@@ -131,19 +179,31 @@ export class CallView extends LitElement {
   render() {
     const s = this.state;
     return html`
-      ${s.server === 'reconnecting'
-        ? html`<p class="banner" role="status">${t('serverReconnecting')}</p>`
-        : s.notice === 'tampered-signal'
-          ? html`<p class="banner" role="alert">${t('tamperedSignal')}</p>`
-          : html`<div></div>`}
+      ${
+        s.server === 'reconnecting'
+          ? html`<p class="banner" role="status">${t('serverReconnecting')}</p>`
+          : s.notice === 'tampered-signal'
+            ? html`<p class="banner" role="alert">${t('tamperedSignal')}</p>`
+            : html`<div></div>`
+      }
       <div class="middle">
-      <call-stage .state=${s}></call-stage>
-      <call-toasts .offers=${this.panel === 'files' ? [] : s.transfers.filter((x) => x.direction === 'in' && x.state === 'offered')}
-        .messages=${this.toasts} @panel=${this.showPanel}></call-toasts>
-      <call-panel .state=${s} .panel=${this.panel} @panel=${this.showPanel}></call-panel>
+        <call-stage .state=${s}></call-stage>
+        <call-toasts
+          .offers=${this.panel === 'files' ? [] : s.transfers.filter((x) => x.direction === 'in' && x.state === 'offered')}
+          .messages=${this.toasts}
+          @panel=${this.showPanel}
+        ></call-toasts>
+        <call-panel .state=${s} .panel=${this.panel} @panel=${this.showPanel}></call-panel>
       </div>
       <div class="bar">
-        <control-bar .state=${s} .panel=${this.panel} .unreadChat=${this.unreadChat()} .pendingFiles=${this.pendingFiles()} @panel=${this.showPanel} @pip=${this.openPip}></control-bar>
+        <control-bar
+          .state=${s}
+          .panel=${this.panel}
+          .unreadChat=${this.unreadChat()}
+          .pendingFiles=${this.pendingFiles()}
+          @panel=${this.showPanel}
+          @pip=${this.openPip}
+        ></control-bar>
         <span class="visually-hidden" role="status">${this.status ? t(this.status) : ''}</span>
         ${s.screenProblem ? html`<p class="banner" role="alert">${t('screenFailed')}</p>` : nothing}
       </div>

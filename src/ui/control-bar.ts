@@ -44,34 +44,82 @@ export class ControlBar extends LitElement {
   static styles = [
     roundButtons,
     css`
-      :host { display: block; }
-      [role='toolbar'] { display: flex; flex-wrap: nowrap; gap: clamp(4px, 2vw, 12px); justify-content: center; align-items: center; }
+      :host {
+        display: block;
+      }
+      [role='toolbar'] {
+        display: flex;
+        flex-wrap: nowrap;
+        gap: clamp(4px, 2vw, 12px);
+        justify-content: center;
+        align-items: center;
+      }
       /* Seven buttons (a narrow window with a mouse also gets Share screen) overflow 390 px at full size. */
       @media (max-width: 419px) {
-        [role='toolbar'] { gap: 4px; }
-        button.round { width: 44px; height: 44px; min-height: 44px; }
-        button.round.danger { width: 52px; }
+        [role='toolbar'] {
+          gap: 4px;
+        }
+        button.round {
+          width: 44px;
+          height: 44px;
+          min-height: 44px;
+        }
+        button.round.danger {
+          width: 52px;
+        }
       }
-      .badged { position: relative; display: inline-grid; }
-      .count { pointer-events: none; position: absolute; top: -2px; right: -2px; min-width: 20px; height: 20px; padding: 0 5px; box-sizing: border-box;
-        border-radius: 10px; background: var(--danger); color: #fff; font-size: 0.75rem; font-weight: 700; line-height: 20px; text-align: center; }
+      .badged {
+        position: relative;
+        display: inline-grid;
+      }
+      .count {
+        pointer-events: none;
+        position: absolute;
+        top: -2px;
+        right: -2px;
+        min-width: 20px;
+        height: 20px;
+        padding: 0 5px;
+        box-sizing: border-box;
+        border-radius: 10px;
+        background: var(--danger);
+        color: #fff;
+        font-size: 0.75rem;
+        font-weight: 700;
+        line-height: 20px;
+        text-align: center;
+      }
     `,
   ];
 
-  private button(label: PlainKey, glyph: IconName, onClick: () => void, extra: { pressed?: boolean; expanded?: boolean; badge?: number; danger?: boolean; off?: boolean } = {}) {
+  private button(
+    label: PlainKey,
+    glyph: IconName,
+    onClick: () => void,
+    extra: { pressed?: boolean; expanded?: boolean; badge?: number; danger?: boolean; off?: boolean } = {},
+  ) {
     const id = `${label}-count`;
     const badge = extra.badge ?? 0;
     // The count sits beside the button, not in it: visible text inside would have to be part of its name.
-    const button = html`<button class="round ${extra.danger ? 'danger' : ''} ${extra.off === undefined ? '' : `toggle ${extra.off ? 'off' : ''}`}" aria-label=${t(label)}
-        aria-pressed=${extra.pressed === undefined ? nothing : String(extra.pressed)}
-        aria-expanded=${extra.expanded === undefined ? nothing : String(extra.expanded)}
-        aria-describedby=${badge > 0 ? id : nothing} @click=${onClick}>
+    const button = html`<button
+      class="round ${extra.danger ? 'danger' : ''} ${extra.off === undefined ? '' : `toggle ${extra.off ? 'off' : ''}`}"
+      aria-label=${t(label)}
+      aria-pressed=${extra.pressed === undefined ? nothing : String(extra.pressed)}
+      aria-expanded=${extra.expanded === undefined ? nothing : String(extra.expanded)}
+      aria-describedby=${badge > 0 ? id : nothing}
+      @click=${onClick}
+    >
       ${icon(glyph)}<span class="tip" aria-hidden="true">${t(label)}</span>
     </button>`;
     if (extra.badge === undefined) return button;
-    return html`<span class="badged">${button}${badge > 0
-      ? html`<span class="count" aria-hidden="true">${badge > 99 ? '99+' : badge}</span><span id=${id} class="visually-hidden">${t('unread', { n: badge })}</span>`
-      : nothing}</span>`;
+    return html`<span class="badged"
+      >${button}${
+        badge > 0
+          ? html`<span class="count" aria-hidden="true">${badge > 99 ? '99+' : badge}</span
+              ><span id=${id} class="visually-hidden">${t('unread', { n: badge })}</span>`
+          : nothing
+      }</span
+    >`;
   }
 
   private toggle(panel: PanelName) {

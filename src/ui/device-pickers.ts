@@ -19,17 +19,37 @@ export class DevicePickers extends LitElement {
   static styles = [
     buttons,
     css`
-      :host { display: flex; flex-wrap: wrap; gap: 12px; }
-      label { display: grid; gap: 4px; font-weight: 600; }
-      select { min-height: 44px; padding: 0 10px; border-radius: 8px; border: 1px solid var(--line); background: var(--surface); color: var(--text); max-width: 260px; }
+      :host {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 12px;
+      }
+      label {
+        display: grid;
+        gap: 4px;
+        font-weight: 600;
+      }
+      select {
+        min-height: 44px;
+        padding: 0 10px;
+        border-radius: 8px;
+        border: 1px solid var(--line);
+        background: var(--surface);
+        color: var(--text);
+        max-width: 260px;
+      }
     `,
   ];
 
   private picker(kind: 'audio' | 'video') {
     const list = this.state.devices[kind];
     const selected = kind === 'audio' ? this.state.audioId : this.state.videoId;
-    return html`<label>${t(kind === 'audio' ? 'microphone' : 'camera')}
-      <select ?disabled=${list.length === 0} @change=${(e: Event) => emit(this, { type: 'device', kind, id: (e.target as HTMLSelectElement).value })}>
+    return html`<label
+      >${t(kind === 'audio' ? 'microphone' : 'camera')}
+      <select
+        ?disabled=${list.length === 0}
+        @change=${(e: Event) => emit(this, { type: 'device', kind, id: (e.target as HTMLSelectElement).value })}
+      >
         ${list.length === 0 ? html`<option value="">${t('noDevices')}</option>` : nothing}
         ${list.map((d) => html`<option value=${d.id} ?selected=${d.id === selected}>${d.label}</option>`)}
       </select>

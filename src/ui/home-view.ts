@@ -19,10 +19,26 @@ export class HomeView extends LitElement {
   static styles = [
     buttons,
     css`
-      :host { display: grid; place-items: center; min-height: 70vh; text-align: center; padding: 16px; }
-      h1 { font-size: clamp(1.8rem, 6vw, 2.6rem); margin: 0 0 8px; }
-      p { max-width: 32rem; margin: 0 auto 24px; color: var(--muted-text); }
-      shared-offer { max-width: 32rem; margin: 0 auto 24px; }
+      :host {
+        display: grid;
+        place-items: center;
+        min-height: 70vh;
+        text-align: center;
+        padding: 16px;
+      }
+      h1 {
+        font-size: clamp(1.8rem, 6vw, 2.6rem);
+        margin: 0 0 8px;
+      }
+      p {
+        max-width: 32rem;
+        margin: 0 auto 24px;
+        color: var(--muted-text);
+      }
+      shared-offer {
+        max-width: 32rem;
+        margin: 0 auto 24px;
+      }
     `,
   ];
 

@@ -22,7 +22,8 @@ const en = {
   waiting: 'Waiting for others to join. Share the link to invite them.',
   preview: 'Camera preview',
   noDevices: 'None found',
-  mediaDenied: 'Camera or microphone access was denied. You can still join and see and hear the others; allow access in the browser settings to be seen or heard.',
+  mediaDenied:
+    'Camera or microphone access was denied. You can still join and see and hear the others; allow access in the browser settings to be seen or heard.',
   mediaMissing: 'No camera or microphone was found. You can still join to see and hear the others.',
   mediaInUse: 'Your camera or microphone is in use by another program. You can still join; close the other program to be seen or heard.',
   mediaFailed: 'Camera and microphone are not available here. You can still join to see and hear the others.',
@@ -97,13 +98,15 @@ const en = {
   devices: 'Devices',
   verify: 'Verify',
   safetyNumberHelp: 'Safety number. Read it out to each other: if you both see the same digits, nobody is intercepting this call.',
-  tamperedSignal: 'A message that failed this room\'s encryption check was ignored. Someone may be interfering with the connection.',
-  missingSecret: 'This call link is incomplete: the part after "#" is missing, and the call cannot be joined securely without it. Ask for the full link.',
-  identityMismatch: 'Connection refused: the other side\'s identity did not match (possible interception).',
-  turnRefused: 'Can\'t reach the other person: the relay server refused our credentials (they may have expired). Reload the page to get new ones.',
-  relayUnavailable: 'Can\'t reach the other person: relay-only mode is on, but no relay server could be reached.',
-  noRelay: 'Can\'t reach the other person: a firewall or NAT is probably blocking a direct connection, and no relay server is configured.',
-  unreachable: 'Can\'t reach the other person: no network path worked, not even through the relay server. A firewall may be blocking it.',
+  tamperedSignal: "A message that failed this room's encryption check was ignored. Someone may be interfering with the connection.",
+  missingSecret:
+    'This call link is incomplete: the part after "#" is missing, and the call cannot be joined securely without it. Ask for the full link.',
+  identityMismatch: "Connection refused: the other side's identity did not match (possible interception).",
+  turnRefused:
+    "Can't reach the other person: the relay server refused our credentials (they may have expired). Reload the page to get new ones.",
+  relayUnavailable: "Can't reach the other person: relay-only mode is on, but no relay server could be reached.",
+  noRelay: "Can't reach the other person: a firewall or NAT is probably blocking a direct connection, and no relay server is configured.",
+  unreachable: "Can't reach the other person: no network path worked, not even through the relay server. A firewall may be blocking it.",
   more: 'More',
   unread: '{n} new',
   notifications: 'Notifications',
@@ -115,7 +118,8 @@ const en = {
   micLevel: 'Microphone level',
   moveSelfView: 'Move your picture',
   cannotCallTitle: 'This browser cannot make calls',
-  cannotCallBody: 'It has no WebRTC, the part of a browser that carries video calls. Some apps open links in a built-in browser that leaves it out.',
+  cannotCallBody:
+    'It has no WebRTC, the part of a browser that carries video calls. Some apps open links in a built-in browser that leaves it out.',
   cannotCallWhat: 'Open this link in Chrome, Edge, Firefox or Safari instead:',
   homeCannotCall: 'This browser cannot make calls (it has no WebRTC). Open this page in Chrome, Edge, Firefox or Safari to start one.',
 } as const;
@@ -157,7 +161,8 @@ const es: { [K in StringKey]: Translation<English[K]> } = {
   waiting: 'Esperando a que se unan otros. Comparte el enlace para invitarlos.',
   preview: 'Vista previa de la cámara',
   noDevices: 'No se encontró ninguno',
-  mediaDenied: 'Se denegó el acceso a la cámara o al micrófono. Aún puedes unirte para ver y oír a los demás; permite el acceso en la configuración del navegador para que te vean o te oigan.',
+  mediaDenied:
+    'Se denegó el acceso a la cámara o al micrófono. Aún puedes unirte para ver y oír a los demás; permite el acceso en la configuración del navegador para que te vean o te oigan.',
   mediaMissing: 'No se encontró cámara ni micrófono. Aún puedes unirte para ver y oír a los demás.',
   mediaInUse: 'Otro programa está usando tu cámara o micrófono. Aún puedes unirte; cierra el otro programa para que te vean o te oigan.',
   mediaFailed: 'La cámara y el micrófono no están disponibles aquí. Aún puedes unirte para ver y oír a los demás.',
@@ -204,7 +209,8 @@ const es: { [K in StringKey]: Translation<English[K]> } = {
   updateTitle: 'Actualización',
   updateAvailable: 'Hay una versión nueva disponible',
   reload: 'Recargar',
-  offline: 'Estás sin conexión. La aplicación funciona, pero las llamadas necesitan conexión: vuelve a conectarte para iniciar o unirte a una.',
+  offline:
+    'Estás sin conexión. La aplicación funciona, pero las llamadas necesitan conexión: vuelve a conectarte para iniciar o unirte a una.',
   shareLink: 'Compartir enlace',
   shareTitle: 'Únete a mi llamada',
   qrCode: 'Código QR',
@@ -232,13 +238,19 @@ const es: { [K in StringKey]: Translation<English[K]> } = {
   devices: 'Dispositivos',
   verify: 'Verificar',
   safetyNumberHelp: 'Número de seguridad. Léanselo el uno al otro: si ambos ven los mismos dígitos, nadie está interceptando esta llamada.',
-  tamperedSignal: 'Se ignoró un mensaje que no superó la comprobación de cifrado de esta sala. Puede que alguien esté interfiriendo en la conexión.',
-  missingSecret: 'Este enlace de llamada está incompleto: falta la parte después de "#", y sin ella no es posible unirse de forma segura. Pide el enlace completo.',
+  tamperedSignal:
+    'Se ignoró un mensaje que no superó la comprobación de cifrado de esta sala. Puede que alguien esté interfiriendo en la conexión.',
+  missingSecret:
+    'Este enlace de llamada está incompleto: falta la parte después de "#", y sin ella no es posible unirse de forma segura. Pide el enlace completo.',
   identityMismatch: 'Conexión rechazada: la identidad del otro lado no coincide (posible interceptación).',
-  turnRefused: 'No se puede contactar con la otra persona: el servidor de retransmisión rechazó nuestras credenciales (puede que hayan caducado). Recarga la página para obtener otras nuevas.',
-  relayUnavailable: 'No se puede contactar con la otra persona: el modo solo retransmisión está activado, pero no se pudo contactar con ningún servidor de retransmisión.',
-  noRelay: 'No se puede contactar con la otra persona: probablemente un cortafuegos o NAT impide la conexión directa, y no hay ningún servidor de retransmisión configurado.',
-  unreachable: 'No se puede contactar con la otra persona: ninguna ruta de red funcionó, ni siquiera a través del servidor de retransmisión. Puede que un cortafuegos la esté bloqueando.',
+  turnRefused:
+    'No se puede contactar con la otra persona: el servidor de retransmisión rechazó nuestras credenciales (puede que hayan caducado). Recarga la página para obtener otras nuevas.',
+  relayUnavailable:
+    'No se puede contactar con la otra persona: el modo solo retransmisión está activado, pero no se pudo contactar con ningún servidor de retransmisión.',
+  noRelay:
+    'No se puede contactar con la otra persona: probablemente un cortafuegos o NAT impide la conexión directa, y no hay ningún servidor de retransmisión configurado.',
+  unreachable:
+    'No se puede contactar con la otra persona: ninguna ruta de red funcionó, ni siquiera a través del servidor de retransmisión. Puede que un cortafuegos la esté bloqueando.',
   more: 'Más',
   unread: '{n} nuevos',
   notifications: 'Notificaciones',
@@ -250,9 +262,11 @@ const es: { [K in StringKey]: Translation<English[K]> } = {
   micLevel: 'Nivel del micrófono',
   moveSelfView: 'Mover tu imagen',
   cannotCallTitle: 'Este navegador no puede hacer llamadas',
-  cannotCallBody: 'No tiene WebRTC, la parte del navegador que transporta las videollamadas. Algunas aplicaciones abren los enlaces en un navegador integrado que no la incluye.',
+  cannotCallBody:
+    'No tiene WebRTC, la parte del navegador que transporta las videollamadas. Algunas aplicaciones abren los enlaces en un navegador integrado que no la incluye.',
   cannotCallWhat: 'Abre este enlace en Chrome, Edge, Firefox o Safari:',
-  homeCannotCall: 'Este navegador no puede hacer llamadas (no tiene WebRTC). Abre esta página en Chrome, Edge, Firefox o Safari para iniciar una.',
+  homeCannotCall:
+    'Este navegador no puede hacer llamadas (no tiene WebRTC). Abre esta página en Chrome, Edge, Firefox o Safari para iniciar una.',
 };
 
 export type Lang = 'en' | 'es';

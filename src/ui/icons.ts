@@ -70,6 +70,19 @@ function shape([tag, a]: readonly [string, Attrs]): SVGTemplateResult {
 
 /** An icon at 24x24 in the current text colour, Lucide's stroke style. */
 export function icon(name: IconName): TemplateResult {
-  return html`<svg class="icon" viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2"
-    stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">${ICONS[name].map(shape)}</svg>`;
+  return html`<svg
+    class="icon"
+    viewBox="0 0 24 24"
+    width="24"
+    height="24"
+    fill="none"
+    stroke="currentColor"
+    stroke-width="2"
+    stroke-linecap="round"
+    stroke-linejoin="round"
+    aria-hidden="true"
+    focusable="false"
+  >
+    ${ICONS[name].map(shape)}
+  </svg>`;
 }

@@ -20,15 +20,53 @@ export class InviteTools extends LitElement {
   static styles = [
     buttons,
     css`
-      :host { display: contents; }
-      dialog { border: 1px solid var(--line); border-radius: 16px; background: var(--surface); color: var(--text); padding: 16px; max-width: min(90vw, 360px); }
-      dialog::backdrop { background: rgb(0 0 0 / 0.6); }
-      h2 { margin: 0 0 12px; font-size: 1.2rem; }
-      img { display: block; width: min(70vw, 280px); height: auto; aspect-ratio: 1; margin: 0 auto 12px; background: #fff; border-radius: 8px; }
-      .url { word-break: break-all; font-size: 0.9rem; color: var(--muted-text); margin: 0 0 12px; }
-      .actions { display: flex; justify-content: flex-end; }
-      button:has(.icon) { display: inline-flex; align-items: center; gap: 6px; padding: 0 14px; }
-      .icon { width: 20px; height: 20px; }
+      :host {
+        display: contents;
+      }
+      dialog {
+        border: 1px solid var(--line);
+        border-radius: 16px;
+        background: var(--surface);
+        color: var(--text);
+        padding: 16px;
+        max-width: min(90vw, 360px);
+      }
+      dialog::backdrop {
+        background: rgb(0 0 0 / 0.6);
+      }
+      h2 {
+        margin: 0 0 12px;
+        font-size: 1.2rem;
+      }
+      img {
+        display: block;
+        width: min(70vw, 280px);
+        height: auto;
+        aspect-ratio: 1;
+        margin: 0 auto 12px;
+        background: #fff;
+        border-radius: 8px;
+      }
+      .url {
+        word-break: break-all;
+        font-size: 0.9rem;
+        color: var(--muted-text);
+        margin: 0 0 12px;
+      }
+      .actions {
+        display: flex;
+        justify-content: flex-end;
+      }
+      button:has(.icon) {
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
+        padding: 0 14px;
+      }
+      .icon {
+        width: 20px;
+        height: 20px;
+      }
     `,
   ];
 

@@ -10,9 +10,22 @@ export class LangSelect extends LitElement {
   static styles = [
     buttons,
     css`
-      :host { display: inline-block; }
-      label { display: inline-flex; gap: 8px; align-items: center; }
-      select { min-height: 44px; padding: 0 8px; border-radius: 8px; border: 1px solid var(--line); background: var(--surface); color: var(--text); }
+      :host {
+        display: inline-block;
+      }
+      label {
+        display: inline-flex;
+        gap: 8px;
+        align-items: center;
+      }
+      select {
+        min-height: 44px;
+        padding: 0 8px;
+        border-radius: 8px;
+        border: 1px solid var(--line);
+        background: var(--surface);
+        color: var(--text);
+      }
     `,
   ];
 
@@ -28,7 +41,8 @@ export class LangSelect extends LitElement {
 
   render() {
     const langs = Object.keys(LANG_NAMES) as Lang[];
-    return html`<label>${t('language')}
+    return html`<label
+      >${t('language')}
       <select @change=${this.change}>
         ${langs.map((l) => html`<option value=${l} lang=${l} .selected=${l === lang()}>${LANG_NAMES[l]}</option>`)}
       </select>

@@ -26,9 +26,21 @@ export class MicMeter extends LitElement {
   }
 
   static styles = css`
-    :host { display: block; }
-    [role='meter'] { height: 6px; border-radius: 3px; background: rgb(255 255 255 / 0.35); overflow: hidden; }
-    .level { height: 100%; width: 0; background: #4ade80; transition: width 0.06s linear; }
+    :host {
+      display: block;
+    }
+    [role='meter'] {
+      height: 6px;
+      border-radius: 3px;
+      background: rgb(255 255 255 / 0.35);
+      overflow: hidden;
+    }
+    .level {
+      height: 100%;
+      width: 0;
+      background: #4ade80;
+      transition: width 0.06s linear;
+    }
   `;
 
   disconnectedCallback(): void {
@@ -83,7 +95,9 @@ export class MicMeter extends LitElement {
   }
 
   render() {
-    return html`<div role="meter" aria-label=${t('micLevel')} aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><div class="level"></div></div>`;
+    return html`<div role="meter" aria-label=${t('micLevel')} aria-valuemin="0" aria-valuemax="100" aria-valuenow="0">
+      <div class="level"></div>
+    </div>`;
   }
 }
 

@@ -32,15 +32,43 @@ export class MoreMenu extends LitElement {
   static styles = [
     roundButtons,
     css`
-      :host { display: contents; }
-      [popover] { position: fixed; inset: auto max(8px, env(safe-area-inset-right)) calc(var(--bar-height, 72px) + 8px) auto; margin: 0;
-        width: min(340px, calc(100vw - 16px)); max-height: calc(100dvh - var(--bar-height, 72px) - 16px); overflow: auto; box-sizing: border-box;
-        padding: 12px; border: 1px solid var(--line); border-radius: 16px; background: var(--surface); color: var(--text);
-        box-shadow: 0 8px 32px rgb(0 0 0 / 0.35); }
-      .actions { display: flex; flex-wrap: wrap; gap: 8px; margin-bottom: 12px; }
-      .actions button { display: inline-flex; align-items: center; gap: 6px; padding: 0 14px; }
-      .actions .icon { width: 20px; height: 20px; }
-      device-pickers { margin-bottom: 12px; }
+      :host {
+        display: contents;
+      }
+      [popover] {
+        position: fixed;
+        inset: auto max(8px, env(safe-area-inset-right)) calc(var(--bar-height, 72px) + 8px) auto;
+        margin: 0;
+        width: min(340px, calc(100vw - 16px));
+        max-height: calc(100dvh - var(--bar-height, 72px) - 16px);
+        overflow: auto;
+        box-sizing: border-box;
+        padding: 12px;
+        border: 1px solid var(--line);
+        border-radius: 16px;
+        background: var(--surface);
+        color: var(--text);
+        box-shadow: 0 8px 32px rgb(0 0 0 / 0.35);
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px;
+        margin-bottom: 12px;
+      }
+      .actions button {
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
+        padding: 0 14px;
+      }
+      .actions .icon {
+        width: 20px;
+        height: 20px;
+      }
+      device-pickers {
+        margin-bottom: 12px;
+      }
     `,
   ];
 
@@ -80,9 +108,11 @@ export class MoreMenu extends LitElement {
         <div class="actions">
           <button @click=${this.copyLink}>${icon('link')}${t('copyLink')}</button>
           <invite-tools .url=${location.href}></invite-tools>
-          ${s.devices.video.length > 1
-            ? html`<button @click=${() => emit(this, { type: 'switch-camera' })}>${icon('switchCamera')}${t('switchCamera')}</button>`
-            : nothing}
+          ${
+            s.devices.video.length > 1
+              ? html`<button @click=${() => emit(this, { type: 'switch-camera' })}>${icon('switchCamera')}${t('switchCamera')}</button>`
+              : nothing
+          }
           ${pipKind() ? html`<button @click=${this.pictureInPicture}>${icon('pip')}${t('pictureInPicture')}</button>` : nothing}
         </div>
         <device-pickers .state=${s}></device-pickers>

@@ -39,18 +39,69 @@ export function pipSubject(s: CallState): { peer: Participant; stream: MediaStre
 }
 
 const styles = css`
-  html, body { margin: 0; height: 100%; background: #111; color: #fff; font: 14px system-ui, sans-serif; }
-  body { display: grid; grid-template-rows: minmax(0, 1fr) auto; }
-  video { width: 100%; height: 100%; object-fit: contain; background: #000; }
-  .waiting { display: grid; place-items: center; }
-  .bar { display: flex; gap: 12px; justify-content: center; align-items: center; padding: 8px; }
-  .name { flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-  button { width: 44px; height: 44px; border-radius: 50%; border: 0; display: grid; place-items: center; cursor: pointer;
-    background: #3a3a3a; color: #fff; }
-  button[aria-pressed='false'] { background: #fff; color: #111; }
-  button.danger { background: #d93025; }
-  button:focus-visible { outline: 3px solid #8ab4f8; outline-offset: 2px; }
-  .icon { width: 22px; height: 22px; }
+  html,
+  body {
+    margin: 0;
+    height: 100%;
+    background: #111;
+    color: #fff;
+    font:
+      14px system-ui,
+      sans-serif;
+  }
+  body {
+    display: grid;
+    grid-template-rows: minmax(0, 1fr) auto;
+  }
+  video {
+    width: 100%;
+    height: 100%;
+    object-fit: contain;
+    background: #000;
+  }
+  .waiting {
+    display: grid;
+    place-items: center;
+  }
+  .bar {
+    display: flex;
+    gap: 12px;
+    justify-content: center;
+    align-items: center;
+    padding: 8px;
+  }
+  .name {
+    flex: 1;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  button {
+    width: 44px;
+    height: 44px;
+    border-radius: 50%;
+    border: 0;
+    display: grid;
+    place-items: center;
+    cursor: pointer;
+    background: #3a3a3a;
+    color: #fff;
+  }
+  button[aria-pressed='false'] {
+    background: #fff;
+    color: #111;
+  }
+  button.danger {
+    background: #d93025;
+  }
+  button:focus-visible {
+    outline: 3px solid #8ab4f8;
+    outline-offset: 2px;
+  }
+  .icon {
+    width: 22px;
+    height: 22px;
+  }
 `;
 
 /**
@@ -132,9 +183,11 @@ export class CallPictureInPicture {
     if (!s || !win) return;
     const subject = pipSubject(s);
     render(
-      html`${subject
-          ? html`<video .srcObject=${subject.stream} autoplay playsinline .muted=${true} aria-label=${subject.peer.name}></video>`
-          : html`<p class="waiting">${t('waiting')}</p>`}
+      html`${
+          subject
+            ? html`<video .srcObject=${subject.stream} autoplay playsinline .muted=${true} aria-label=${subject.peer.name}></video>`
+            : html`<p class="waiting">${t('waiting')}</p>`
+        }
         <div class="bar" role="toolbar" aria-label=${t('controls')}>
           <span class="name">${subject?.peer.name ?? nothing}</span>
           <button aria-label=${t('microphone')} aria-pressed=${String(s.mic)} @click=${() => emit(this.host, { type: 'toggle-mic' })}>

@@ -20,12 +20,32 @@ export class SharedOffer extends LitElement {
   static styles = [
     buttons,
     css`
-      :host { display: block; }
-      :host([hidden]) { display: none; }
-      section { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: center; justify-content: center; padding: 10px 12px;
-        border-radius: 12px; border: 1px solid var(--line); background: var(--surface); }
-      p { margin: 0; overflow-wrap: anywhere; }
-      .hint { color: var(--muted-text); flex-basis: 100%; text-align: center; }
+      :host {
+        display: block;
+      }
+      :host([hidden]) {
+        display: none;
+      }
+      section {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px 12px;
+        align-items: center;
+        justify-content: center;
+        padding: 10px 12px;
+        border-radius: 12px;
+        border: 1px solid var(--line);
+        background: var(--surface);
+      }
+      p {
+        margin: 0;
+        overflow-wrap: anywhere;
+      }
+      .hint {
+        color: var(--muted-text);
+        flex-basis: 100%;
+        text-align: center;
+      }
     `,
   ];
 
@@ -44,9 +64,13 @@ export class SharedOffer extends LitElement {
     const lead = this.files.length === 1 ? t('sharedReady') : t('sharedReadyMany');
     return html`<section aria-label=${lead}>
       <p role="status">${lead} <strong>${names}</strong></p>
-      ${this.inCall
-        ? html`<button class="primary" ?disabled=${!this.canSend} @click=${() => emit(this, { type: 'send-shared' })}>${t('sendToEveryone')}</button>`
-        : html`<p class="hint">${t('sharedStartHint')}</p>`}
+      ${
+        this.inCall
+          ? html`<button class="primary" ?disabled=${!this.canSend} @click=${() => emit(this, { type: 'send-shared' })}>
+              ${t('sendToEveryone')}
+            </button>`
+          : html`<p class="hint">${t('sharedStartHint')}</p>`
+      }
       <button @click=${() => emit(this, { type: 'dismiss-shared' })}>${t('dismiss')}</button>
     </section>`;
   }

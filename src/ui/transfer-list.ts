@@ -9,12 +9,22 @@ import { LangController } from './lang-controller';
 import { buttons } from './shared-styles';
 
 const STATE_TEXT: Record<Transfer['state'], PlainKey> = {
-  offered: 'stateOffered', waiting: 'stateWaiting', active: 'stateActive', interrupted: 'stateInterrupted',
-  done: 'stateDone', declined: 'stateDeclined', cancelled: 'stateCancelled', failed: 'stateFailed',
+  offered: 'stateOffered',
+  waiting: 'stateWaiting',
+  active: 'stateActive',
+  interrupted: 'stateInterrupted',
+  done: 'stateDone',
+  declined: 'stateDeclined',
+  cancelled: 'stateCancelled',
+  failed: 'stateFailed',
 };
 const REASON_TEXT: Record<NonNullable<Transfer['reason']>, PlainKey> = {
-  cancelled: 'stateCancelled', corrupt: 'reasonCorrupt', 'bad-data': 'reasonBadData', 'no-storage': 'reasonNoStorage',
-  failed: 'reasonFailed', 'peer-left': 'reasonPeerLeft',
+  cancelled: 'stateCancelled',
+  corrupt: 'reasonCorrupt',
+  'bad-data': 'reasonBadData',
+  'no-storage': 'reasonNoStorage',
+  failed: 'reasonFailed',
+  'peer-left': 'reasonPeerLeft',
 };
 
 function bytes(n: number): string {
@@ -53,22 +63,91 @@ export class TransferList extends LitElement {
   static styles = [
     buttons,
     css`
-      :host { display: block; }
-      h2 { font-size: 1rem; margin: 0 0 6px; }
-      .send { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
-      label.pick { display: inline-flex; align-items: center; min-height: 44px; padding: 0 14px; border-radius: 22px; border: 1px solid var(--line); cursor: pointer; }
-      label.pick:focus-within { outline: 3px solid var(--focus); outline-offset: 2px; }
-      label.pick input { position: absolute; width: 1px; height: 1px; opacity: 0; }
-      select { min-height: 40px; border-radius: 8px; }
-      .hint { color: var(--muted-text); font-size: 0.85em; margin: 4px 0; }
-      ul { list-style: none; margin: 6px 0 0; padding: 0; display: grid; gap: 8px; }
-      li { border: 1px solid var(--line); border-radius: 8px; padding: 8px; }
-      .name { font-weight: 600; overflow-wrap: anywhere; }
-      .meta, .status { font-size: 0.9em; color: var(--muted-text); }
-      progress { width: 100%; }
-      .actions { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 4px; }
-      .actions a { display: inline-flex; align-items: center; min-height: 44px; padding: 0 18px; border-radius: 22px; background: var(--accent); color: var(--on-accent); font-weight: 600; text-decoration: none; }
-      .failed .status { color: var(--danger); }
+      :host {
+        display: block;
+      }
+      h2 {
+        font-size: 1rem;
+        margin: 0 0 6px;
+      }
+      .send {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px;
+        align-items: center;
+      }
+      label.pick {
+        display: inline-flex;
+        align-items: center;
+        min-height: 44px;
+        padding: 0 14px;
+        border-radius: 22px;
+        border: 1px solid var(--line);
+        cursor: pointer;
+      }
+      label.pick:focus-within {
+        outline: 3px solid var(--focus);
+        outline-offset: 2px;
+      }
+      label.pick input {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        opacity: 0;
+      }
+      select {
+        min-height: 40px;
+        border-radius: 8px;
+      }
+      .hint {
+        color: var(--muted-text);
+        font-size: 0.85em;
+        margin: 4px 0;
+      }
+      ul {
+        list-style: none;
+        margin: 6px 0 0;
+        padding: 0;
+        display: grid;
+        gap: 8px;
+      }
+      li {
+        border: 1px solid var(--line);
+        border-radius: 8px;
+        padding: 8px;
+      }
+      .name {
+        font-weight: 600;
+        overflow-wrap: anywhere;
+      }
+      .meta,
+      .status {
+        font-size: 0.9em;
+        color: var(--muted-text);
+      }
+      progress {
+        width: 100%;
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px;
+        margin-top: 4px;
+      }
+      .actions a {
+        display: inline-flex;
+        align-items: center;
+        min-height: 44px;
+        padding: 0 18px;
+        border-radius: 22px;
+        background: var(--accent);
+        color: var(--on-accent);
+        font-weight: 600;
+        text-decoration: none;
+      }
+      .failed .status {
+        color: var(--danger);
+      }
     `,
   ];
 
@@ -134,16 +213,20 @@ export class TransferList extends LitElement {
     return html`<li role="group" aria-label=${`${x.name}, ${peer}`} class=${x.state}>
       <div class="name">${x.name}</div>
       <div class="meta">${bytes(x.size)} · ${peer}</div>
-      ${moving || x.state === 'done'
-        ? html`<progress max="100" value=${pct} aria-label=${x.name}></progress>
-            <div class="meta" aria-live="off">${pct}%${rate}${left}</div>`
-        : nothing}
+      ${
+        moving || x.state === 'done'
+          ? html`<progress max="100" value=${pct} aria-label=${x.name}></progress>
+              <div class="meta" aria-live="off">${pct}%${rate}${left}</div>`
+          : nothing
+      }
       <div class="status" role="status">${status}</div>
       <div class="actions">
-        ${x.state === 'offered'
-          ? html`<button class="primary" @click=${() => this.act('accept', x.id)}>${t('accept')}</button>
-              <button @click=${() => this.act('decline', x.id)}>${t('decline')}</button>`
-          : nothing}
+        ${
+          x.state === 'offered'
+            ? html`<button class="primary" @click=${() => this.act('accept', x.id)}>${t('accept')}</button>
+                <button @click=${() => this.act('decline', x.id)}>${t('decline')}</button>`
+            : nothing
+        }
         ${busy ? html`<button @click=${() => this.act('cancel', x.id)}>${t('cancel')}</button>` : nothing}
         ${x.state === 'done' && x.url ? html`<a href=${x.url} download=${x.name}>${t('save')}</a>` : nothing}
         ${!busy && x.state !== 'offered' ? html`<button @click=${() => this.act('dismiss', x.id)}>${t('dismiss')}</button>` : nothing}
@@ -157,7 +240,8 @@ export class TransferList extends LitElement {
       <h2>${t('files')}</h2>
       <div class="send">
         <label class="pick">${t('sendFile')}<input type="file" multiple ?disabled=${none} @change=${this.picked} /></label>
-        <label>${t('sendTo')}
+        <label
+          >${t('sendTo')}
           <select .value=${this.to} @change=${(e: Event) => (this.to = (e.target as HTMLSelectElement).value)}>
             <option value="all">${t('everyone')}</option>
             ${this.participants.map((p) => html`<option value=${p.key}>${p.name || t('connecting')}</option>`)}
@@ -165,9 +249,17 @@ export class TransferList extends LitElement {
         </label>
       </div>
       <p class="hint">${t('dropHint')}</p>
-      ${this.transfers.length
-        ? html`<ul aria-label=${t('transfers')}>${repeat(this.transfers, (x) => x.id, (x) => this.row(x))}</ul>`
-        : nothing}
+      ${
+        this.transfers.length
+          ? html`<ul aria-label=${t('transfers')}>
+              ${repeat(
+                this.transfers,
+                (x) => x.id,
+                (x) => this.row(x),
+              )}
+            </ul>`
+          : nothing
+      }
     `;
   }
 }

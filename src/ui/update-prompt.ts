@@ -20,11 +20,31 @@ export class UpdatePrompt extends LitElement {
   static styles = [
     buttons,
     css`
-      :host { position: fixed; z-index: 10; left: 50%; bottom: calc(96px + env(safe-area-inset-bottom)); transform: translateX(-50%);
-        width: max-content; max-width: calc(100vw - 32px); }
-      aside { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; justify-content: center; padding: 10px 14px; border-radius: 12px;
-        background: var(--surface); color: var(--text); border: 1px solid var(--line); box-shadow: 0 4px 16px rgb(0 0 0 / 0.25); }
-      p { margin: 0; }
+      :host {
+        position: fixed;
+        z-index: 10;
+        left: 50%;
+        bottom: calc(96px + env(safe-area-inset-bottom));
+        transform: translateX(-50%);
+        width: max-content;
+        max-width: calc(100vw - 32px);
+      }
+      aside {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 12px;
+        align-items: center;
+        justify-content: center;
+        padding: 10px 14px;
+        border-radius: 12px;
+        background: var(--surface);
+        color: var(--text);
+        border: 1px solid var(--line);
+        box-shadow: 0 4px 16px rgb(0 0 0 / 0.25);
+      }
+      p {
+        margin: 0;
+      }
     `,
   ];
 

@@ -1,6 +1,13 @@
 import { expect } from '@open-wc/testing';
 import { CallStore } from '../../src/core/call-store';
-import { CallDeviceFeatures, MediaControls, ScreenKeeper, nextCamera, type MediaSessionApi, type WakeLockApi } from '../../src/core/device-features';
+import {
+  CallDeviceFeatures,
+  MediaControls,
+  ScreenKeeper,
+  nextCamera,
+  type MediaSessionApi,
+  type WakeLockApi,
+} from '../../src/core/device-features';
 
 /** A wake lock that counts what it was asked for. */
 function fakeWakeLock() {

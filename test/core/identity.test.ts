@@ -30,7 +30,7 @@ describe('fingerprints', () => {
     expect(fingerprintMatches('v=0\r\n', 'sha-256 AB:CD'), 'no fingerprint at all').to.equal(false);
   });
 
-  it('knows a generated certificate\'s fingerprint before any connection uses it', async () => {
+  it("knows a generated certificate's fingerprint before any connection uses it", async () => {
     const certificate = await generateCertificate();
     const fp = await certificateFingerprint(certificate);
     expect(fp).to.match(/^sha-256 [0-9A-F]{2}(:[0-9A-F]{2}){31}$/);
@@ -90,8 +90,16 @@ describe('Mesh with vouched identities', function () {
   it('connects honest peers, and both sides show the same safety number', async () => {
     const p = await pair((real) => real);
     try {
-      const a = await waitFor(() => (only(p.stores.a)?.connection === 'connected' && only(p.stores.a)?.safetyNumber ? only(p.stores.a) : undefined), 20_000, 'A connected');
-      const b = await waitFor(() => (only(p.stores.b)?.connection === 'connected' && only(p.stores.b)?.safetyNumber ? only(p.stores.b) : undefined), 20_000, 'B connected');
+      const a = await waitFor(
+        () => (only(p.stores.a)?.connection === 'connected' && only(p.stores.a)?.safetyNumber ? only(p.stores.a) : undefined),
+        20_000,
+        'A connected',
+      );
+      const b = await waitFor(
+        () => (only(p.stores.b)?.connection === 'connected' && only(p.stores.b)?.safetyNumber ? only(p.stores.b) : undefined),
+        20_000,
+        'B connected',
+      );
       expect(a.safetyNumber).to.match(/^\d{5}( \d{5}){5}$/);
       expect(a.safetyNumber).to.equal(b.safetyNumber);
       expect(a.problem ?? null).to.equal(null);

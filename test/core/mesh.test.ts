@@ -46,7 +46,9 @@ describe('Mesh', () => {
     const { r, a, b } = annAndBob();
     void a.mesh.welcome([], false);
     void b.mesh.welcome(['server-id-a1'], false);
-    await until(() => a.store.get().participants[0]?.connection === 'connected' && b.store.get().participants[0]?.connection === 'connected');
+    await until(
+      () => a.store.get().participants[0]?.connection === 'connected' && b.store.get().participants[0]?.connection === 'connected',
+    );
     expect(a.store.get().participants.map((p) => p.name)).to.deep.equal(['Bob']);
     expect(b.store.get().participants.map((p) => p.name)).to.deep.equal(['Ann']);
     const hellos = r.sent.filter((m) => m.data.includes('"hello"'));
@@ -66,7 +68,9 @@ describe('Mesh', () => {
     const byBob = firstSeen(b.store);
     void a.mesh.welcome([], false);
     void b.mesh.welcome(['server-id-a1'], false);
-    await until(() => a.store.get().participants[0]?.connection === 'connected' && b.store.get().participants[0]?.connection === 'connected');
+    await until(
+      () => a.store.get().participants[0]?.connection === 'connected' && b.store.get().participants[0]?.connection === 'connected',
+    );
     // Rendering a tile never holds up the answer or the candidates for that very connection.
     expect(byAnn).to.deep.equal(['connected']);
     expect(byBob).to.deep.equal(['connected']);
@@ -88,7 +92,11 @@ describe('Mesh', () => {
     r.meshes.set('server-id-b2', b.mesh);
     void a.mesh.welcome([], false);
     void b.mesh.welcome(['server-id-a2'], false);
-    await until(() => a.mesh.links().get('bbbbbbbbbbbbbbbbbbbb')?.id === 'server-id-b2' && b.mesh.links().get('aaaaaaaaaaaaaaaaaaaa')?.id === 'server-id-a2');
+    await until(
+      () =>
+        a.mesh.links().get('bbbbbbbbbbbbbbbbbbbb')?.id === 'server-id-b2' &&
+        b.mesh.links().get('aaaaaaaaaaaaaaaaaaaa')?.id === 'server-id-a2',
+    );
     expect(a.mesh.links().get('bbbbbbbbbbbbbbbbbbbb')?.link.pc).to.equal(pcBefore);
     expect(a.store.get().participants.length).to.equal(1);
     expect(b.store.get().participants.length).to.equal(1);

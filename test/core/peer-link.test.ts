@@ -16,7 +16,8 @@ function pair(opts: { aInitiator: boolean; bInitiator: boolean }, tracks: { a: M
   const make = (me: 'a' | 'b', other: 'a' | 'b', initiator: boolean, video: MediaStreamTrack | null): Side => {
     const side: Side = { link: null as unknown as PeerLink, streams: [], messages: [], opened: 0 };
     const events: PeerLinkEvents = {
-      signal: (p: SignalPayload) => void setTimeout(() => void sides[other]?.link.receive(JSON.parse(JSON.stringify(p)) as SignalPayload), 1),
+      signal: (p: SignalPayload) =>
+        void setTimeout(() => void sides[other]?.link.receive(JSON.parse(JSON.stringify(p)) as SignalPayload), 1),
       stream: (s) => side.streams.push(s),
       message: (m) => side.messages.push(m),
       state: () => undefined,
@@ -52,7 +53,13 @@ describe('PeerLink', () => {
     await s.a.link.settled();
     expect(s.a.link.pc.connectionState).to.equal('connected');
 
-    const quiet = { signal: () => undefined, stream: () => undefined, message: () => undefined, state: () => undefined, channelOpen: () => undefined };
+    const quiet = {
+      signal: () => undefined,
+      stream: () => undefined,
+      message: () => undefined,
+      state: () => undefined,
+      channelOpen: () => undefined,
+    };
     const lonely = new PeerLink({ polite: false, initiator: true, iceServers: [] }, quiet, { audio: null, video: null });
     const settled = lonely.settled();
     lonely.close();

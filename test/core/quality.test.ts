@@ -20,9 +20,15 @@ function link(initiator: boolean, other: () => PeerLink): PeerLink {
 describe('QualityMonitor', () => {
   it('puts a new link inside the uplink budget once it has been connected for a moment, not while it starts', async () => {
     const links: PeerLink[] = [];
-    links.push(link(true, () => links[1] as PeerLink), link(false, () => links[0] as PeerLink));
+    links.push(
+      link(true, () => links[1] as PeerLink),
+      link(false, () => links[0] as PeerLink),
+    );
     const [ann] = links as [PeerLink, PeerLink];
-    const monitor = new QualityMonitor({ links: () => new Map([['bob', { link: ann }]]), uplinkBps: 1_000_000, speakerEveryMs: 50, statsEveryMs: 60_000 }, new CallStore());
+    const monitor = new QualityMonitor(
+      { links: () => new Map([['bob', { link: ann }]]), uplinkBps: 1_000_000, speakerEveryMs: 50, statsEveryMs: 60_000 },
+      new CallStore(),
+    );
     monitor.start();
     try {
       const cap = () => ann.senders().camera?.getParameters().encodings[0]?.maxBitrate;

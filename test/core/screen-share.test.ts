@@ -19,7 +19,8 @@ function pair(tracks: { a: MediaStreamTrack; b: MediaStreamTrack }): Record<'a' 
     side.link = new PeerLink(
       { polite: me === 'a', initiator: me === 'a', iceServers: [] },
       {
-        signal: (p: SignalPayload) => void setTimeout(() => void sides[other]?.link.receive(JSON.parse(JSON.stringify(p)) as SignalPayload), 1),
+        signal: (p: SignalPayload) =>
+          void setTimeout(() => void sides[other]?.link.receive(JSON.parse(JSON.stringify(p)) as SignalPayload), 1),
         stream: (s) => (side.camera = s),
         message: () => undefined,
         state: () => undefined,

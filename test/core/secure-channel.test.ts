@@ -71,7 +71,10 @@ describe('SecureChannel', () => {
     expect(await a.open(ALICE, CAROL, data), 'redirected to Carol').to.equal(null);
     expect(await a.open(CAROL, BOB, data), 'stamped as Carol').to.equal(null);
     expect(await a.open(ALICE, BOB, data.replace(/^e1\.7\./, 'e1.8.')), 'seq').to.equal(null);
-    expect(await a.open(ALICE, BOB, JSON.stringify({ kind: 'hello', key: 'x'.repeat(22), name: 'Mallory', ack: false })), 'plaintext').to.equal(null);
+    expect(
+      await a.open(ALICE, BOB, JSON.stringify({ kind: 'hello', key: 'x'.repeat(22), name: 'Mallory', ack: false })),
+      'plaintext',
+    ).to.equal(null);
     expect(await a.open(ALICE, BOB, data), 'the original still opens').to.not.equal(null);
   });
 
@@ -91,7 +94,12 @@ describe('SecurePipe', () => {
     const secret = newRoomSecret();
     const channel = await SecureChannel.create(secret, ROOM);
     const wire: Array<{ to: string; data: string }> = [];
-    const sender = new SecurePipe(channel, { selfId: () => ALICE, send: (to, data) => wire.push({ to, data }), deliver: () => undefined, rejected: () => undefined });
+    const sender = new SecurePipe(channel, {
+      selfId: () => ALICE,
+      send: (to, data) => wire.push({ to, data }),
+      deliver: () => undefined,
+      rejected: () => undefined,
+    });
     for (let i = 0; i < 20; i++) void sender.send(BOB, `message ${i}`);
     await sender.settled();
     expect(wire.map((w) => w.to)).to.deep.equal(Array(20).fill(BOB));

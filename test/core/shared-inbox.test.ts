@@ -8,11 +8,17 @@ describe('shared-file inbox', () => {
 
   it('returns what the service worker stored, byte for byte, once per page, until removed', async () => {
     const bytes = crypto.getRandomValues(new Uint8Array(60_000));
-    await putSharedFiles([new File([bytes], 'photo ñ.jpg', { type: 'image/jpeg', lastModified: 1_700_000_000_000 }), new File(['hi'], 'note.txt', { type: 'text/plain' })]);
+    await putSharedFiles([
+      new File([bytes], 'photo ñ.jpg', { type: 'image/jpeg', lastModified: 1_700_000_000_000 }),
+      new File(['hi'], 'note.txt', { type: 'text/plain' }),
+    ]);
 
     const inbox = new SharedInbox();
     const files = await inbox.fresh();
-    expect(files.map((f) => [f.name, f.type])).to.deep.equal([['photo ñ.jpg', 'image/jpeg'], ['note.txt', 'text/plain']]);
+    expect(files.map((f) => [f.name, f.type])).to.deep.equal([
+      ['photo ñ.jpg', 'image/jpeg'],
+      ['note.txt', 'text/plain'],
+    ]);
     expect(files[0].lastModified).to.equal(1_700_000_000_000);
     expect(new Uint8Array(await files[0].arrayBuffer())).to.deep.equal(bytes);
     expect(await inbox.fresh(), 'already handed out').to.deep.equal([]);

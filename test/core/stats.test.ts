@@ -8,21 +8,27 @@ function report(stats: Record<string, unknown>[]): RTCStatsReport {
 
 describe('readSample', () => {
   it('reads the selected pair (Chromium style), inbound loss and outbound bytes', () => {
-    const a = readSample(report([
-      { id: 'T', type: 'transport', selectedCandidatePairId: 'P' },
-      { id: 'P', type: 'candidate-pair', availableOutgoingBitrate: 900_000, currentRoundTripTime: 0.05 },
-      { id: 'I1', type: 'inbound-rtp', kind: 'audio', packetsReceived: 100, packetsLost: 0 },
-      { id: 'O1', type: 'outbound-rtp', kind: 'video', bytesSent: 10_000 },
-      { id: 'O2', type: 'outbound-rtp', kind: 'audio', bytesSent: 1_000 },
-    ]), 1_000);
+    const a = readSample(
+      report([
+        { id: 'T', type: 'transport', selectedCandidatePairId: 'P' },
+        { id: 'P', type: 'candidate-pair', availableOutgoingBitrate: 900_000, currentRoundTripTime: 0.05 },
+        { id: 'I1', type: 'inbound-rtp', kind: 'audio', packetsReceived: 100, packetsLost: 0 },
+        { id: 'O1', type: 'outbound-rtp', kind: 'video', bytesSent: 10_000 },
+        { id: 'O2', type: 'outbound-rtp', kind: 'audio', bytesSent: 1_000 },
+      ]),
+      1_000,
+    );
     expect(a.availableOutgoingBps).to.equal(900_000);
     expect(a.rttMs).to.equal(50);
-    const b = readSample(report([
-      { id: 'I1', type: 'inbound-rtp', kind: 'audio', packetsReceived: 190, packetsLost: 10 },
-      { id: 'O1', type: 'outbound-rtp', kind: 'video', bytesSent: 260_000 },
-      { id: 'O2', type: 'outbound-rtp', kind: 'audio', bytesSent: 11_000 },
-      { id: 'P2', type: 'candidate-pair', selected: true, currentRoundTripTime: 0.2 },
-    ]), 3_000);
+    const b = readSample(
+      report([
+        { id: 'I1', type: 'inbound-rtp', kind: 'audio', packetsReceived: 190, packetsLost: 10 },
+        { id: 'O1', type: 'outbound-rtp', kind: 'video', bytesSent: 260_000 },
+        { id: 'O2', type: 'outbound-rtp', kind: 'audio', bytesSent: 11_000 },
+        { id: 'P2', type: 'candidate-pair', selected: true, currentRoundTripTime: 0.2 },
+      ]),
+      3_000,
+    );
     expect(b.availableOutgoingBps).to.equal(null);
     expect(b.rttMs).to.equal(200);
     expect(lossBetween(a, b)).to.equal(0.1);

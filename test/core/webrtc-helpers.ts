@@ -38,10 +38,11 @@ export async function framesDecoded(stream: MediaStream, frames = 4): Promise<nu
   document.body.append(v);
   await v.play().catch(() => undefined);
   let n = 0;
-  const count = () => v.requestVideoFrameCallback(() => {
-    n++;
-    count();
-  });
+  const count = () =>
+    v.requestVideoFrameCallback(() => {
+      n++;
+      count();
+    });
   count();
   try {
     await until(() => n >= frames);

@@ -163,61 +163,66 @@ describe('accessibility', () => {
     }
   });
 
-  test('axe is clean with the panel open and closed and with incoming toasts; the phone sheet traps and returns focus', { timeout: 240_000 }, async () => {
-    const [ann, ben] = await callOf(browser, server.url, ['Ann', 'Ben']);
-    if (!ann || !ben) throw new Error('no call');
-    try {
-      // callOf leaves the files panel open.
-      for (const scheme of ['light', 'dark'] as const) {
-        await ann.page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
-        assert.equal(describeViolations(await axeViolations(ann.page)), '', `in-call with the files panel open (${scheme})`);
-      }
-      await ann.page.getByRole('toolbar').getByRole('button', { name: 'Files', exact: true }).click();
-      assert.equal(describeViolations(await axeViolations(ann.page)), '', 'in-call with the panel closed');
+  test(
+    'axe is clean with the panel open and closed and with incoming toasts; the phone sheet traps and returns focus',
+    { timeout: 240_000 },
+    async () => {
+      const [ann, ben] = await callOf(browser, server.url, ['Ann', 'Ben']);
+      if (!ann || !ben) throw new Error('no call');
+      try {
+        // callOf leaves the files panel open.
+        for (const scheme of ['light', 'dark'] as const) {
+          await ann.page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+          assert.equal(describeViolations(await axeViolations(ann.page)), '', `in-call with the files panel open (${scheme})`);
+        }
+        await ann.page.getByRole('toolbar').getByRole('button', { name: 'Files', exact: true }).click();
+        assert.equal(describeViolations(await axeViolations(ann.page)), '', 'in-call with the panel closed');
 
-      // Ben is on a phone-sized screen with his panel closed: what arrives shows as toasts.
-      await ben.page.getByRole('toolbar').getByRole('button', { name: 'Files', exact: true }).click();
-      await ben.page.setViewportSize({ width: 390, height: 844 });
-      await openPanel(ann.page, 'Chat');
-      await ann.page.getByRole('textbox', { name: 'Message' }).fill('hi Ben');
-      await ann.page.getByRole('button', { name: 'Send', exact: true }).click();
-      await ben.page.getByRole('article', { name: 'Message from Ann' }).waitFor();
-      await openPanel(ann.page, 'Files');
-      await ann.page.getByLabel('Send file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
-      const offer = ben.page.getByRole('article', { name: 'File from Ann: notes.txt' });
-      await offer.waitFor();
-      for (const scheme of ['light', 'dark'] as const) {
-        await ben.page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
-        assert.equal(describeViolations(await axeViolations(ben.page)), '', `incoming message and file toasts (${scheme})`);
-      }
-      await offer.getByRole('button', { name: 'Decline' }).click();
-      await offer.waitFor({ state: 'detached' });
+        // Ben is on a phone-sized screen with his panel closed: what arrives shows as toasts.
+        await ben.page.getByRole('toolbar').getByRole('button', { name: 'Files', exact: true }).click();
+        await ben.page.setViewportSize({ width: 390, height: 844 });
+        await openPanel(ann.page, 'Chat');
+        await ann.page.getByRole('textbox', { name: 'Message' }).fill('hi Ben');
+        await ann.page.getByRole('button', { name: 'Send', exact: true }).click();
+        await ben.page.getByRole('article', { name: 'Message from Ann' }).waitFor();
+        await openPanel(ann.page, 'Files');
+        await ann.page.getByLabel('Send file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+        const offer = ben.page.getByRole('article', { name: 'File from Ann: notes.txt' });
+        await offer.waitFor();
+        for (const scheme of ['light', 'dark'] as const) {
+          await ben.page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+          assert.equal(describeViolations(await axeViolations(ben.page)), '', `incoming message and file toasts (${scheme})`);
+        }
+        await offer.getByRole('button', { name: 'Decline' }).click();
+        await offer.waitFor({ state: 'detached' });
 
-      // The bottom sheet: opened from the keyboard, Tab stays inside it, Escape returns to its button.
-      await ben.page.getByRole('toolbar').getByRole('button', { name: 'Chat', exact: true }).focus();
-      await ben.page.keyboard.press('Enter');
-      await ben.page.getByRole('textbox', { name: 'Message' }).waitFor();
-      assert.equal((await focused(ben.page)).name, 'Message', 'focus starts in the message field');
-      assert.equal(describeViolations(await axeViolations(ben.page)), '', 'the chat as a bottom sheet');
-      const inSheet = () => ben.page.evaluate(() => {
-        let el: Element | null = document.activeElement;
-        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-        const root = el?.getRootNode();
-        const host = root instanceof ShadowRoot ? root.host : null;
-        // The message field and Send live in chat-panel, the close button in call-panel; both inside the sheet.
-        return host?.tagName === 'CHAT-PANEL' || host?.tagName === 'CALL-PANEL';
-      });
-      for (let i = 0; i < 8; i++) {
-        await ben.page.keyboard.press('Tab');
-        assert.ok(await inSheet(), `focus stays in the sheet after ${i + 1} Tab presses (at "${(await focused(ben.page)).name}")`);
+        // The bottom sheet: opened from the keyboard, Tab stays inside it, Escape returns to its button.
+        await ben.page.getByRole('toolbar').getByRole('button', { name: 'Chat', exact: true }).focus();
+        await ben.page.keyboard.press('Enter');
+        await ben.page.getByRole('textbox', { name: 'Message' }).waitFor();
+        assert.equal((await focused(ben.page)).name, 'Message', 'focus starts in the message field');
+        assert.equal(describeViolations(await axeViolations(ben.page)), '', 'the chat as a bottom sheet');
+        const inSheet = () =>
+          ben.page.evaluate(() => {
+            let el: Element | null = document.activeElement;
+            while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+            const root = el?.getRootNode();
+            const host = root instanceof ShadowRoot ? root.host : null;
+            // The message field and Send live in chat-panel, the close button in call-panel; both inside the sheet.
+            return host?.tagName === 'CHAT-PANEL' || host?.tagName === 'CALL-PANEL';
+          });
+        for (let i = 0; i < 8; i++) {
+          await ben.page.keyboard.press('Tab');
+          assert.ok(await inSheet(), `focus stays in the sheet after ${i + 1} Tab presses (at "${(await focused(ben.page)).name}")`);
+        }
+        await ben.page.keyboard.press('Escape');
+        await ben.page.getByRole('textbox', { name: 'Message' }).waitFor({ state: 'hidden' });
+        assert.equal((await focused(ben.page)).name, 'Chat', 'focus is back on the Chat button');
+      } finally {
+        await leaveAll([ann, ben]);
       }
-      await ben.page.keyboard.press('Escape');
-      await ben.page.getByRole('textbox', { name: 'Message' }).waitFor({ state: 'hidden' });
-      assert.equal((await focused(ben.page)).name, 'Chat', 'focus is back on the Chat button');
-    } finally {
-      await leaveAll([ann, ben]);
-    }
-  });
+    },
+  );
 
   test('a browser without WebRTC gets a page that says so for a call link, and a working home page', async () => {
     const context = await newParticipant(browser, server.url);
@@ -249,7 +254,10 @@ describe('accessibility', () => {
     try {
       const page = await context.newPage();
       const fits = async (screen: string) => {
-        const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+        const { scroll, client } = await page.evaluate(() => ({
+          scroll: document.documentElement.scrollWidth,
+          client: document.documentElement.clientWidth,
+        }));
         assert.ok(scroll <= client, `${screen}: content is ${scroll}px wide in a ${client}px viewport`);
       };
       // Spanish labels are longer than English ones: the tighter case.
@@ -264,7 +272,10 @@ describe('accessibility', () => {
       await fits('in-call');
       // The controls stay on screen with the video: nothing to scroll to for "Leave".
       const leave = await page.getByRole('button', { name: 'Salir' }).boundingBox();
-      assert.ok(leave && leave.y + leave.height <= 640, `"Salir" is within the first screen (bottom at ${leave && leave.y + leave.height})`);
+      assert.ok(
+        leave && leave.y + leave.height <= 640,
+        `"Salir" is within the first screen (bottom at ${leave && leave.y + leave.height})`,
+      );
       errors.assertNone();
     } finally {
       await context.close();

@@ -54,26 +54,30 @@ describe('one-to-one call', { timeout: 480_000 }, () => {
     assert.match(new URL(alice.url()).pathname, /^\/r\/[A-Za-z0-9_-]{22,}$/);
   });
 
-  it('shows the pre-join screen with name, toggles, a microphone level, device pickers under Settings and a live preview', STEP, async () => {
-    await bob.goto(alice.url());
-    for (const page of [alice, bob]) {
-      await page.getByRole('textbox', { name: 'Your name' }).waitFor();
-      assert.equal(await page.getByRole('button', { name: 'Microphone' }).getAttribute('aria-pressed'), 'true');
-      assert.equal(await page.getByRole('button', { name: 'Camera' }).getAttribute('aria-pressed'), 'true');
-      await page.getByRole('meter', { name: 'Microphone level' }).waitFor();
-      await page.getByRole('button', { name: 'Settings' }).click();
-      await page.getByRole('combobox', { name: 'Microphone' }).waitFor();
-      await page.getByRole('combobox', { name: 'Camera' }).waitFor();
-      await page.getByRole('button', { name: 'Join' }).waitFor();
-      await waitForFramesIncreasing(page.locator('body'), { label: 'local preview' });
-    }
-  });
+  it(
+    'shows the pre-join screen with name, toggles, a microphone level, device pickers under Settings and a live preview',
+    STEP,
+    async () => {
+      await bob.goto(alice.url());
+      for (const page of [alice, bob]) {
+        await page.getByRole('textbox', { name: 'Your name' }).waitFor();
+        assert.equal(await page.getByRole('button', { name: 'Microphone' }).getAttribute('aria-pressed'), 'true');
+        assert.equal(await page.getByRole('button', { name: 'Camera' }).getAttribute('aria-pressed'), 'true');
+        await page.getByRole('meter', { name: 'Microphone level' }).waitFor();
+        await page.getByRole('button', { name: 'Settings' }).click();
+        await page.getByRole('combobox', { name: 'Microphone' }).waitFor();
+        await page.getByRole('combobox', { name: 'Camera' }).waitFor();
+        await page.getByRole('button', { name: 'Join' }).waitFor();
+        await waitForFramesIncreasing(page.locator('body'), { label: 'local preview' });
+      }
+    },
+  );
 
-  it('joins both and each decodes the other one\'s video', STEP, async () => {
+  it("joins both and each decodes the other one's video", STEP, async () => {
     await join(alice, 'Alice');
     await join(bob, 'Bob');
-    await waitForFramesIncreasing(tile(alice, 'Bob'), { label: 'Alice\'s view of Bob' });
-    await waitForFramesIncreasing(tile(bob, 'Alice'), { label: 'Bob\'s view of Alice' });
+    await waitForFramesIncreasing(tile(alice, 'Bob'), { label: "Alice's view of Bob" });
+    await waitForFramesIncreasing(tile(bob, 'Alice'), { label: "Bob's view of Alice" });
   });
 
   it('copies the room link to the clipboard from the More menu', STEP, async () => {
@@ -98,16 +102,16 @@ describe('one-to-one call', { timeout: 480_000 }, () => {
     await camera.click();
     await waitFor(async () => (await camera.getAttribute('aria-pressed')) === 'true', 5_000, 'Camera pressed=true');
     await tile(bob, 'Alice').getByText('Camera off').waitFor({ state: 'detached' });
-    const resumed = await waitForFramesIncreasing(tile(bob, 'Alice'), { label: 'Bob\'s view of Alice after camera on' });
+    const resumed = await waitForFramesIncreasing(tile(bob, 'Alice'), { label: "Bob's view of Alice after camera on" });
     assert.ok(resumed > 0);
   });
 
-  it('removes the leaver\'s tile for the one who stays, and the leaver lands on the home page', STEP, async () => {
+  it("removes the leaver's tile for the one who stays, and the leaver lands on the home page", STEP, async () => {
     await bob.getByRole('button', { name: 'Leave' }).click();
     await bob.getByRole('button', { name: 'Start a call' }).waitFor();
     await tile(alice, 'Bob').waitFor({ state: 'detached', timeout: 20_000 });
     // Alice is still in her call, with her own tile and camera.
-    await waitForFramesIncreasing(tile(alice, 'Alice (you)'), { label: 'Alice\'s own preview' });
+    await waitForFramesIncreasing(tile(alice, 'Alice (you)'), { label: "Alice's own preview" });
     assert.ok((await videoFramesDecoded(tile(alice, 'Alice (you)'))) > 0);
   });
 });

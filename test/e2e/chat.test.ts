@@ -42,16 +42,27 @@ test('chat messages reach every participant, in order', { timeout: 360_000 }, as
   await say(carol.page, 'carol too');
 
   for (const p of people) {
-    const lines = await waitFor(async () => {
-      const l = await log(p.page);
-      return l.length === fromAlice.length + 2 ? l : undefined;
-    }, 20_000, `${p.name}'s chat log to hold every message`);
+    const lines = await waitFor(
+      async () => {
+        const l = await log(p.page);
+        return l.length === fromAlice.length + 2 ? l : undefined;
+      },
+      20_000,
+      `${p.name}'s chat log to hold every message`,
+    );
     const alices = lines.filter((l) => l.includes('alice says'));
-    assert.deepEqual(alices.map((l) => /alice says \d+/.exec(l)?.[0]), fromAlice, `${p.name} sees Alice's messages in order`);
+    assert.deepEqual(
+      alices.map((l) => /alice says \d+/.exec(l)?.[0]),
+      fromAlice,
+      `${p.name} sees Alice's messages in order`,
+    );
     for (const l of alices) assert.match(l, p === alice ? /Alice \(you\)/ : /^Alice/, `${p.name} sees who sent it`);
     assert.ok(lines.some((l) => l.startsWith('Bob') && l.includes('bob replies')));
     assert.ok(lines.some((l) => l.startsWith('Carol') && l.includes('carol too')));
-    assert.ok(lines.every((l) => /\d{1,2}:\d{2}/.test(l)), 'every message shows a time');
+    assert.ok(
+      lines.every((l) => /\d{1,2}:\d{2}/.test(l)),
+      'every message shows a time',
+    );
   }
   // The field clears after sending, ready for the next message.
   assert.equal(await alice.page.getByRole('textbox', { name: 'Message' }).inputValue(), '');

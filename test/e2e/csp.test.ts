@@ -49,7 +49,11 @@ test('the page carries the policy and the server forbids framing', async () => {
 test('a call, a file transfer and the QR code run with nothing blocked', { timeout: 240_000 }, async () => {
   people = await callOf(browser, server.url, ['Alice', 'Bob']);
   const [alice, bob] = people as [Person, Person];
-  await waitFor(async () => (await videoFramesDecoded(bob.page.getByRole('group', { name: 'Alice', exact: true }))) > 0, 30_000, "Alice's video at Bob");
+  await waitFor(
+    async () => (await videoFramesDecoded(bob.page.getByRole('group', { name: 'Alice', exact: true }))) > 0,
+    30_000,
+    "Alice's video at Bob",
+  );
 
   const path = join(dir, 'hello.bin');
   writeFileSync(path, randomBytes(256 * 1024));

@@ -51,7 +51,14 @@ async function until(r: Locator, text: string, timeout: number, pages: Page[]): 
   try {
     await r.getByText(text).waitFor({ timeout });
   } catch (err) {
-    const seen = await Promise.all(pages.map((p) => p.getByRole('list', { name: 'Transfers' }).innerText({ timeout: 5_000 }).catch(() => '?')));
+    const seen = await Promise.all(
+      pages.map((p) =>
+        p
+          .getByRole('list', { name: 'Transfers' })
+          .innerText({ timeout: 5_000 })
+          .catch(() => '?'),
+      ),
+    );
     throw new Error(`${(err as Error).message}\n--- transfers ---\n${seen.join('\n---\n')}`, { cause: err });
   }
 }
@@ -98,7 +105,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('a 50 MB file arrives intact: the saved download has the sender\'s SHA-256', { timeout: 240_000 }, async () => {
+test("a 50 MB file arrives intact: the saved download has the sender's SHA-256", { timeout: 240_000 }, async () => {
   pair = await callOf(browser, server.url, ['Alice', 'Bob']);
   const [alice, bob] = pair as [Person, Person];
   const file = await randomFile('random-50.bin', 50 * MB);

@@ -25,10 +25,11 @@ async function firefoxFrames(page: FirefoxPage, name: string): Promise<number> {
     const el = v as HTMLVideoElement & { framesSeen?: number };
     if (el.framesSeen === undefined) {
       el.framesSeen = 0;
-      const count = () => el.requestVideoFrameCallback(() => {
-        el.framesSeen = (el.framesSeen ?? 0) + 1;
-        count();
-      });
+      const count = () =>
+        el.requestVideoFrameCallback(() => {
+          el.framesSeen = (el.framesSeen ?? 0) + 1;
+          count();
+        });
       count();
     }
     return el.framesSeen;
@@ -52,7 +53,7 @@ describe('Chromium and Firefox in one call', () => {
     await server?.stop();
   });
 
-  it('each decodes the other\'s video', { timeout: 180_000 }, async () => {
+  it("each decodes the other's video", { timeout: 180_000 }, async () => {
     const url = `${server.url}/r/${randomBytes(16).toString('base64url')}#${randomBytes(16).toString('base64url')}`;
 
     const context = await newParticipant(chromium, server.url);
@@ -71,7 +72,10 @@ describe('Chromium and Firefox in one call', () => {
     await (await fox.waitForSelector('call-app >>> button[type="submit"]'))!.click();
     await fox.waitForSelector('call-app >>> [role="group"][aria-label="Fox (you)"]');
 
-    await waitForFramesIncreasing(ann.getByRole('group', { name: 'Fox', exact: true }), { timeoutMs: 60_000, label: 'Firefox video in Chromium' });
+    await waitForFramesIncreasing(ann.getByRole('group', { name: 'Fox', exact: true }), {
+      timeoutMs: 60_000,
+      label: 'Firefox video in Chromium',
+    });
     await waitForFramesIncreasing(() => firefoxFrames(fox, 'Ann'), { timeoutMs: 60_000, label: 'Chromium video in Firefox' });
   });
 });

@@ -43,10 +43,15 @@ async function serverOn(port: number, env: Record<string, string> = {}): Promise
     await exited;
   };
   try {
-    const url = await waitFor(() => {
-      if (child.exitCode !== null) throw new Error(`server exited: ${log}`);
-      return /Listening on (http:\/\/[^\s/]+)/.exec(log)?.[1];
-    }, 20_000, 'the server to listen', 50);
+    const url = await waitFor(
+      () => {
+        if (child.exitCode !== null) throw new Error(`server exited: ${log}`);
+        return /Listening on (http:\/\/[^\s/]+)/.exec(log)?.[1];
+      },
+      20_000,
+      'the server to listen',
+      50,
+    );
     return { url, port: Number(new URL(url).port), kill };
   } catch (err) {
     await kill();
@@ -119,89 +124,115 @@ describe('group call (Chromium mesh)', () => {
     for (const s of servers) await s.kill();
   });
 
-  it('four people; the server crashes and restarts; media never stops; two share screens at once; a fifth joins', { timeout: 300_000 }, async () => {
-    let server = await serverOn(0, { ROOM_CAP: '6' });
-    servers.push(server);
-    const url = `${server.url}/r/${room()}`;
-    const names = ['Ann', 'Bea', 'Cid', 'Dan'];
-    const pages = new Map<string, Page>();
-    for (const name of names) pages.set(name, await join(await participant(browser, server.url), url, name));
-    step('four joined');
+  it(
+    'four people; the server crashes and restarts; media never stops; two share screens at once; a fifth joins',
+    { timeout: 300_000 },
+    async () => {
+      let server = await serverOn(0, { ROOM_CAP: '6' });
+      servers.push(server);
+      const url = `${server.url}/r/${room()}`;
+      const names = ['Ann', 'Bea', 'Cid', 'Dan'];
+      const pages = new Map<string, Page>();
+      for (const name of names) pages.set(name, await join(await participant(browser, server.url), url, name));
+      step('four joined');
 
-    // Everyone sees three remote videos decoding.
-    for (const [me, page] of pages) {
-      for (const other of names.filter((n) => n !== me)) {
-        await waitForFramesIncreasing(tile(page, other), { timeoutMs: 60_000, label: `${other} on ${me}'s page` });
+      // Everyone sees three remote videos decoding.
+      for (const [me, page] of pages) {
+        for (const other of names.filter((n) => n !== me)) {
+          await waitForFramesIncreasing(tile(page, other), { timeoutMs: 60_000, label: `${other} on ${me}'s page` });
+        }
+        await assertTiles(
+          page,
+          me,
+          names.filter((n) => n !== me),
+        );
       }
-      await assertTiles(page, me, names.filter((n) => n !== me));
-    }
 
-    // Crash the server. Every remote video on every page must keep decoding new frames until the mesh is
-    // fully back behind a new server process (new peer ids) on the same port.
-    const watched = [...pages].flatMap(([me, page]) =>
-      names.filter((n) => n !== me).map((other) => ({ label: `${other} on ${me}'s page`, video: tile(page, other) })),
-    );
-    const readAll = async () => {
-      const counts: number[] = [];
-      for (const w of watched) counts.push(await videoFramesDecoded(w.video));
-      return counts;
-    };
-    let previous = await readAll();
-    const checkIncreasing = async (when: string) => {
-      const now = await readAll();
-      for (const [i, w] of watched.entries()) {
-        if ((now[i] ?? 0) > (previous[i] ?? 0)) continue;
-        const shown = await w.video.innerText().catch(() => '?');
-        assert.fail(`${w.label} stalled ${when} (${previous[i]} -> ${now[i]}); the tile says: ${JSON.stringify(shown)}`);
+      // Crash the server. Every remote video on every page must keep decoding new frames until the mesh is
+      // fully back behind a new server process (new peer ids) on the same port.
+      const watched = [...pages].flatMap(([me, page]) =>
+        names.filter((n) => n !== me).map((other) => ({ label: `${other} on ${me}'s page`, video: tile(page, other) })),
+      );
+      const readAll = async () => {
+        const counts: number[] = [];
+        for (const w of watched) counts.push(await videoFramesDecoded(w.video));
+        return counts;
+      };
+      let previous = await readAll();
+      const checkIncreasing = async (when: string) => {
+        const now = await readAll();
+        for (const [i, w] of watched.entries()) {
+          if ((now[i] ?? 0) > (previous[i] ?? 0)) continue;
+          const shown = await w.video.innerText().catch(() => '?');
+          assert.fail(`${w.label} stalled ${when} (${previous[i]} -> ${now[i]}); the tile says: ${JSON.stringify(shown)}`);
+        }
+        previous = now;
+      };
+      step('everyone sees everyone; killing the server');
+      await server.kill();
+      const banner = pages.get('Ann')!.getByText('Connection to the server lost. Reconnecting…');
+      await banner.waitFor({ timeout: 20_000 });
+      // Windows of 5 s: long enough that a starved 2-core CI machine (where WebRTC's CPU adaptation may cut
+      // a stream to a frame or two a second) still decodes a frame in each, short enough that a call that
+      // really dropped its media fails: with the server down for 15 s, a torn-down connection cannot come back.
+      for (let i = 0; i < 3; i++) {
+        await sleep(5_000);
+        await checkIncreasing('while the server was down');
       }
-      previous = now;
-    };
-    step('everyone sees everyone; killing the server');
-    await server.kill();
-    const banner = pages.get('Ann')!.getByText('Connection to the server lost. Reconnecting…');
-    await banner.waitFor({ timeout: 20_000 });
-    // Windows of 5 s: long enough that a starved 2-core CI machine (where WebRTC's CPU adaptation may cut
-    // a stream to a frame or two a second) still decodes a frame in each, short enough that a call that
-    // really dropped its media fails: with the server down for 15 s, a torn-down connection cannot come back.
-    for (let i = 0; i < 3; i++) {
-      await sleep(5_000);
-      await checkIncreasing('while the server was down');
-    }
-    server = await serverOn(server.port, { ROOM_CAP: '6' });
-    servers.push(server);
-    step('server restarted');
-    for (const page of pages.values()) {
-      await waitFor(async () => (await page.getByText('Connection to the server lost. Reconnecting…').count()) === 0, 30_000, 'signaling to reconnect', 250);
-      await checkIncreasing('after the restart');
-    }
+      server = await serverOn(server.port, { ROOM_CAP: '6' });
+      servers.push(server);
+      step('server restarted');
+      for (const page of pages.values()) {
+        await waitFor(
+          async () => (await page.getByText('Connection to the server lost. Reconnecting…').count()) === 0,
+          30_000,
+          'signaling to reconnect',
+          250,
+        );
+        await checkIncreasing('after the restart');
+      }
 
-    // Two press "Share screen" at the same moment: the offers collide on the Ann-Bea link and cross the new
-    // server on every link, so this also proves the links were re-pointed to the new peer ids.
-    const [ann, bea] = [pages.get('Ann')!, pages.get('Bea')!];
-    step('reconnected; two share screens');
-    await Promise.all([ann, bea].map((p) => p.getByRole('button', { name: 'Share screen' }).click()));
-    for (const p of [ann, bea]) await waitFor(async () => (await p.getByRole('button', { name: 'Share screen' }).getAttribute('aria-pressed')) === 'true', 15_000, 'Share screen pressed');
-    for (const [me, page] of pages) {
-      for (const sharer of ['Ann', 'Bea'].filter((n) => n !== me)) {
-        await waitForFramesIncreasing(tile(page, `${sharer}'s screen`), { timeoutMs: 60_000, label: `${sharer}'s screen on ${me}'s page` });
+      // Two press "Share screen" at the same moment: the offers collide on the Ann-Bea link and cross the new
+      // server on every link, so this also proves the links were re-pointed to the new peer ids.
+      const [ann, bea] = [pages.get('Ann')!, pages.get('Bea')!];
+      step('reconnected; two share screens');
+      await Promise.all([ann, bea].map((p) => p.getByRole('button', { name: 'Share screen' }).click()));
+      for (const p of [ann, bea])
+        await waitFor(
+          async () => (await p.getByRole('button', { name: 'Share screen' }).getAttribute('aria-pressed')) === 'true',
+          15_000,
+          'Share screen pressed',
+        );
+      for (const [me, page] of pages) {
+        for (const sharer of ['Ann', 'Bea'].filter((n) => n !== me)) {
+          await waitForFramesIncreasing(tile(page, `${sharer}'s screen`), {
+            timeoutMs: 60_000,
+            label: `${sharer}'s screen on ${me}'s page`,
+          });
+        }
       }
-    }
-    await Promise.all([ann, bea].map((p) => p.getByRole('button', { name: 'Share screen' }).click()));
-    for (const page of pages.values()) {
-      await waitFor(async () => (await page.getByRole('group', { name: /'s screen$/ }).count()) === 0, 15_000, 'screens to go away');
-    }
+      await Promise.all([ann, bea].map((p) => p.getByRole('button', { name: 'Share screen' }).click()));
+      for (const page of pages.values()) {
+        await waitFor(async () => (await page.getByRole('group', { name: /'s screen$/ }).count()) === 0, 15_000, 'screens to go away');
+      }
 
-    // A fifth joins behind the restarted server: sees everyone, everyone sees them, nobody twice.
-    step('screens seen and stopped; a fifth joins');
-    pages.set('Eve', await join(await participant(browser, server.url), url, 'Eve'));
-    const all = [...names, 'Eve'];
-    for (const [me, page] of pages) {
-      for (const other of all.filter((n) => n !== me && (me === 'Eve' || n === 'Eve'))) {
-        await waitForFramesIncreasing(tile(page, other), { timeoutMs: 60_000, label: `${other} on ${me}'s page` });
+      // A fifth joins behind the restarted server: sees everyone, everyone sees them, nobody twice.
+      step('screens seen and stopped; a fifth joins');
+      pages.set('Eve', await join(await participant(browser, server.url), url, 'Eve'));
+      const all = [...names, 'Eve'];
+      for (const [me, page] of pages) {
+        for (const other of all.filter((n) => n !== me && (me === 'Eve' || n === 'Eve'))) {
+          await waitForFramesIncreasing(tile(page, other), { timeoutMs: 60_000, label: `${other} on ${me}'s page` });
+        }
       }
-    }
-    for (const [me, page] of pages) await assertTiles(page, me, all.filter((n) => n !== me));
-  });
+      for (const [me, page] of pages)
+        await assertTiles(
+          page,
+          me,
+          all.filter((n) => n !== me),
+        );
+    },
+  );
 
   it('the seventh person to open a six-person call sees "This call is full"; the six notice nothing', { timeout: 240_000 }, async () => {
     const server = await serverOn(0, { ROOM_CAP: '6' });
@@ -213,7 +244,8 @@ describe('group call (Chromium mesh)', () => {
       const context = await participant(browser, server.url);
       // Six cameras in one mesh is thirty encoders on two cores; all but one join without devices (a
       // supported case: they still see and hear the others).
-      if (i > 0) await context.addInitScript('navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("no", "NotFoundError"));');
+      if (i > 0)
+        await context.addInitScript('navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("no", "NotFoundError"));');
       pages.set(name, await join(context, url, name));
       step(`${name} joined`);
     }
@@ -233,7 +265,11 @@ describe('group call (Chromium mesh)', () => {
     // Give a wrongly admitted seventh time to show up before checking that nobody saw anything.
     await sleep(2_000);
     for (const [me, page] of pages) {
-      await assertTiles(page, me, names.filter((n) => n !== me));
+      await assertTiles(
+        page,
+        me,
+        names.filter((n) => n !== me),
+      );
       assert.equal(await page.getByText('Reconnecting…').count(), 0, `${me} saw a reconnect`);
     }
     await waitForFramesIncreasing(tile(pages.get('P2')!, 'P1'), { label: 'P1 on P2 after the refusal' });

@@ -194,12 +194,25 @@ export async function startTurn(secret = 'e2e-turn-secret'): Promise<TurnServer>
   const child = spawn(
     'turnserver',
     [
-      '-n', '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`,
-      '--min-port=49160', '--max-port=49200', '--use-auth-secret', `--static-auth-secret=${secret}`,
-      '--realm=test.local', '--allow-loopback-peers', '--no-cli', '--no-tls', '--no-dtls',
-      '--no-multicast-peers', '--log-file=stdout', '--simple-log',
+      '-n',
+      '--listening-ip=127.0.0.1',
+      '--relay-ip=127.0.0.1',
+      `--listening-port=${port}`,
+      '--min-port=49160',
+      '--max-port=49200',
+      '--use-auth-secret',
+      `--static-auth-secret=${secret}`,
+      '--realm=test.local',
+      '--allow-loopback-peers',
+      '--no-cli',
+      '--no-tls',
+      '--no-dtls',
+      '--no-multicast-peers',
+      '--log-file=stdout',
+      '--simple-log',
       // Private pid file and user db, so parallel runs and a system coturn do not collide.
-      `--pidfile=${join(dir, 'turnserver.pid')}`, `--userdb=${join(dir, 'turndb')}`,
+      `--pidfile=${join(dir, 'turnserver.pid')}`,
+      `--userdb=${join(dir, 'turndb')}`,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -260,10 +273,7 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
  */
 export async function newParticipant(browser: Browser, origin?: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 }, ...options });
-  await context.grantPermissions(
-    ['camera', 'microphone', 'clipboard-read', 'clipboard-write'],
-    origin ? { origin } : undefined,
-  );
+  await context.grantPermissions(['camera', 'microphone', 'clipboard-read', 'clipboard-write'], origin ? { origin } : undefined);
   await context.addInitScript('globalThis.__name = (fn) => fn;');
   // Generous because a loaded 2-core runner has been seen to take 15 s to acknowledge one click.
   context.setDefaultTimeout(30_000);
@@ -272,8 +282,8 @@ export async function newParticipant(browser: Browser, origin?: string, options:
     context.on('console', (m) => console.error(`[page ${m.type()}] ${m.text()}`));
     context.on('weberror', (e) => console.error(`[page error] ${e.error().message}`));
     context.on('response', (r) => {
-    if (r.status() >= 400) console.error(`[page http ${r.status()}] ${r.url()}`);
-  });
+      if (r.status() >= 400) console.error(`[page http ${r.status()}] ${r.url()}`);
+    });
   }
   return context;
 }
@@ -335,9 +345,7 @@ export async function videoFramesDecoded(scope: Locator): Promise<number> {
  */
 export async function firefoxFramesDecoded(scope: ElementHandle<Element>): Promise<number> {
   return scope.evaluate((el) => {
-    const video = (el instanceof HTMLVideoElement ? el : el.querySelector('video')) as
-      | (HTMLVideoElement & { e2eFrames?: number })
-      | null;
+    const video = (el instanceof HTMLVideoElement ? el : el.querySelector('video')) as (HTMLVideoElement & { e2eFrames?: number }) | null;
     if (!video) return -1;
     if (video.e2eFrames === undefined) {
       video.e2eFrames = 0;
@@ -362,16 +370,25 @@ export async function waitForFramesIncreasing(
   { frames = 10, timeoutMs = 20_000, label = 'video frames' }: { frames?: number; timeoutMs?: number; label?: string } = {},
 ): Promise<number> {
   const read = typeof source === 'function' ? source : () => videoFramesDecoded(source);
-  const start = await waitFor(async () => {
-    const n = await read();
-    return n >= 0 ? n : undefined;
-  }, timeoutMs, `${label}: a <video> to read`);
+  const start = await waitFor(
+    async () => {
+      const n = await read();
+      return n >= 0 ? n : undefined;
+    },
+    timeoutMs,
+    `${label}: a <video> to read`,
+  );
   let last = start;
   try {
-    return await waitFor(async () => {
-      last = await read();
-      return last >= start + frames ? last : undefined;
-    }, timeoutMs, `${label} to increase by ${frames}`, 200);
+    return await waitFor(
+      async () => {
+        last = await read();
+        return last >= start + frames ? last : undefined;
+      },
+      timeoutMs,
+      `${label} to increase by ${frames}`,
+      200,
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message} (from ${start} to ${last})`);
   }
@@ -385,15 +402,20 @@ export async function waitForFramesStalled(
   const read = typeof source === 'function' ? source : () => videoFramesDecoded(source);
   let last = await read();
   let since = Date.now();
-  return waitFor(async () => {
-    const now = await read();
-    if (now !== last) {
-      last = now;
-      since = Date.now();
-      return undefined;
-    }
-    return Date.now() - since >= quietMs ? now : undefined;
-  }, timeoutMs, `${label} to stop increasing`, 200);
+  return waitFor(
+    async () => {
+      const now = await read();
+      if (now !== last) {
+        last = now;
+        since = Date.now();
+        return undefined;
+      }
+      return Date.now() - since >= quietMs ? now : undefined;
+    },
+    timeoutMs,
+    `${label} to stop increasing`,
+    200,
+  );
 }
 
 /** A Firefox page with the same `__name` shim as newParticipant (see there). */

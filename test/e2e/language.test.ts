@@ -56,7 +56,8 @@ async function videosNow(page: Page): Promise<{ count: number; replaced: number;
       }
     };
     walk(document);
-    const tagged = (window as unknown as { e2eVideos: Array<{ video: HTMLVideoElement; stream: MediaProvider | null; emptied: number }> }).e2eVideos;
+    const tagged = (window as unknown as { e2eVideos: Array<{ video: HTMLVideoElement; stream: MediaProvider | null; emptied: number }> })
+      .e2eVideos;
     return {
       count: videos.length,
       replaced: videos.filter((v) => !tagged.some((t) => t.video === v)).length,
@@ -66,55 +67,63 @@ async function videosNow(page: Page): Promise<{ count: number; replaced: number;
   });
 }
 
-test('switching to Spanish mid-call keeps the chat draft, the recipient, an open Verify panel and every video', { timeout: 300_000 }, async () => {
-  people = await callOf(browser, server.url, ['Alice', 'Bob']);
-  const [alice] = people as [Person, Person];
-  const page = alice.page;
-  const errors = pageErrors(alice.context);
-  const bobTile = page.getByRole('group', { name: 'Bob', exact: true });
-  await waitForFramesIncreasing(bobTile, { label: "Alice's view of Bob" });
+test(
+  'switching to Spanish mid-call keeps the chat draft, the recipient, an open Verify panel and every video',
+  { timeout: 300_000 },
+  async () => {
+    people = await callOf(browser, server.url, ['Alice', 'Bob']);
+    const [alice] = people as [Person, Person];
+    const page = alice.page;
+    const errors = pageErrors(alice.context);
+    const bobTile = page.getByRole('group', { name: 'Bob', exact: true });
+    await waitForFramesIncreasing(bobTile, { label: "Alice's view of Bob" });
 
-  // callOf left the files panel open: choose Bob as the recipient, then write (and not send) a message.
-  await page.getByRole('combobox', { name: 'Send to' }).selectOption({ label: 'Bob' });
-  await openPanel(page, 'Chat');
-  await page.getByRole('textbox', { name: 'Message' }).fill('see you at noon');
-  // The safety number appears once both fingerprints are known.
-  const verify = bobTile.getByRole('button', { name: 'Verify' });
-  await verify.click();
-  assert.equal(await verify.getAttribute('aria-expanded'), 'true');
-  await bobTile.getByText(/^Safety number/).waitFor();
-  const tagged = await tagVideos(page);
-  assert.ok(tagged >= 2, `both tiles have a video (${tagged})`);
+    // callOf left the files panel open: choose Bob as the recipient, then write (and not send) a message.
+    await page.getByRole('combobox', { name: 'Send to' }).selectOption({ label: 'Bob' });
+    await openPanel(page, 'Chat');
+    await page.getByRole('textbox', { name: 'Message' }).fill('see you at noon');
+    // The safety number appears once both fingerprints are known.
+    const verify = bobTile.getByRole('button', { name: 'Verify' });
+    await verify.click();
+    assert.equal(await verify.getAttribute('aria-expanded'), 'true');
+    await bobTile.getByText(/^Safety number/).waitFor();
+    const tagged = await tagVideos(page);
+    assert.ok(tagged >= 2, `both tiles have a video (${tagged})`);
 
-  await openMore(page);
-  await page.getByRole('combobox', { name: 'Language' }).selectOption('es');
+    await openMore(page);
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('es');
 
-  // The words changed: the bar, the open panel, the tile and More (still open, as it was).
-  const bar = page.getByRole('toolbar', { name: 'Controles de la llamada' });
-  await bar.waitFor();
-  for (const name of ['Micrófono', 'Cámara', 'Chat', 'Archivos', 'Más', 'Salir']) {
-    await bar.getByRole('button', { name, exact: true }).waitFor({ timeout: 5_000 });
-  }
-  assert.equal(await page.getByRole('button', { name: 'Leave' }).count(), 0, 'no English button is left');
-  assert.equal(await page.evaluate(() => document.documentElement.lang), 'es');
-  await page.getByRole('combobox', { name: 'Idioma' }).waitFor({ timeout: 5_000 });
-  await page.getByRole('button', { name: 'Copiar enlace' }).waitFor({ timeout: 5_000 });
-  await page.getByRole('dialog', { name: 'Chat' }).getByRole('button', { name: 'Cerrar' }).waitFor({ timeout: 5_000 });
+    // The words changed: the bar, the open panel, the tile and More (still open, as it was).
+    const bar = page.getByRole('toolbar', { name: 'Controles de la llamada' });
+    await bar.waitFor();
+    for (const name of ['Micrófono', 'Cámara', 'Chat', 'Archivos', 'Más', 'Salir']) {
+      await bar.getByRole('button', { name, exact: true }).waitFor({ timeout: 5_000 });
+    }
+    assert.equal(await page.getByRole('button', { name: 'Leave' }).count(), 0, 'no English button is left');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'es');
+    await page.getByRole('combobox', { name: 'Idioma' }).waitFor({ timeout: 5_000 });
+    await page.getByRole('button', { name: 'Copiar enlace' }).waitFor({ timeout: 5_000 });
+    await page.getByRole('dialog', { name: 'Chat' }).getByRole('button', { name: 'Cerrar' }).waitFor({ timeout: 5_000 });
 
-  // What the user had done is still there.
-  assert.equal(await page.getByRole('textbox', { name: 'Mensaje' }).inputValue(), 'see you at noon');
-  assert.equal(await bar.getByRole('button', { name: 'Chat', exact: true }).getAttribute('aria-expanded'), 'true', 'the chat is still open');
-  const verificar = bobTile.getByRole('button', { name: 'Verificar' });
-  assert.equal(await verificar.getAttribute('aria-expanded'), 'true', 'Verify is still open');
-  await bobTile.getByText(/^Número de seguridad/).waitFor({ timeout: 5_000 });
+    // What the user had done is still there.
+    assert.equal(await page.getByRole('textbox', { name: 'Mensaje' }).inputValue(), 'see you at noon');
+    assert.equal(
+      await bar.getByRole('button', { name: 'Chat', exact: true }).getAttribute('aria-expanded'),
+      'true',
+      'the chat is still open',
+    );
+    const verificar = bobTile.getByRole('button', { name: 'Verificar' });
+    assert.equal(await verificar.getAttribute('aria-expanded'), 'true', 'Verify is still open');
+    await bobTile.getByText(/^Número de seguridad/).waitFor({ timeout: 5_000 });
 
-  // The same <video> elements, showing the same streams, never reloaded; and the picture still moves.
-  assert.deepEqual(await videosNow(page), { count: tagged, replaced: 0, detached: 0, restarted: 0 });
-  await waitForFramesIncreasing(bobTile, { label: "Alice's view of Bob after the switch" });
+    // The same <video> elements, showing the same streams, never reloaded; and the picture still moves.
+    assert.deepEqual(await videosNow(page), { count: tagged, replaced: 0, detached: 0, restarted: 0 });
+    await waitForFramesIncreasing(bobTile, { label: "Alice's view of Bob after the switch" });
 
-  await openPanel(page, 'Files', 'es');
-  const sendTo = page.getByRole('combobox', { name: 'Enviar a' });
-  await waitFor(async () => (await sendTo.locator('option:checked').textContent()) === 'Bob', 5_000, 'the recipient to still be Bob');
-  assert.deepEqual(await sendTo.locator('option').allTextContents(), ['Todos', 'Bob']);
-  errors.assertNone();
-});
+    await openPanel(page, 'Files', 'es');
+    const sendTo = page.getByRole('combobox', { name: 'Enviar a' });
+    await waitFor(async () => (await sendTo.locator('option:checked').textContent()) === 'Bob', 5_000, 'the recipient to still be Bob');
+    assert.deepEqual(await sendTo.locator('option').allTextContents(), ['Todos', 'Bob']);
+    errors.assertNone();
+  },
+);

@@ -47,7 +47,9 @@ function measure(page: Page): Promise<Measured> {
     return {
       toolbar: toolbar ? box(toolbar) : null,
       buttons: buttons.map((b) => ({ name: b.getAttribute('aria-label') ?? '', box: box(b) })),
-      tiles: all(document, 'video-tile').map((t) => t.shadowRoot?.querySelector('[role="group"]')).filter((g): g is Element => !!g && shown(g))
+      tiles: all(document, 'video-tile')
+        .map((t) => t.shadowRoot?.querySelector('[role="group"]'))
+        .filter((g): g is Element => !!g && shown(g))
         .map((g) => ({ name: g.getAttribute('aria-label') ?? '', box: box(g) })),
       scroll: {
         width: document.documentElement.scrollWidth,
@@ -59,7 +61,8 @@ function measure(page: Page): Promise<Measured> {
   });
 }
 
-const inside = (b: Box, v: { width: number; height: number }) => b.x >= -0.5 && b.y >= -0.5 && b.x + b.width <= v.width + 0.5 && b.y + b.height <= v.height + 0.5;
+const inside = (b: Box, v: { width: number; height: number }) =>
+  b.x >= -0.5 && b.y >= -0.5 && b.x + b.width <= v.width + 0.5 && b.y + b.height <= v.height + 0.5;
 
 /** Switches the app's language from the More menu, as a user would. */
 async function language(page: Page, to: 'en' | 'es'): Promise<void> {
@@ -80,12 +83,19 @@ interface Expect {
 
 async function checkOnce(page: Page, view: { width: number; height: number }, want: Expect, what: string): Promise<void> {
   // Layout follows a resize or a re-render within a frame or two; the tiles may still be arriving.
-  const m = await waitFor(async () => {
-    const got = await measure(page);
-    return got.tiles.length === want.tiles.length && got.buttons.length > 0 ? got : undefined;
-  }, 15_000, `${what}: ${want.tiles.length} tiles and the control bar`);
+  const m = await waitFor(
+    async () => {
+      const got = await measure(page);
+      return got.tiles.length === want.tiles.length && got.buttons.length > 0 ? got : undefined;
+    },
+    15_000,
+    `${what}: ${want.tiles.length} tiles and the control bar`,
+  );
   assert.deepEqual(m.tiles.map((x) => x.name).sort(), [...want.tiles].sort(), `${what}: tile names`);
-  assert.ok(m.scroll.width <= m.scroll.clientWidth && m.scroll.height <= m.scroll.clientHeight, `${what}: the page scrolls (${JSON.stringify(m.scroll)})`);
+  assert.ok(
+    m.scroll.width <= m.scroll.clientWidth && m.scroll.height <= m.scroll.clientHeight,
+    `${what}: the page scrolls (${JSON.stringify(m.scroll)})`,
+  );
   assert.ok(m.toolbar && inside(m.toolbar, view), `${what}: control bar inside the viewport (${JSON.stringify(m.toolbar)})`);
   const tops = new Set(m.buttons.map((b) => Math.round(b.box.y + b.box.height / 2)));
   assert.equal(tops.size, 1, `${what}: controls in one row (${JSON.stringify(m.buttons)})`);
@@ -111,7 +121,12 @@ async function check(page: Page, views: Array<{ width: number; height: number }>
     const named = (n: string) => (es ? n.replace('(you)', '(tú)') : n);
     for (const view of views) {
       await page.setViewportSize(view);
-      await checkOnce(page, view, { ...want, tiles: want.tiles.map(named), fills: want.fills && named(want.fills) }, `${what} at ${view.width}x${view.height}, ${variant}`);
+      await checkOnce(
+        page,
+        view,
+        { ...want, tiles: want.tiles.map(named), fills: want.fills && named(want.fills) },
+        `${what} at ${view.width}x${view.height}, ${variant}`,
+      );
     }
     if (es) await language(page, 'en');
   }

@@ -3,7 +3,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, closeBrowser, launchChromium, newParticipant, startServer, waitForFramesIncreasing, type AppServer } from './harness.ts';
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  closeBrowser,
+  launchChromium,
+  newParticipant,
+  startServer,
+  waitForFramesIncreasing,
+  type AppServer,
+} from './harness.ts';
 
 describe('denied camera and microphone', { timeout: 240_000 }, () => {
   let server: AppServer;
@@ -51,11 +60,14 @@ describe('denied camera and microphone', { timeout: 240_000 }, () => {
 
     await waitForFramesIncreasing(bob.getByRole('group', { name: 'Alice', exact: true }), { label: "Bob's view of Alice" });
     const bobTile = alice.getByRole('group', { name: 'Bob', exact: true });
-    await bobTile.getByText('Camera off').waitFor({ timeout: 30_000 }).catch(async (err: unknown) => {
-      // What Alice shows instead tells a missing tile, a lost state message and a "paused" notice apart.
-      const shown = (await bobTile.count()) ? await bobTile.innerText() : 'no tile named Bob';
-      throw new Error(`Alice's tile of Bob never said "Camera off"; it shows: ${JSON.stringify(shown)}`, { cause: err });
-    });
+    await bobTile
+      .getByText('Camera off')
+      .waitFor({ timeout: 30_000 })
+      .catch(async (err: unknown) => {
+        // What Alice shows instead tells a missing tile, a lost state message and a "paused" notice apart.
+        const shown = (await bobTile.count()) ? await bobTile.innerText() : 'no tile named Bob';
+        throw new Error(`Alice's tile of Bob never said "Camera off"; it shows: ${JSON.stringify(shown)}`, { cause: err });
+      });
     assert.equal(await bob.getByRole('button', { name: 'Camera' }).getAttribute('aria-pressed'), 'false');
   });
 

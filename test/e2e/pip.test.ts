@@ -61,7 +61,11 @@ describe('picture in picture', { timeout: 240_000 }, () => {
     await win.getByRole('button', { name: 'Microphone' }).click();
     await waitFor(async () => (await barMic.getAttribute('aria-pressed')) === 'false', 10_000, "the call's microphone to turn off");
     // The window shows the new state too, and Bob hears that Ann muted.
-    await waitFor(async () => (await win.getByRole('button', { name: 'Microphone' }).getAttribute('aria-pressed')) === 'false', 10_000, "the window's button to say muted");
+    await waitFor(
+      async () => (await win.getByRole('button', { name: 'Microphone' }).getAttribute('aria-pressed')) === 'false',
+      10_000,
+      "the window's button to say muted",
+    );
     await bob.page.getByRole('group', { name: 'Ann', exact: true }).getByText('Microphone off').waitFor({ timeout: 15_000 });
 
     const closed = win.waitForEvent('close');

@@ -15,11 +15,15 @@ import { pageErrors } from './page-errors.ts';
 
 /** `vite build` into `outDir`; APP_VERSION lands in index.html, so a new value is a new deploy. */
 async function build(outDir: string, version: string): Promise<void> {
-  const child = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    env: { ...process.env, APP_VERSION: version },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, APP_VERSION: version },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let log = '';
   child.stdout.on('data', (c: Buffer) => (log += c));
   child.stderr.on('data', (c: Buffer) => (log += c));
@@ -31,7 +35,11 @@ async function build(outDir: string, version: string): Promise<void> {
 async function controlledPage(context: BrowserContext, url: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(url);
-  await withTimeout(page.evaluate(() => navigator.serviceWorker.ready.then(() => true)), 30_000, 'service worker ready');
+  await withTimeout(
+    page.evaluate(() => navigator.serviceWorker.ready.then(() => true)),
+    30_000,
+    'service worker ready',
+  );
   await page.reload();
   await waitFor(() => page.evaluate(() => navigator.serviceWorker.controller !== null), 15_000, 'the service worker to control the page');
   return page;
@@ -114,10 +122,17 @@ describe('installable PWA', () => {
       await page.goto(`${server.url}/`, { waitUntil: 'load' });
       await page.getByRole('button', { name: 'Start a call' }).waitFor();
       await page.waitForLoadState('networkidle');
-      assert.deepEqual(scripts.filter((p) => /call-engine|update-prompt/.test(p)), [], `home loaded ${scripts.join(', ')}`);
+      assert.deepEqual(
+        scripts.filter((p) => /call-engine|update-prompt/.test(p)),
+        [],
+        `home loaded ${scripts.join(', ')}`,
+      );
       await page.getByRole('button', { name: 'Start a call' }).click();
       await page.getByRole('textbox', { name: 'Your name' }).waitFor();
-      assert.ok(scripts.some((p) => p.includes('call-engine')), `after Start: ${scripts.join(', ')}`);
+      assert.ok(
+        scripts.some((p) => p.includes('call-engine')),
+        `after Start: ${scripts.join(', ')}`,
+      );
       errors.assertNone();
     } finally {
       await context.close();

@@ -34,11 +34,30 @@ interface Coturn {
  */
 async function startCoturn(secret = 'e2e-turn-secret'): Promise<Coturn> {
   const port = await freePort();
-  const child = spawn('turnserver', [
-    '-n', '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`, '--min-port=49160', '--max-port=49200',
-    '--use-auth-secret', `--static-auth-secret=${secret}`, '--realm=test.local', '--allow-loopback-peers', '--no-cli', '--no-tls',
-    '--no-dtls', '--no-multicast-peers', '--log-file=stdout', '--simple-log', '--verbose', `--pidfile=/tmp/turnserver-${port}.pid`,
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'turnserver',
+    [
+      '-n',
+      '--listening-ip=127.0.0.1',
+      '--relay-ip=127.0.0.1',
+      `--listening-port=${port}`,
+      '--min-port=49160',
+      '--max-port=49200',
+      '--use-auth-secret',
+      `--static-auth-secret=${secret}`,
+      '--realm=test.local',
+      '--allow-loopback-peers',
+      '--no-cli',
+      '--no-tls',
+      '--no-dtls',
+      '--no-multicast-peers',
+      '--log-file=stdout',
+      '--simple-log',
+      '--verbose',
+      `--pidfile=/tmp/turnserver-${port}.pid`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let log = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (log += c));
   child.stderr.setEncoding('utf8').on('data', (c: string) => (log += c));
@@ -114,9 +133,7 @@ async function readSafetyNumber(page: Page, name: string): Promise<string> {
 }
 
 function signalsFrom(relay: TamperRelay): Array<{ to: string; data: string }> {
-  return relay.clientFrames
-    .map((f) => JSON.parse(f) as { type: string; to: string; data: string })
-    .filter((m) => m.type === 'signal');
+  return relay.clientFrames.map((f) => JSON.parse(f) as { type: string; to: string; data: string }).filter((m) => m.type === 'signal');
 }
 
 const TAMPER_WARNING = /failed this room's encryption check/;
@@ -154,7 +171,8 @@ describe('encrypted signaling through an untrusted server', { timeout: 240_000 }
         assert.ok(!everything.includes(secret), `the server saw "${secret}"`);
       }
       assert.ok(!everything.includes(new URL(alice.link).hash.slice(1)), 'the server saw the room secret');
-      for (const page of [alice.page, bob]) assert.equal(await page.getByText(TAMPER_WARNING).count(), 0, 'an honest call raised the tampering warning');
+      for (const page of [alice.page, bob])
+        assert.equal(await page.getByText(TAMPER_WARNING).count(), 0, 'an honest call raised the tampering warning');
     } finally {
       await alice.page.context().close();
       await bob.context().close();
@@ -196,9 +214,13 @@ describe('encrypted signaling through an untrusted server', { timeout: 240_000 }
       assert.ok(tampered > 0);
       // Bob knows Alice from her (intact) hello, but nothing she "sent" afterwards was applied.
       await tile(bob, 'Alice').waitFor();
-      const frames = await tile(bob, 'Alice').locator('video').evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
+      const frames = await tile(bob, 'Alice')
+        .locator('video')
+        .evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
       assert.equal(frames, 0, 'video arrived over a connection negotiated with tampered signaling');
-      await tile(bob, 'Alice').getByText(/Can't reach the other person/).waitFor({ timeout: 30_000 });
+      await tile(bob, 'Alice')
+        .getByText(/Can't reach the other person/)
+        .waitFor({ timeout: 30_000 });
     } finally {
       await alice.page.context().close();
       await bob.context().close();
@@ -237,10 +259,14 @@ describe('encrypted signaling through an untrusted server', { timeout: 240_000 }
       await waitForFramesIncreasing(tile(alice.page, 'Bob'), { label: 'Bob at Alice despite the intruder', timeoutMs: 40_000 });
       assert.ok(injected);
       assert.equal(await bob.getByRole('group', { name: /Mallory/ }).count(), 0, 'the intruder got a tile');
-      const tiles = await waitFor(async () => {
-        const n = await bob.locator('[role="group"][aria-label]').count();
-        return n === 2 ? n : undefined;
-      }, 5_000, 'exactly two tiles at Bob');
+      const tiles = await waitFor(
+        async () => {
+          const n = await bob.locator('[role="group"][aria-label]').count();
+          return n === 2 ? n : undefined;
+        },
+        5_000,
+        'exactly two tiles at Bob',
+      );
       assert.equal(tiles, 2);
     } finally {
       await alice.page.context().close();
@@ -284,7 +310,10 @@ describe('TURN relays in relay-only mode', { timeout: 240_000 }, () => {
     const alice = await startCall(server.url, 'Alice', '?relay=1');
     const bob = await joinLink(alice.link.replace('#', '?relay=1#'), 'Bob');
     try {
-      for (const [page, other] of [[alice.page, 'Bob'], [bob, 'Alice']] as const) {
+      for (const [page, other] of [
+        [alice.page, 'Bob'],
+        [bob, 'Alice'],
+      ] as const) {
         const alert = tile(page, other).getByRole('alert');
         await alert.waitFor({ timeout: 40_000 });
         assert.match((await alert.textContent()) ?? '', /Can't reach the other person: the relay server refused our credentials/);

@@ -9,15 +9,7 @@ import { join as joinPath } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startLocalWorker, type LocalWorker } from '../../scripts/worker-local.ts';
-import {
-  closeBrowser,
-  launchChromium,
-  newParticipant,
-  ROOT,
-  startServer,
-  waitForFramesIncreasing,
-  type AppServer,
-} from './harness.ts';
+import { closeBrowser, launchChromium, newParticipant, ROOT, startServer, waitForFramesIncreasing, type AppServer } from './harness.ts';
 
 const STEP = { timeout: 120_000 };
 
@@ -31,12 +23,16 @@ describe('call with the Worker as signaling', { timeout: 400_000 }, () => {
 
   before(async () => {
     worker = await startLocalWorker();
-    const build = spawnSync(process.execPath, [joinPath(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir'], {
-      cwd: ROOT,
-      env: { ...process.env, VITE_SIGNALING_URL: `ws://127.0.0.1:${worker.port}/ws` },
-      encoding: 'utf8',
-      timeout: 180_000,
-    });
+    const build = spawnSync(
+      process.execPath,
+      [joinPath(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, VITE_SIGNALING_URL: `ws://127.0.0.1:${worker.port}/ws` },
+        encoding: 'utf8',
+        timeout: 180_000,
+      },
+    );
     assert.equal(build.status, 0, `vite build failed:\n${build.stdout}\n${build.stderr}`);
     // The entry is named so the harness does not insist on ./dist: this app lives in outDir.
     server = await startServer({ entry: 'signaling/src/node/main.ts', env: { DIST_DIR: outDir } });
@@ -60,15 +56,15 @@ describe('call with the Worker as signaling', { timeout: 400_000 }, () => {
     await tile(page, `${name} (you)`).waitFor();
   }
 
-  it('two Chromium participants call each other and decode each other\'s video', STEP, async () => {
+  it("two Chromium participants call each other and decode each other's video", STEP, async () => {
     await alice.goto(`${server.url}/`);
     await alice.getByRole('button', { name: 'Start a call' }).click();
     await alice.waitForURL(/\/r\/[A-Za-z0-9_-]{22,}#[A-Za-z0-9_-]{22,}$/);
     await bob.goto(alice.url());
     await join(alice, 'Alice');
     await join(bob, 'Bob');
-    await waitForFramesIncreasing(tile(alice, 'Bob'), { label: 'Alice\'s view of Bob', timeoutMs: 60_000 });
-    await waitForFramesIncreasing(tile(bob, 'Alice'), { label: 'Bob\'s view of Alice', timeoutMs: 60_000 });
+    await waitForFramesIncreasing(tile(alice, 'Bob'), { label: "Alice's view of Bob", timeoutMs: 60_000 });
+    await waitForFramesIncreasing(tile(bob, 'Alice'), { label: "Bob's view of Alice", timeoutMs: 60_000 });
   });
 
   it('signaling went through the Worker, not the Node server that served the app', STEP, async () => {

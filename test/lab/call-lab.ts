@@ -5,7 +5,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { closeBrowser, GiveUp, startServer, track, videoFramesDecoded, waitFor, type AppServer, type RunningProcess } from '../e2e/harness.ts';
+import {
+  closeBrowser,
+  GiveUp,
+  startServer,
+  track,
+  videoFramesDecoded,
+  waitFor,
+  type AppServer,
+  type RunningProcess,
+} from '../e2e/harness.ts';
 import { enter, type Person } from '../e2e/room.ts';
 import { launchChromiumIn } from './browsers.ts';
 import { INTERNET_ADDRESS, type Home, type Lab } from './network.ts';
@@ -25,10 +34,24 @@ export interface LabTurn extends RunningProcess {
 export async function startLabTurn(lab: Lab, secret = 'lab-turn-secret'): Promise<LabTurn> {
   const dir = mkdtempSync(join(tmpdir(), 'lab-turn-'));
   const child = lab.spawnInternet('turnserver', [
-    '-n', `--listening-ip=${INTERNET_ADDRESS}`, `--relay-ip=${INTERNET_ADDRESS}`, '--listening-port=3478',
-    '--min-port=49160', '--max-port=49400', '--use-auth-secret', `--static-auth-secret=${secret}`,
-    '--realm=lab.test', '--no-cli', '--no-tls', '--no-dtls', '--no-multicast-peers', process.env.TURN_LOG ? `--log-file=${process.env.TURN_LOG}` : '--log-file=stdout', '--simple-log', ...(process.env.TURN_LOG ? ['--verbose'] : []),
-    `--pidfile=${join(dir, 'turnserver.pid')}`, `--userdb=${join(dir, 'turndb')}`,
+    '-n',
+    `--listening-ip=${INTERNET_ADDRESS}`,
+    `--relay-ip=${INTERNET_ADDRESS}`,
+    '--listening-port=3478',
+    '--min-port=49160',
+    '--max-port=49400',
+    '--use-auth-secret',
+    `--static-auth-secret=${secret}`,
+    '--realm=lab.test',
+    '--no-cli',
+    '--no-tls',
+    '--no-dtls',
+    '--no-multicast-peers',
+    process.env.TURN_LOG ? `--log-file=${process.env.TURN_LOG}` : '--log-file=stdout',
+    '--simple-log',
+    ...(process.env.TURN_LOG ? ['--verbose'] : []),
+    `--pidfile=${join(dir, 'turnserver.pid')}`,
+    `--userdb=${join(dir, 'turndb')}`,
   ]);
   const proc = track(child);
   const stop = async (graceMs?: number) => {
@@ -41,7 +64,10 @@ export async function startLabTurn(lab: Lab, secret = 'lab-turn-secret'): Promis
         if (child.exitCode !== null) throw new GiveUp(`turnserver exited with ${child.exitCode}`);
         // Its later lines ("listener opened") stay in coturn's stdout buffer when that is a pipe; the
         // listeners open right after the relay ports, and browsers launch for seconds before they ask.
-        return /Relay ports initialization done/.test(process.env.TURN_LOG ? readFileSync(process.env.TURN_LOG, 'utf8') : proc.output()) || undefined;
+        return (
+          /Relay ports initialization done/.test(process.env.TURN_LOG ? readFileSync(process.env.TURN_LOG, 'utf8') : proc.output()) ||
+          undefined
+        );
       },
       10_000,
       'turnserver to initialise its relay ports',
@@ -150,11 +176,20 @@ export async function pathTo(viewer: Person, home: Home): Promise<PathInfo | und
 /** Resolves once `viewer` is shown fresh frames of every one of `names` (waitForFramesIncreasing for several). */
 export async function seesEveryone(viewer: Person, names: string[], timeoutMs = 30_000): Promise<void> {
   for (const name of names) {
-    const start = await waitFor(async () => {
-      const n = await framesOf(viewer, name).catch(() => -1);
-      return n >= 0 ? n : undefined;
-    }, timeoutMs, `${viewer.name} to show a video of ${name}`);
-    await waitFor(async () => ((await framesOf(viewer, name).catch(() => start)) >= start + 10 ? true : undefined), timeoutMs, `${viewer.name}'s video of ${name} to advance`, 200);
+    const start = await waitFor(
+      async () => {
+        const n = await framesOf(viewer, name).catch(() => -1);
+        return n >= 0 ? n : undefined;
+      },
+      timeoutMs,
+      `${viewer.name} to show a video of ${name}`,
+    );
+    await waitFor(
+      async () => ((await framesOf(viewer, name).catch(() => start)) >= start + 10 ? true : undefined),
+      timeoutMs,
+      `${viewer.name}'s video of ${name} to advance`,
+      200,
+    );
   }
 }
 
@@ -165,7 +200,15 @@ export async function seesEveryone(viewer: Person, names: string[], timeoutMs = 
 export async function timeUntilAllSeeAll(people: Person[], timeoutMs: number): Promise<number> {
   const started = Date.now();
   try {
-    await Promise.all(people.map((p) => seesEveryone(p, people.filter((o) => o !== p).map((o) => o.name), timeoutMs)));
+    await Promise.all(
+      people.map((p) =>
+        seesEveryone(
+          p,
+          people.filter((o) => o !== p).map((o) => o.name),
+          timeoutMs,
+        ),
+      ),
+    );
   } catch (error) {
     const reports = await Promise.all(people.map(async (p) => `${p.name}: ${await linkReport(p.page).catch((e: unknown) => String(e))}`));
     throw new Error(`${(error as Error).message}\n${reports.join('\n')}`);
@@ -184,10 +227,15 @@ export function linkReport(page: Page): Promise<string> {
       const transport = stats.find((s) => s.type === 'transport');
       const pair = byId.get(transport?.selectedCandidatePairId);
       const type = (id: unknown) => String(byId.get(id)?.candidateType ?? '-');
-      const video = stats.filter((s) => s.type === 'inbound-rtp' && s.kind === 'video')
+      const video = stats
+        .filter((s) => s.type === 'inbound-rtp' && s.kind === 'video')
         .map((s) => `in ${s.packetsReceived}p ${s.framesDecoded}f`);
-      const out = stats.filter((s) => s.type === 'outbound-rtp' && s.kind === 'video').map((s) => `out ${s.packetsSent}p ${s.framesEncoded}f`);
-      lines.push(`pc ${pc.connectionState}/${pc.iceConnectionState}/${pc.signalingState} ${type(pair?.localCandidateId)}->${type(pair?.remoteCandidateId)} ${[...video, ...out].join(' ')}`);
+      const out = stats
+        .filter((s) => s.type === 'outbound-rtp' && s.kind === 'video')
+        .map((s) => `out ${s.packetsSent}p ${s.framesEncoded}f`);
+      lines.push(
+        `pc ${pc.connectionState}/${pc.iceConnectionState}/${pc.signalingState} ${type(pair?.localCandidateId)}->${type(pair?.remoteCandidateId)} ${[...video, ...out].join(' ')}`,
+      );
     }
     const all = (root: ParentNode): HTMLVideoElement[] => {
       const found = [...root.querySelectorAll('video')];
@@ -195,8 +243,11 @@ export function linkReport(page: Page): Promise<string> {
       return found;
     };
     for (const v of all(document)) {
-      const tracks = v.srcObject instanceof MediaStream ? v.srcObject.getVideoTracks().map((t) => `${t.readyState}${t.muted ? ' muted' : ''}`) : [];
-      lines.push(`video ready=${v.readyState} paused=${v.paused} frames=${v.getVideoPlaybackQuality().totalVideoFrames} tracks=[${tracks.join(',')}]`);
+      const tracks =
+        v.srcObject instanceof MediaStream ? v.srcObject.getVideoTracks().map((t) => `${t.readyState}${t.muted ? ' muted' : ''}`) : [];
+      lines.push(
+        `video ready=${v.readyState} paused=${v.paused} frames=${v.getVideoPlaybackQuality().totalVideoFrames} tracks=[${tracks.join(',')}]`,
+      );
     }
     return lines.join('; ');
   });

@@ -60,7 +60,8 @@ describe(`a 4-person call with one uplink capped at ${CAP_KBIT} kbit/s`, { skip,
     await sleep(14_000);
     const shares = await concealedShare(listeners, dev, 12_000);
     console.log(`concealed audio from the capped person: ${shares.map((s) => (s * 100).toFixed(2) + '%').join(', ')}`);
-    for (const [i, share] of shares.entries()) assert.ok(share <= 0.02, `${listeners[i]?.name} concealed ${(share * 100).toFixed(1)}% of Dev's audio`);
+    for (const [i, share] of shares.entries())
+      assert.ok(share <= 0.02, `${listeners[i]?.name} concealed ${(share * 100).toFixed(1)}% of Dev's audio`);
     // Dev's own uplink carries three copies: the budget follows the estimate, below the 2 Mbit/s default.
     const budget = await dev.page.evaluate(() => {
       const app = document.querySelector('call-app') as (Element & { call?: { uplink(): { budgetBps: number } | null } }) | null;
@@ -75,9 +76,13 @@ describe(`a 4-person call with one uplink capped at ${CAP_KBIT} kbit/s`, { skip,
     }
 
     await dev.home.setUplink(null);
-    await waitFor(async () => {
-      await Promise.all(listeners.map((l) => seesEveryone(l, ['Dev'], 20_000)));
-      return true;
-    }, 60_000, "Dev's video to flow again");
+    await waitFor(
+      async () => {
+        await Promise.all(listeners.map((l) => seesEveryone(l, ['Dev'], 20_000)));
+        return true;
+      },
+      60_000,
+      "Dev's video to flow again",
+    );
   });
 });

@@ -3,8 +3,28 @@
 // an address change, a short outage and an outage longer than the server's grace period.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { closeBrowser, firefoxFramesDecoded, launchFirefox, newFirefoxPage, sleep, waitFor, waitForFramesIncreasing, type AppServer } from '../e2e/harness.ts';
-import { joinFrom, leaveLab, startLabServer, pathTo, paths, slowMediaPrompt, tileNames, tileOf, timeUntilAllSeeAll, type LabPerson } from './call-lab.ts';
+import {
+  closeBrowser,
+  firefoxFramesDecoded,
+  launchFirefox,
+  newFirefoxPage,
+  sleep,
+  waitFor,
+  waitForFramesIncreasing,
+  type AppServer,
+} from '../e2e/harness.ts';
+import {
+  joinFrom,
+  leaveLab,
+  startLabServer,
+  pathTo,
+  paths,
+  slowMediaPrompt,
+  tileNames,
+  tileOf,
+  timeUntilAllSeeAll,
+  type LabPerson,
+} from './call-lab.ts';
 import { INTERNET_ADDRESS, Lab, labSupport } from './network.ts';
 
 const skip = labSupport() ?? false;
@@ -77,10 +97,13 @@ describe('calls between homes behind NAT, default server settings', { skip, time
       await (await fox.waitForSelector('call-app >>> input[name="name"]'))?.type('Fox');
       await (await fox.waitForSelector('call-app >>> button[type="submit"]'))?.click();
       await waitForFramesIncreasing(tileOf(alice, 'Fox'), { timeoutMs: 60_000, label: 'Firefox video in Chromium, across two NATs' });
-      await waitForFramesIncreasing(async () => {
-        const video = await fox.$('call-app >>> [role="group"][aria-label="Alice"] video');
-        return video ? firefoxFramesDecoded(video) : -1;
-      }, { timeoutMs: 60_000, label: 'Chromium video in Firefox, across two NATs' });
+      await waitForFramesIncreasing(
+        async () => {
+          const video = await fox.$('call-app >>> [role="group"][aria-label="Alice"] video');
+          return video ? firefoxFramesDecoded(video) : -1;
+        },
+        { timeoutMs: 60_000, label: 'Chromium video in Firefox, across two NATs' },
+      );
       const path = await pathTo(alice, lab.home('f'));
       assert.ok(path && path.localType !== 'relay', `a direct path to Firefox's router: ${JSON.stringify(await paths(alice.page))}`);
     } finally {
@@ -111,7 +134,11 @@ describe('calls between homes behind NAT, default server settings', { skip, time
   it('brings back someone whose network was gone longer than the grace period, not a ghost', async () => {
     await lab.home('b').setOutage(true);
     // Alice's server drops Bob after the grace period: her screen says so.
-    await waitFor(async () => ((await tileNames(alice)).includes('Bob') ? undefined : true), (GRACE_SECONDS + 40) * 1000, 'Alice to see Bob leave');
+    await waitFor(
+      async () => ((await tileNames(alice)).includes('Bob') ? undefined : true),
+      (GRACE_SECONDS + 40) * 1000,
+      'Alice to see Bob leave',
+    );
     await lab.home('b').setOutage(false);
     const ms = await timeUntilAllSeeAll([alice, bob], 60_000);
     console.log(`outage past the grace period: media back in ${ms} ms`);

@@ -4,7 +4,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sleep, type AppServer } from '../e2e/harness.ts';
-import { joinFrom, leaveLab, paths, roomUrl, startLabServer, startLabTurn, timeUntilAllSeeAll, type LabPerson, type LabTurn } from './call-lab.ts';
+import {
+  joinFrom,
+  leaveLab,
+  paths,
+  roomUrl,
+  startLabServer,
+  startLabTurn,
+  timeUntilAllSeeAll,
+  type LabPerson,
+  type LabTurn,
+} from './call-lab.ts';
 import { Lab, labSupport } from './network.ts';
 
 const skip = labSupport() ?? false;
@@ -16,7 +26,10 @@ describe('calls through the relay, between symmetric NATs', { skip, timeout: 600
   const people: LabPerson[] = [];
 
   before(async () => {
-    lab = await Lab.create([{ name: 'a', nat: 'symmetric' }, { name: 'b', nat: 'symmetric' }]);
+    lab = await Lab.create([
+      { name: 'a', nat: 'symmetric' },
+      { name: 'b', nat: 'symmetric' },
+    ]);
     turn = await startLabTurn(lab);
     server = await startLabServer(lab, { TURN_SECRET: turn.secret, TURN_URLS: `${turn.url},${turn.url.replace('udp', 'tcp')}` });
   });
@@ -70,7 +83,10 @@ describe('calls through the relay, between symmetric NATs', { skip, timeout: 600
       if (!own || typeof own.username !== 'string') return { error: 'no TURN server in the configuration' };
       const tryWith = (username: string) =>
         new Promise<{ relay: boolean; errors: number[] }>((resolve) => {
-          const pc = new RTCPeerConnection({ iceServers: [{ urls: turnUrl, username, credential: own.credential }], iceTransportPolicy: 'relay' });
+          const pc = new RTCPeerConnection({
+            iceServers: [{ urls: turnUrl, username, credential: own.credential }],
+            iceTransportPolicy: 'relay',
+          });
           const errors: number[] = [];
           let relay = false;
           pc.onicecandidateerror = (e) => errors.push(e.errorCode);

@@ -48,7 +48,11 @@ export class TestClient {
   }
 
   /** Opens a socket, joins `room` and returns the client with its welcome. */
-  static async joined(port: number, room = ROOM, resume?: string): Promise<TestClient & { welcome: Extract<ServerMessage, { type: 'welcome' }> }> {
+  static async joined(
+    port: number,
+    room = ROOM,
+    resume?: string,
+  ): Promise<TestClient & { welcome: Extract<ServerMessage, { type: 'welcome' }> }> {
     const c = await TestClient.open(port, {}, room);
     c.send(resume === undefined ? { type: 'join', room } : { type: 'join', room, resume });
     const welcome = await c.next('welcome');

@@ -18,7 +18,11 @@ test('a valid frame is handed to the room core, with a signal keeping its own en
 
 test('binary and malformed frames get a typed error and still cost a token', () => {
   const bucket = new TokenBucket({ perSecond: 1, burst: 2 }, 0);
-  assert.deepEqual(readFrame(bucket, new Uint8Array([1]), true, 0), { kind: 'error', code: 'bad-message', message: 'frames must be JSON text' });
+  assert.deepEqual(readFrame(bucket, new Uint8Array([1]), true, 0), {
+    kind: 'error',
+    code: 'bad-message',
+    message: 'frames must be JSON text',
+  });
   assert.deepEqual(readFrame(bucket, '{', false, 0), { kind: 'error', code: 'bad-message', message: 'frame is not valid JSON' });
   assert.equal(readFrame(bucket, PING, false, 0).kind, 'error', 'the bucket is empty after two bad frames');
 });
@@ -26,9 +30,15 @@ test('binary and malformed frames get a typed error and still cost a token', () 
 test('a flood gets one rate-limited error, then silence, then the policy close', () => {
   const bucket = new TokenBucket({ perSecond: 5, burst: 3 }, 0);
   const kinds = Array.from({ length: 7 }, () => readFrame(bucket, PING, false, 0));
-  assert.deepEqual(kinds.slice(0, 3).map((o) => o.kind), ['handle', 'handle', 'handle']);
+  assert.deepEqual(
+    kinds.slice(0, 3).map((o) => o.kind),
+    ['handle', 'handle', 'handle'],
+  );
   assert.deepEqual(kinds[3], { kind: 'error', code: 'rate-limited', message: 'more than 5 messages per second' });
-  assert.deepEqual(kinds.slice(4, 6).map((o) => o.kind), ['drop', 'drop']);
+  assert.deepEqual(
+    kinds.slice(4, 6).map((o) => o.kind),
+    ['drop', 'drop'],
+  );
   assert.deepEqual(kinds[6], { kind: 'close', code: CLOSE_POLICY, reason: 'rate limit exceeded' });
   assert.equal(readFrame(bucket, PING, false, 1000).kind, 'handle', 'a second later the bucket has refilled');
 });

@@ -33,7 +33,17 @@ const anyValue = fc.oneof(
 );
 
 const frameArb: fc.Arbitrary<Frame> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('text' as const), text: fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.json({ maxDepth: 3 }), fc.constantFrom('{', '{"type":', '"ping"', '{"type":"ping"', '{}', '[]', '\u0000', '['.repeat(20_000), '{"a":'.repeat(5_000))) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('text' as const),
+      text: fc.oneof(
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        fc.json({ maxDepth: 3 }),
+        fc.constantFrom('{', '{"type":', '"ping"', '{"type":"ping"', '{}', '[]', '\u0000', '['.repeat(20_000), '{"a":'.repeat(5_000)),
+      ),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('binary' as const), bytes: fc.uint8Array({ maxLength: 200 }) }) },
   {
     weight: 14,
@@ -41,7 +51,10 @@ const frameArb: fc.Arbitrary<Frame> = fc.oneof(
       kind: fc.constant('object' as const),
       value: fc.record(
         {
-          type: fc.oneof(fc.constantFrom('join', 'signal', 'leave', 'ping', 'pong', 'welcome', 'error', 'peer-left', 'constructor', ''), anyValue),
+          type: fc.oneof(
+            fc.constantFrom('join', 'signal', 'leave', 'ping', 'pong', 'welcome', 'error', 'peer-left', 'constructor', ''),
+            anyValue,
+          ),
           room: anyValue,
           to: anyValue,
           from: anyValue,
@@ -53,8 +66,23 @@ const frameArb: fc.Arbitrary<Frame> = fc.oneof(
       ),
     }),
   },
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('spoof' as const), to: fc.constantFrom<Who>('a', 'b', 'self'), from: fc.constantFrom<Who>('a', 'b'), data: fc.string({ minLength: 1, maxLength: 100 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('huge' as const), size: fc.integer({ min: 60_000, max: 100_000 }), field: fc.constantFrom('data' as const, 'room' as const, 'type' as const, 'to' as const) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('spoof' as const),
+      to: fc.constantFrom<Who>('a', 'b', 'self'),
+      from: fc.constantFrom<Who>('a', 'b'),
+      data: fc.string({ minLength: 1, maxLength: 100 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('huge' as const),
+      size: fc.integer({ min: 60_000, max: 100_000 }),
+      field: fc.constantFrom('data' as const, 'room' as const, 'type' as const, 'to' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('flood' as const), count: fc.integer({ min: 10, max: 40 }) }) },
 );
 
@@ -69,7 +97,12 @@ const HONEST = `honest-${randomBytes(16).toString('hex')}-`;
 before(async () => {
   // Limits high enough that the attacker's frames reach the parser and the core; floods and abuse disconnects
   // under the default limits are covered in server.test.ts.
-  server = await createSignalingServer({ port: 0, distDir: '/nonexistent', rateLimit: { perSecond: 100_000, burst: 100_000 }, graceMs: 500 });
+  server = await createSignalingServer({
+    port: 0,
+    distDir: '/nonexistent',
+    rateLimit: { perSecond: 100_000, burst: 100_000 },
+    graceMs: 500,
+  });
   a = await TestClient.joined(server.port);
   b = await TestClient.joined(server.port);
   attacker = await TestClient.open(server.port);
@@ -96,7 +129,15 @@ function render(frame: Frame): (string | Uint8Array)[] {
     case 'object':
       return [JSON.stringify(Object.fromEntries(Object.entries(frame.value).map(([k, v]) => [k, resolveRef(v)])))];
     case 'spoof':
-      return [JSON.stringify({ type: 'signal', to: resolveRef(`@${frame.to}`), from: resolveRef(`@${frame.from}`), id: resolveRef(`@${frame.from}`), data: frame.data })];
+      return [
+        JSON.stringify({
+          type: 'signal',
+          to: resolveRef(`@${frame.to}`),
+          from: resolveRef(`@${frame.from}`),
+          id: resolveRef(`@${frame.from}`),
+          data: frame.data,
+        }),
+      ];
     case 'huge': {
       const big = 'A'.repeat(frame.size);
       const msg: Record<string, string> = { type: 'signal', to: b.welcome.id, data: 'x', room: ROOM };
@@ -122,7 +163,11 @@ async function barrier(): Promise<void> {
   attacker.send({ type: 'leave' });
   attacker.send({ type: 'join', room: ROOM });
   attacker.send({ type: 'signal', to: a.welcome.id, data: nonce });
-  const got = await a.waitFor((m): m is Extract<ServerMessage, { type: 'signal' }> => m.type === 'signal' && m.data === nonce, 10_000, nonce);
+  const got = await a.waitFor(
+    (m): m is Extract<ServerMessage, { type: 'signal' }> => m.type === 'signal' && m.data === nonce,
+    10_000,
+    nonce,
+  );
   // The barrier's join is the attacker's latest; earlier fuzz frames may have joined (and left) before it.
   await eventually(() => {
     const last = [...attacker.seen].reverse().find((m) => m.type === 'welcome');
@@ -135,7 +180,10 @@ async function barrier(): Promise<void> {
 async function honestRoundTrip(tag: string, timeoutMs = 10_000): Promise<void> {
   a.send({ type: 'signal', to: b.welcome.id, data: `${HONEST}${tag}-ab` });
   b.send({ type: 'signal', to: a.welcome.id, data: `${HONEST}${tag}-ba` });
-  const isSignal = (data: string) => (m: ServerMessage): m is Extract<ServerMessage, { type: 'signal' }> => m.type === 'signal' && m.data === data;
+  const isSignal =
+    (data: string) =>
+    (m: ServerMessage): m is Extract<ServerMessage, { type: 'signal' }> =>
+      m.type === 'signal' && m.data === data;
   const [atB, atA] = await Promise.all([
     b.waitFor(isSignal(`${HONEST}${tag}-ab`), timeoutMs, `${tag}-ab`),
     a.waitFor(isSignal(`${HONEST}${tag}-ba`), timeoutMs, `${tag}-ba`),
@@ -178,7 +226,10 @@ test('>= 10,000 hostile frames: the server stays up and the honest pair keeps re
   assert.ok(sent >= 45 * 225, `only ${sent} frames sent`);
 
   // Nobody ever received a signal carrying an honest id that the honest peer did not send.
-  for (const [client, other] of [[a, b], [b, a]] as const) {
+  for (const [client, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
     for (const m of client.seen) {
       if (m.type !== 'signal') continue;
       assert.equal(m.from === other.welcome.id, m.data.startsWith(HONEST), `signal ${m.data.slice(0, 40)} from ${m.from}`);

@@ -188,7 +188,11 @@ export function protocolSuite(name: string, start: StartTarget): void {
       await eventually(() => assert.ok(c.inbox.filter((m) => m.type === 'pong').length >= 20));
       await new Promise((r) => setTimeout(r, 100));
       assert.ok(c.inbox.filter((m) => m.type === 'pong').length <= 22);
-      assert.equal(c.inbox.some((m) => m.type === 'error'), false, 'the flood is answered once, not per frame');
+      assert.equal(
+        c.inbox.some((m) => m.type === 'error'),
+        false,
+        'the flood is answered once, not per frame',
+      );
       for (let i = 0; i < 100; i++) if (c.ws.readyState === WebSocket.OPEN) c.send({ type: 'ping', n: i });
       assert.equal((await c.closed).code, 1008);
 

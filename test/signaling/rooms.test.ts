@@ -55,9 +55,15 @@ test('signal is stamped with the sender id and only reaches the same room', () =
     { to: 'b', msg: { type: 'signal', from: a.id, data: '{"sdp":1}' } },
   ]);
   const cross = rooms.handle('a', { type: 'signal', to: c.id, data: 'x' }, 0);
-  assert.deepEqual(cross.map((d) => ('to' in d ? [d.to, d.msg.type === 'error' && d.msg.code] : null)), [['a', 'unknown-peer']]);
+  assert.deepEqual(
+    cross.map((d) => ('to' in d ? [d.to, d.msg.type === 'error' && d.msg.code] : null)),
+    [['a', 'unknown-peer']],
+  );
   const self = rooms.handle('a', { type: 'signal', to: a.id, data: 'x' }, 0);
-  assert.deepEqual(to(self, 'a').map((m) => m.type === 'error' && m.code), ['unknown-peer']);
+  assert.deepEqual(
+    to(self, 'a').map((m) => m.type === 'error' && m.code),
+    ['unknown-peer'],
+  );
 });
 
 test('errors: not-joined before join, already-joined twice, ping answered any time', () => {
@@ -65,11 +71,17 @@ test('errors: not-joined before join, already-joined twice, ping answered any ti
   rooms.connect('a');
   assert.deepEqual(rooms.handle('a', { type: 'ping' }, 0), [{ to: 'a', msg: { type: 'pong' } }]);
   for (const msg of [{ type: 'signal', to: 'someone1', data: 'x' }, { type: 'leave' }] as const) {
-    assert.deepEqual(to(rooms.handle('a', msg, 0), 'a').map((m) => m.type === 'error' && m.code), ['not-joined']);
+    assert.deepEqual(
+      to(rooms.handle('a', msg, 0), 'a').map((m) => m.type === 'error' && m.code),
+      ['not-joined'],
+    );
   }
   join(rooms, 'a');
   const again = rooms.handle('a', { type: 'join', room: OTHER_ROOM }, 0);
-  assert.deepEqual(to(again, 'a').map((m) => m.type === 'error' && m.code), ['already-joined']);
+  assert.deepEqual(
+    to(again, 'a').map((m) => m.type === 'error' && m.code),
+    ['already-joined'],
+  );
 });
 
 test('room cap: the 7th gets room-full and nobody in the room hears anything', () => {
@@ -77,12 +89,18 @@ test('room cap: the 7th gets room-full and nobody in the room hears anything', (
   for (let i = 0; i < 6; i++) welcome(join(rooms, `p${i}`), `p${i}`);
   const ds = join(rooms, 'p6');
   assert.equal(ds.length, 1);
-  assert.deepEqual(to(ds, 'p6').map((m) => m.type === 'error' && m.code), ['room-full']);
+  assert.deepEqual(
+    to(ds, 'p6').map((m) => m.type === 'error' && m.code),
+    ['room-full'],
+  );
   assert.equal(rooms.stats().peers, 6);
   const small = makeRooms({ cap: 2 });
   join(small, 'x');
   join(small, 'y');
-  assert.deepEqual(to(join(small, 'z'), 'z').map((m) => m.type === 'error' && m.code), ['room-full']);
+  assert.deepEqual(
+    to(join(small, 'z'), 'z').map((m) => m.type === 'error' && m.code),
+    ['room-full'],
+  );
 });
 
 test('leave and disconnect without grace announce peer-left; empty rooms are deleted', () => {
@@ -120,7 +138,9 @@ test('resume within grace keeps the id, tells nobody, and flushes buffered signa
   const replay = welcome(join(rooms, 'c', 0, ROOM, b.resume), 'c');
   assert.notEqual(replay.id, b.id);
   // The resumed connection relays with its old identity.
-  assert.deepEqual(rooms.handle('b2', { type: 'signal', to: a.id, data: 'hi' }, 0), [{ to: 'a', msg: { type: 'signal', from: b.id, data: 'hi' } }]);
+  assert.deepEqual(rooms.handle('b2', { type: 'signal', to: a.id, data: 'hi' }, 0), [
+    { to: 'a', msg: { type: 'signal', from: b.id, data: 'hi' } },
+  ]);
 });
 
 test('resume while the old socket still looks open closes it and takes over', () => {
@@ -133,7 +153,9 @@ test('resume while the old socket still looks open closes it and takes over', ()
   assert.deepEqual(to(ds, 'a'), []);
   // The old socket's close event must not evict the resumed peer.
   assert.deepEqual(rooms.disconnect('b', 0), []);
-  assert.deepEqual(rooms.handle('a', { type: 'signal', to: b.id, data: 'x' }, 0), [{ to: 'b2', msg: { type: 'signal', from: a.id, data: 'x' } }]);
+  assert.deepEqual(rooms.handle('a', { type: 'signal', to: b.id, data: 'x' }, 0), [
+    { to: 'b2', msg: { type: 'signal', from: a.id, data: 'x' } },
+  ]);
 });
 
 test('expired grace announces peer-left; a late token is a fresh join', () => {
@@ -157,10 +179,16 @@ test('a token only resumes in its own room; handle() releases overdue slots befo
   assert.notEqual(other.id, b.id);
   rooms.disconnect('b', 0);
   // The slot is still held, so the room is full...
-  assert.deepEqual(to(join(rooms, 'c', 500), 'c').map((m) => m.type === 'error' && m.code), ['room-full']);
+  assert.deepEqual(
+    to(join(rooms, 'c', 500), 'c').map((m) => m.type === 'error' && m.code),
+    ['room-full'],
+  );
   // ...until the grace period ends, even if no timer has called expire() yet.
   const ds = join(rooms, 'd', 1000);
-  assert.deepEqual(to(ds, 'a').map((m) => m.type), ['peer-left', 'peer-joined']);
+  assert.deepEqual(
+    to(ds, 'a').map((m) => m.type),
+    ['peer-left', 'peer-joined'],
+  );
   welcome(ds, 'd');
 });
 
@@ -180,7 +208,12 @@ test('buffer for an away peer is bounded', () => {
   rooms.disconnect('b', 0);
   for (let i = 0; i < 10; i++) rooms.handle('a', { type: 'signal', to: b.id, data: `m${i}` }, 0);
   const ds = join(rooms, 'b2', 1, ROOM, b.resume);
-  assert.deepEqual(to(ds, 'b2').filter((m) => m.type === 'signal').map((m) => m.type === 'signal' && m.data), ['m0', 'm1', 'm2']);
+  assert.deepEqual(
+    to(ds, 'b2')
+      .filter((m) => m.type === 'signal')
+      .map((m) => m.type === 'signal' && m.data),
+    ['m0', 'm1', 'm2'],
+  );
 });
 
 test('the next grace deadline follows resumes and expiries of whichever peer was due first', () => {

@@ -80,46 +80,67 @@ async function session(port: number, tally: Tally): Promise<void> {
   await closed;
 }
 
-test(`churn soak: ${CLIENTS} clients joining and leaving for ${SECONDS} s leave nothing behind`, { timeout: (SECONDS + 120) * 1000 }, async () => {
-  const server = await createSignalingServer({ port: 0, host: '127.0.0.1', distDir: '/nonexistent', graceMs: 1000 });
-  try {
-    const tally: Tally = { sessions: 0, welcomes: 0, signalsSent: 0, signalsReceived: 0, roomFull: 0, connectFailures: 0, failureReasons: new Set(), unexpected: [] };
-    const until = Date.now() + SECONDS * 1000;
-    let peakSockets = 0;
-    const sampler = setInterval(() => {
-      healthz(server.port).then((h) => (peakSockets = Math.max(peakSockets, h.sockets)), () => {});
-    }, 1000);
-    const client = async (i: number): Promise<void> => {
-      await sleep((i / CLIENTS) * 1000); // ramp up over the first second
-      const first = tally.sessions;
-      do await session(server.port, tally);
-      while (Date.now() < until || tally.sessions === first);
-    };
-    await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i)));
-    clearInterval(sampler);
+test(
+  `churn soak: ${CLIENTS} clients joining and leaving for ${SECONDS} s leave nothing behind`,
+  { timeout: (SECONDS + 120) * 1000 },
+  async () => {
+    const server = await createSignalingServer({ port: 0, host: '127.0.0.1', distDir: '/nonexistent', graceMs: 1000 });
+    try {
+      const tally: Tally = {
+        sessions: 0,
+        welcomes: 0,
+        signalsSent: 0,
+        signalsReceived: 0,
+        roomFull: 0,
+        connectFailures: 0,
+        failureReasons: new Set(),
+        unexpected: [],
+      };
+      const until = Date.now() + SECONDS * 1000;
+      let peakSockets = 0;
+      const sampler = setInterval(() => {
+        healthz(server.port).then(
+          (h) => (peakSockets = Math.max(peakSockets, h.sockets)),
+          () => {},
+        );
+      }, 1000);
+      const client = async (i: number): Promise<void> => {
+        await sleep((i / CLIENTS) * 1000); // ramp up over the first second
+        const first = tally.sessions;
+        do await session(server.port, tally);
+        while (Date.now() < until || tally.sessions === first);
+      };
+      await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i)));
+      clearInterval(sampler);
 
-    console.log(`soak: ${JSON.stringify({ ...tally, failureReasons: [...tally.failureReasons], unexpected: tally.unexpected.length, peakSockets })}`);
-    assert.deepEqual(tally.unexpected.slice(0, 5), [], `${tally.unexpected.length} unexpected answers`);
-    // How many rounds fit in the time depends on the machine's load; every client must have completed one.
-    assert.ok(tally.sessions >= CLIENTS, `every client came and went (${tally.sessions} sessions)`);
-    assert.equal(tally.welcomes + tally.roomFull, tally.sessions, 'every join was answered');
-    // On a loaded machine the listen backlog overflows now and then and the kernel resets a connect; that is
-    // retried (counted above) and must be the only way a connect failed: refused would mean the server died.
-    assert.deepEqual([...tally.failureReasons].filter((r) => !/ECONNRESET|socket hang up/.test(r)), []);
-    // Many targets leave while a signal is in flight (unknown-peer, or a socket already closing), so not all arrive.
-    assert.ok(tally.signalsReceived > tally.signalsSent * 0.25, 'signals were relayed throughout');
+      console.log(
+        `soak: ${JSON.stringify({ ...tally, failureReasons: [...tally.failureReasons], unexpected: tally.unexpected.length, peakSockets })}`,
+      );
+      assert.deepEqual(tally.unexpected.slice(0, 5), [], `${tally.unexpected.length} unexpected answers`);
+      // How many rounds fit in the time depends on the machine's load; every client must have completed one.
+      assert.ok(tally.sessions >= CLIENTS, `every client came and went (${tally.sessions} sessions)`);
+      assert.equal(tally.welcomes + tally.roomFull, tally.sessions, 'every join was answered');
+      // On a loaded machine the listen backlog overflows now and then and the kernel resets a connect; that is
+      // retried (counted above) and must be the only way a connect failed: refused would mean the server died.
+      assert.deepEqual(
+        [...tally.failureReasons].filter((r) => !/ECONNRESET|socket hang up/.test(r)),
+        [],
+      );
+      // Many targets leave while a signal is in flight (unknown-peer, or a socket already closing), so not all arrive.
+      assert.ok(tally.signalsReceived > tally.signalsSent * 0.25, 'signals were relayed throughout');
 
-    // Terminated sockets keep their slot for the grace period (1 s here); then nothing may remain.
-    await eventually(async () => assert.deepEqual(await healthz(server.port), { ok: true, rooms: 0, sockets: 0 }), 10_000);
+      // Terminated sockets keep their slot for the grace period (1 s here); then nothing may remain.
+      await eventually(async () => assert.deepEqual(await healthz(server.port), { ok: true, rooms: 0, sockets: 0 }), 10_000);
 
-    // Still healthy: a fresh call connects and relays.
-    const room = newRoom();
-    const a = await TestClient.joined(server.port, room);
-    const b = await TestClient.joined(server.port, room);
-    b.send({ type: 'signal', to: a.welcome.id, data: 'after the storm' });
-    assert.equal((await a.next('signal')).data, 'after the storm');
-    await Promise.all([a.close(), b.close()]);
-  } finally {
-    await server.close();
-  }
-});
+      // Still healthy: a fresh call connects and relays.
+      const room = newRoom();
+      const a = await TestClient.joined(server.port, room);
+      const b = await TestClient.joined(server.port, room);
+      b.send({ type: 'signal', to: a.welcome.id, data: 'after the storm' });
+      assert.equal((await a.next('signal')).data, 'after the storm');
+      await Promise.all([a.close(), b.close()]);
+    } finally {
+      await server.close();
+    }
+  },
+);

@@ -133,7 +133,13 @@ test('conditional GET, HEAD and other methods', async () => {
 
 test('paths cannot escape the dist directory', async () => {
   // fetch() normalises "..", so send the raw request line.
-  const paths = ['/../outside-secret.txt', '/%2e%2e/outside-secret.txt', '/assets/..%2f..%2foutside-secret.txt', '/assets/..%5c..%5coutside-secret.txt', '/%00'];
+  const paths = [
+    '/../outside-secret.txt',
+    '/%2e%2e/outside-secret.txt',
+    '/assets/..%2f..%2foutside-secret.txt',
+    '/assets/..%5c..%5coutside-secret.txt',
+    '/%00',
+  ];
   const variants: Record<string, string>[] = [{}, { 'Accept-Encoding': 'gzip, br' }];
   for (const path of paths) {
     for (const headers of variants) {
@@ -161,7 +167,7 @@ test('healthz is JSON with counts only', async () => {
   assert.deepEqual(await res.json(), { ok: true, rooms: 0, sockets: 0 });
 });
 
-test('the build\'s brotli or gzip variant is sent when accepted, the file as it is otherwise, with Vary and a true Content-Length', async () => {
+test("the build's brotli or gzip variant is sent when accepted, the file as it is otherwise, with Vary and a true Content-Length", async () => {
   const path = '/assets/big-XyZ789.js';
   const gz = await raw(path, { 'Accept-Encoding': 'gzip, deflate' });
   assert.equal(gz.status, 200);

@@ -20,7 +20,7 @@ function bindingRequest(): { bytes: Buffer; id: Buffer } {
 /** The XOR-MAPPED-ADDRESS of a Binding success response, or null if it is something else. */
 function mappedAddress(msg: Buffer, id: Buffer): { ip: string; port: number } | null {
   if (msg.readUInt16BE(0) !== 0x0101 || !msg.subarray(8, 20).equals(id)) return null;
-  for (let at = 20; at + 4 <= msg.length; ) {
+  for (let at = 20; at + 4 <= msg.length;) {
     const type = msg.readUInt16BE(at);
     const len = msg.readUInt16BE(at + 2);
     if (type === 0x0020) {
@@ -77,7 +77,10 @@ test('flooded with junk and oversized datagrams, it keeps answering valid reques
   const client = await udpClient();
   let flooding = true;
   const junk = [
-    randomBytes(1), randomBytes(19), randomBytes(200), randomBytes(1400),
+    randomBytes(1),
+    randomBytes(19),
+    randomBytes(200),
+    randomBytes(1400),
     // Binding-shaped but lying about its length, or too big to be one.
     Buffer.concat([Buffer.from([0x00, 0x01, 0x00, 0x40]), COOKIE, randomBytes(12)]),
     Buffer.concat([Buffer.from([0x00, 0x01, 0x05, 0xd4]), COOKIE, randomBytes(12), randomBytes(1492)]),
@@ -110,7 +113,12 @@ test('flooded with junk and oversized datagrams, it keeps answering valid reques
 
 test('the pre-filter accepts exactly the shape of a Binding request', () => {
   assert.equal(looksLikeBindingRequest(bindingRequest().bytes), true);
-  const withAttr = Buffer.concat([Buffer.from([0x00, 0x01, 0x00, 0x08]), COOKIE, randomBytes(12), Buffer.from([0x80, 0x28, 0, 4, 1, 2, 3, 4])]);
+  const withAttr = Buffer.concat([
+    Buffer.from([0x00, 0x01, 0x00, 0x08]),
+    COOKIE,
+    randomBytes(12),
+    Buffer.from([0x80, 0x28, 0, 4, 1, 2, 3, 4]),
+  ]);
   assert.equal(looksLikeBindingRequest(withAttr), true);
   const success = Buffer.concat([Buffer.from([0x01, 0x01, 0x00, 0x00]), COOKIE, randomBytes(12)]);
   assert.equal(looksLikeBindingRequest(success), false, 'a response is not a request');
@@ -125,13 +133,20 @@ test('the pre-filter accepts exactly the shape of a Binding request', () => {
 
 test('the welcome advertises the STUN port at the host the browser reached the server by, before other servers', async () => {
   const server = await createSignalingServer({
-    port: 0, host: '127.0.0.1', distDir: '/nonexistent', stunPort: 'http', iceServers: () => [{ urls: ['turn:t.example:3478'], username: 'u', credential: 'c' }],
+    port: 0,
+    host: '127.0.0.1',
+    distDir: '/nonexistent',
+    stunPort: 'http',
+    iceServers: () => [{ urls: ['turn:t.example:3478'], username: 'u', credential: 'c' }],
   });
   const client = await udpClient();
   try {
     assert.equal(server.stunPort, server.port, "'http' means the HTTP port's number, on UDP");
     const a = await TestClient.joined(server.port);
-    assert.deepEqual(a.welcome.iceServers, [{ urls: [`stun:127.0.0.1:${server.port}`] }, { urls: ['turn:t.example:3478'], username: 'u', credential: 'c' }]);
+    assert.deepEqual(a.welcome.iceServers, [
+      { urls: [`stun:127.0.0.1:${server.port}`] },
+      { urls: ['turn:t.example:3478'], username: 'u', credential: 'c' },
+    ]);
     const b = await TestClient.open(server.port, { Host: `call.example:${server.port}` });
     b.send({ type: 'join', room: ROOM });
     assert.deepEqual((await b.next('welcome')).iceServers[0], { urls: [`stun:call.example:${server.port}`] });

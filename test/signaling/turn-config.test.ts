@@ -18,7 +18,11 @@ test('TURN credential: username is <expiry>:<peer>, credential is base64 HMAC-SH
 });
 
 test('iceServersFor appends a per-peer TURN entry that expires after the TTL', () => {
-  const ice = iceServersFor([{ urls: ['stun:stun.example.org'] }], { secret: 'k', urls: ['turn:t.example.org:3478'], ttlSeconds: 3600 }, () => 1000);
+  const ice = iceServersFor(
+    [{ urls: ['stun:stun.example.org'] }],
+    { secret: 'k', urls: ['turn:t.example.org:3478'], ttlSeconds: 3600 },
+    () => 1000,
+  );
   const servers = ice('peer-one-123456');
   assert.deepEqual(servers[0], { urls: ['stun:stun.example.org'] });
   assert.equal(servers[1].username, '4600:peer-one-123456');
@@ -40,7 +44,12 @@ test('welcome carries TURN credentials for the joined peer only', async () => {
     assert.equal(peer, a.welcome.id);
     const ttl = Number(expiry) - Date.now() / 1000;
     assert.ok(ttl > 590 && ttl <= 600, `ttl ${ttl}`);
-    assert.equal(turn.credential, createHmac('sha1', 'shared-secret').update(turn.username ?? '').digest('base64'));
+    assert.equal(
+      turn.credential,
+      createHmac('sha1', 'shared-secret')
+        .update(turn.username ?? '')
+        .digest('base64'),
+    );
     await a.close();
   } finally {
     await server.close();
@@ -61,9 +70,15 @@ test('config: defaults, env values, and refusals that name the variable', () => 
   assert.equal(d.turn, null);
 
   const c = loadConfig({
-    PORT: '9000', HOST: '0.0.0.0', ROOM_CAP: '4', RESUME_GRACE_SECONDS: '5', ALLOWED_ORIGINS: 'https://a.example/, https://b.example',
+    PORT: '9000',
+    HOST: '0.0.0.0',
+    ROOM_CAP: '4',
+    RESUME_GRACE_SECONDS: '5',
+    ALLOWED_ORIGINS: 'https://a.example/, https://b.example',
     ICE_SERVERS: '[{"urls":"stun:stun.example.org:3478"},{"urls":["turn:x.example"],"username":"u","credential":"c"}]',
-    TURN_SECRET: 'sec', TURN_URLS: 'turn:t.example:3478?transport=udp,turns:t.example:5349', TURN_TTL: '900',
+    TURN_SECRET: 'sec',
+    TURN_URLS: 'turn:t.example:3478?transport=udp,turns:t.example:5349',
+    TURN_TTL: '900',
   });
   assert.equal(c.port, 9000);
   assert.equal(c.roomCap, 4);

@@ -75,7 +75,13 @@ test('with the pre-shaped table, message, pong, error and close listeners all fi
   const errorSeen = new Promise<void>((resolve) => ws.on('error', () => resolve()));
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
   assert.equal(eventsOf(ws), table, 'EventEmitter kept our object');
-  assert.deepEqual(ws.eventNames().map(String).sort((a, b) => a.localeCompare(b)), ['close', 'error', 'message', 'pong']);
+  assert.deepEqual(
+    ws
+      .eventNames()
+      .map(String)
+      .sort((a, b) => a.localeCompare(b)),
+    ['close', 'error', 'message', 'pong'],
+  );
 
   client.send('hello');
   assert.equal(await message, 'hello');

@@ -11,8 +11,15 @@ function inCall(patch: Partial<CallState> = {}): CallState {
 }
 
 async function bar(state: CallState, width = 390, extra: Partial<ControlBar> = {}): Promise<ControlBar> {
-  const el = await fixture<ControlBar>(html`<control-bar style="width: ${width}px" .state=${state} .unreadChat=${extra.unreadChat ?? 0}
-    .pendingFiles=${extra.pendingFiles ?? 0} .panel=${extra.panel ?? null}></control-bar>`);
+  const el = await fixture<ControlBar>(
+    html`<control-bar
+      style="width: ${width}px"
+      .state=${state}
+      .unreadChat=${extra.unreadChat ?? 0}
+      .pendingFiles=${extra.pendingFiles ?? 0}
+      .panel=${extra.panel ?? null}
+    ></control-bar>`,
+  );
   await settled(el);
   return el;
 }
@@ -59,7 +66,10 @@ describe('control bar', () => {
     expect(buttonNames(el).includes('Share screen')).to.equal(canShareScreen());
     // A touch-only device (a phone) gets no button, whatever its API says.
     const real = window.matchMedia;
-    window.matchMedia = (q: string) => ({ ...real.call(window, q), matches: q === '(any-pointer: fine)' ? false : real.call(window, q).matches });
+    window.matchMedia = (q: string) => ({
+      ...real.call(window, q),
+      matches: q === '(any-pointer: fine)' ? false : real.call(window, q).matches,
+    });
     try {
       expect(canShareScreen()).to.equal(false);
     } finally {

@@ -25,7 +25,9 @@ export function deepButton(root: ParentNode, name: string): HTMLButtonElement | 
 /** Rendering finished for `el` and every Lit element inside it. */
 export async function settled(el: Element): Promise<void> {
   for (let i = 0; i < 3; i++) {
-    const pending = [el, ...deepAll(el.shadowRoot ?? el, '*')].map((e) => (e as Element & { updateComplete?: Promise<unknown> }).updateComplete);
+    const pending = [el, ...deepAll(el.shadowRoot ?? el, '*')].map(
+      (e) => (e as Element & { updateComplete?: Promise<unknown> }).updateComplete,
+    );
     await Promise.all(pending.filter((p): p is Promise<unknown> => p !== undefined));
   }
 }

@@ -16,7 +16,7 @@ describe('i18n', () => {
     expect(t('leave')).to.equal('Salir');
   });
 
-  it('puts a peer\'s name in as it is, even one that looks like a placeholder or a replacement pattern', () => {
+  it("puts a peer's name in as it is, even one that looks like a placeholder or a replacement pattern", () => {
     setLang('en');
     // Names come from the other side: neither "{file}" nor String.replace's "$&" may be read as anything.
     expect(t('fileToastLabel', { name: '{file}', file: 'x' })).to.equal('File from {file}: x');

@@ -2,7 +2,15 @@ import { expect } from '@open-wc/testing';
 import { initialState, type CallState, type Participant } from '../../src/core/call-store';
 import { bestGrid, modeOf, nearestCorner, tilesOf } from '../../src/ui/layout';
 
-const peer = (key: string, patch: Partial<Participant> = {}): Participant => ({ key, name: key, stream: null, mic: true, camera: true, connection: 'connected', ...patch });
+const peer = (key: string, patch: Partial<Participant> = {}): Participant => ({
+  key,
+  name: key,
+  stream: null,
+  mic: true,
+  camera: true,
+  connection: 'connected',
+  ...patch,
+});
 const call = (patch: Partial<CallState>): CallState => ({ ...initialState, phase: 'in-call', ...patch });
 
 describe('call layout rules', () => {
@@ -12,10 +20,13 @@ describe('call layout rules', () => {
     expect(modeOf(tilesOf(call({ participants: [peer('b'), peer('c')] }))).mode).to.equal('grid');
   });
 
-  it('puts someone else\'s screen on stage before our own', () => {
+  it("puts someone else's screen on stage before our own", () => {
     const screen = new MediaStream();
     expect(modeOf(tilesOf(call({ localScreen: screen, participants: [peer('b')] })))).to.deep.equal({ mode: 'stage', main: 'self:screen' });
-    expect(modeOf(tilesOf(call({ localScreen: screen, participants: [peer('b', { screen })] })))).to.deep.equal({ mode: 'stage', main: 'b:screen' });
+    expect(modeOf(tilesOf(call({ localScreen: screen, participants: [peer('b', { screen })] })))).to.deep.equal({
+      mode: 'stage',
+      main: 'b:screen',
+    });
   });
 
   it('keeps tiles in one order, so a change of layout never rebuilds one', () => {
@@ -23,7 +34,7 @@ describe('call layout rules', () => {
     expect(keys).to.deep.equal(['self', 'b', 'b:screen', 'c']);
   });
 
-  it('picks the grid that makes tiles largest for the screen\'s shape', () => {
+  it("picks the grid that makes tiles largest for the screen's shape", () => {
     expect(bestGrid(4, 1264, 712)).to.deep.equal({ cols: 2, rows: 2 });
     expect(bestGrid(4, 374, 756)).to.deep.equal({ cols: 1, rows: 4 });
     expect(bestGrid(3, 1264, 400)).to.deep.equal({ cols: 3, rows: 1 });

@@ -37,20 +37,77 @@ function texts(root: Element): string[] {
 }
 
 /** Names people chose, what they typed, sizes and speeds, and words spelled the same in English and Spanish. */
-const SAME_IN_BOTH = new Set(['Ana', 'Bob', 'Bob:', 'hello there', 'plan.pdf', 'notes.txt', 'Front', 'Back', 'English', 'Español', '1 KB', '2 KB', '· 500 B/s', 'Chat']);
+const SAME_IN_BOTH = new Set([
+  'Ana',
+  'Bob',
+  'Bob:',
+  'hello there',
+  'plan.pdf',
+  'notes.txt',
+  'Front',
+  'Back',
+  'English',
+  'Español',
+  '1 KB',
+  '2 KB',
+  '· 500 B/s',
+  'Chat',
+]);
 
 /** A call with something in every corner of the screen: a peer with a safety number, chat, transfers, a shared screen. */
 function busyCall(): CallState {
   const bob: Participant = {
-    key: 'b', name: 'Bob', stream: null, mic: false, camera: true, connection: 'connected', screen: new MediaStream(), quality: 'good',
+    key: 'b',
+    name: 'Bob',
+    stream: null,
+    mic: false,
+    camera: true,
+    connection: 'connected',
+    screen: new MediaStream(),
+    quality: 'good',
     safetyNumber: '12345 67890 12345 67890 12345 67890',
   };
-  const offer: Transfer = { id: 'b:1', direction: 'in', peer: 'b', peerName: 'Bob', name: 'plan.pdf', size: 1000, bytes: 0, state: 'offered', reason: null, speed: 0, eta: null, url: null };
-  const sending: Transfer = { id: '2', direction: 'out', peer: 'b', peerName: 'Bob', name: 'notes.txt', size: 2000, bytes: 1000, state: 'active', reason: null, speed: 500, eta: 2, url: null };
+  const offer: Transfer = {
+    id: 'b:1',
+    direction: 'in',
+    peer: 'b',
+    peerName: 'Bob',
+    name: 'plan.pdf',
+    size: 1000,
+    bytes: 0,
+    state: 'offered',
+    reason: null,
+    speed: 0,
+    eta: null,
+    url: null,
+  };
+  const sending: Transfer = {
+    id: '2',
+    direction: 'out',
+    peer: 'b',
+    peerName: 'Bob',
+    name: 'notes.txt',
+    size: 2000,
+    bytes: 1000,
+    state: 'active',
+    reason: null,
+    speed: 500,
+    eta: 2,
+    url: null,
+  };
   const hello: ChatEntry = { id: '1', from: 'b', name: 'Bob', text: 'hello there', at: 0 };
   return inCall({
-    participants: [bob], chat: [hello], transfers: [offer, sending], camera: false,
-    devices: { audio: [{ id: 'm', label: 'Front' }], video: [{ id: 'a', label: 'Front' }, { id: 'b', label: 'Back' }] },
+    participants: [bob],
+    chat: [hello],
+    transfers: [offer, sending],
+    camera: false,
+    devices: {
+      audio: [{ id: 'm', label: 'Front' }],
+      video: [
+        { id: 'a', label: 'Front' },
+        { id: 'b', label: 'Back' },
+      ],
+    },
   });
 }
 
@@ -67,12 +124,25 @@ describe('in-call controls for phones', () => {
 
   it('offers "Switch camera" (under More) only with two cameras, and asks for the switch as an intent', async () => {
     setLang('en');
-    const one = await fixture<CallView>(html`<call-view .state=${inCall({ devices: { audio: [], video: [{ id: 'a', label: 'Front' }] } })}></call-view>`);
+    const one = await fixture<CallView>(
+      html`<call-view .state=${inCall({ devices: { audio: [], video: [{ id: 'a', label: 'Front' }] } })}></call-view>`,
+    );
     await settled(one);
     expect(buttonNames(one)).to.not.include('Switch camera');
 
     const two = await fixture<CallView>(
-      html`<call-view .state=${inCall({ devices: { audio: [], video: [{ id: 'a', label: 'Front' }, { id: 'b', label: 'Back' }] }, videoId: 'a' })}></call-view>`,
+      html`<call-view
+        .state=${inCall({
+          devices: {
+            audio: [],
+            video: [
+              { id: 'a', label: 'Front' },
+              { id: 'b', label: 'Back' },
+            ],
+          },
+          videoId: 'a',
+        })}
+      ></call-view>`,
     );
     await settled(two);
     const intents: string[] = [];
@@ -105,7 +175,17 @@ describe('in-call controls for phones', () => {
     sendTo.dispatchEvent(new Event('change'));
     await settled(app);
     const english = texts(app);
-    expect(english).to.include.members(['Leave', 'Verify', 'Send to', 'Message', 'Connection good', 'Microphone off', "Bob's screen", 'to Bob', '· 2 s left']);
+    expect(english).to.include.members([
+      'Leave',
+      'Verify',
+      'Send to',
+      'Message',
+      'Connection good',
+      'Microphone off',
+      "Bob's screen",
+      'to Bob',
+      '· 2 s left',
+    ]);
     const elements = deepAll(app, 'call-view, video-tile, video, chat-panel, transfer-list, control-bar, more-menu');
 
     const select = deepAll(app, 'lang-select')[0]?.shadowRoot?.querySelector('select');
@@ -119,8 +199,28 @@ describe('in-call controls for phones', () => {
     await settled(app);
 
     const spanish = texts(app);
-    expect(spanish).to.include.members(['Salir', 'Verificar', 'Enviar a', 'Mensaje', 'Conexión buena', 'Micrófono apagado', 'Pantalla de Bob', 'para Bob', '· quedan 2 s',
-      'Controles de la llamada', 'Participantes', 'Archivos', 'Más', 'Idioma', 'Cerrar', 'Aceptar', 'Rechazar', 'Archivo de Bob: plan.pdf', 'Transfiriendo', 'Mensajes']);
+    expect(spanish).to.include.members([
+      'Salir',
+      'Verificar',
+      'Enviar a',
+      'Mensaje',
+      'Conexión buena',
+      'Micrófono apagado',
+      'Pantalla de Bob',
+      'para Bob',
+      '· quedan 2 s',
+      'Controles de la llamada',
+      'Participantes',
+      'Archivos',
+      'Más',
+      'Idioma',
+      'Cerrar',
+      'Aceptar',
+      'Rechazar',
+      'Archivo de Bob: plan.pdf',
+      'Transfiriendo',
+      'Mensajes',
+    ]);
     expect(spanish.length).to.equal(english.length);
     // Only what people typed or named (and words both languages share) may read the same in both.
     const unchanged = spanish.filter((x) => english.includes(x) && !SAME_IN_BOTH.has(x) && x !== location.href && /\p{L}/u.test(x));

@@ -10,7 +10,20 @@ import type { Intent, IntentEvent } from '../../src/ui/intent';
 import { deepAll, deepButton, settled } from './deep';
 
 const bob: Participant = { key: 'b', name: 'Bob', stream: null, mic: true, camera: false, connection: 'connected' };
-const offer: Transfer = { id: 'b:1', direction: 'in', peer: 'b', peerName: 'Bob', name: 'plan.pdf', size: 1000, bytes: 0, state: 'offered', reason: null, speed: 0, eta: null, url: null };
+const offer: Transfer = {
+  id: 'b:1',
+  direction: 'in',
+  peer: 'b',
+  peerName: 'Bob',
+  name: 'plan.pdf',
+  size: 1000,
+  bytes: 0,
+  state: 'offered',
+  reason: null,
+  speed: 0,
+  eta: null,
+  url: null,
+};
 const hello: ChatEntry = { id: '1', from: 'b', name: 'Bob', text: 'hello there', at: 0 };
 
 function inCall(patch: Partial<CallState> = {}): CallState {
@@ -98,7 +111,7 @@ describe('chat and files panel, toasts', () => {
     const panel = deepAll<HTMLDialogElement>(view, 'call-panel')[0]?.shadowRoot?.querySelector('dialog');
     expect(panel?.matches(':modal')).to.equal(true);
     const box = panel?.getBoundingClientRect();
-    expect(Math.round((box?.bottom ?? 0))).to.equal(844);
+    expect(Math.round(box?.bottom ?? 0)).to.equal(844);
     expect(box?.width).to.equal(document.documentElement.clientWidth);
     panel?.close();
   });

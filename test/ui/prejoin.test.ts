@@ -7,7 +7,13 @@ import type { PrejoinView } from '../../src/ui/prejoin-view';
 import { deepAll, deepButton, settled } from './deep';
 
 function prejoin(patch: Partial<CallState> = {}): CallState {
-  return { ...initialState, phase: 'prejoin', room: 'r'.repeat(22), devices: { audio: [{ id: 'm', label: 'Mic' }], video: [{ id: 'c', label: 'Cam' }] }, ...patch };
+  return {
+    ...initialState,
+    phase: 'prejoin',
+    room: 'r'.repeat(22),
+    devices: { audio: [{ id: 'm', label: 'Mic' }], video: [{ id: 'c', label: 'Cam' }] },
+    ...patch,
+  };
 }
 
 describe('pre-join screen', () => {

@@ -23,7 +23,11 @@ describe('video tile cover', () => {
     setLang('en');
     // A newcomer's tile appears once its link is up, by which time its state message may have said "off".
     const bob: Participant = { key: 'b', name: 'Bob', stream: null, mic: false, camera: false, connection: 'connected' };
-    const view = await fixture<CallView>(html`<call-view .state=${{ ...initialState, phase: 'in-call', room: 'r'.repeat(22), name: 'Ana', camera: false, participants: [bob] }}></call-view>`);
+    const view = await fixture<CallView>(
+      html`<call-view
+        .state=${{ ...initialState, phase: 'in-call', room: 'r'.repeat(22), name: 'Ana', camera: false, participants: [bob] }}
+      ></call-view>`,
+    );
     await settled(view);
     const tile = tileNamed(view, 'Bob');
     expect(coverText(tile)).to.equal('Camera off');

@@ -35,10 +35,20 @@ test('adds a participant with defaults, then patches it in place in the list', (
   const store = new CallStore();
   store.upsertParticipant('k1', { name: 'Ann' });
   store.upsertParticipant('k2', { name: 'Bob' });
-  assert.deepEqual(store.get().participants[0], { key: 'k1', name: 'Ann', stream: null, mic: true, camera: true, connection: 'connecting' });
+  assert.deepEqual(store.get().participants[0], {
+    key: 'k1',
+    name: 'Ann',
+    stream: null,
+    mic: true,
+    camera: true,
+    connection: 'connecting',
+  });
   const bob = store.get().participants[1];
   store.upsertParticipant('k1', { mic: false });
-  assert.deepEqual(store.get().participants.map((p) => `${p.key}:${p.mic}`), ['k1:false', 'k2:true']);
+  assert.deepEqual(
+    store.get().participants.map((p) => `${p.key}:${p.mic}`),
+    ['k1:false', 'k2:true'],
+  );
   assert.equal(store.get().participants[1], bob);
 });
 
@@ -61,7 +71,10 @@ test('removes a participant by key', () => {
   store.upsertParticipant('k1', {});
   store.upsertParticipant('k2', {});
   store.removeParticipant('k1');
-  assert.deepEqual(store.get().participants.map((p) => p.key), ['k2']);
+  assert.deepEqual(
+    store.get().participants.map((p) => p.key),
+    ['k2'],
+  );
 });
 
 test('keeps offered files until they are taken, and ignores an empty offer', () => {

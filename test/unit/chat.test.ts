@@ -25,7 +25,10 @@ test('keeps arrival order, ignores a repeated id from the same sender, and bound
   log = appendChat(log, e('b', 'k1'));
   log = appendChat(log, e('a', 'k1'));
   log = appendChat(log, e('a', 'k2'));
-  assert.deepEqual(log.map((x) => `${x.from}/${x.id}`), ['k1/a', 'k1/b', 'k2/a']);
+  assert.deepEqual(
+    log.map((x) => `${x.from}/${x.id}`),
+    ['k1/a', 'k1/b', 'k2/a'],
+  );
   for (let i = 0; i < 600; i++) log = appendChat(log, e(`m${i}`, null));
   assert.equal(log.length, 500);
   assert.equal(log.at(-1)?.id, 'm599');

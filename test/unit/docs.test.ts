@@ -56,7 +56,10 @@ function messagesOf(checker: Checker, t: Type): Message[] | null {
   const tagType = tag && checker.getTypeOfSymbol(tag);
   const names = tagType ? literals(tagType) : null;
   if (!tag || !names) return null;
-  const fields = checker.getPropertiesOfType(t).map((p) => p.name).filter((n) => n !== tag.name);
+  const fields = checker
+    .getPropertiesOfType(t)
+    .map((p) => p.name)
+    .filter((n) => n !== tag.name);
   return names.map((name) => ({ name, fields }));
 }
 
@@ -69,7 +72,16 @@ function readProtocols(): { unions: MessageUnion[]; literalUnions: LiteralUnion[
   writeFileSync(
     config,
     JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', lib: ['ES2022'], types: [], strict: true, noEmit: true, skipLibCheck: true },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'ESNext',
+        moduleResolution: 'bundler',
+        lib: ['ES2022'],
+        types: [],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+      },
       include: PROTOCOL_FILES.map((glob) => join(ROOT, glob)),
     }),
   );
@@ -128,7 +140,10 @@ function sections(markdown: string): Section[] {
 }
 
 function cells(row: string): string[] {
-  return row.split('|').slice(1, -1).map((c) => c.trim());
+  return row
+    .split('|')
+    .slice(1, -1)
+    .map((c) => c.trim());
 }
 
 const word = (name: string): RegExp => new RegExp(`(^|[^\\w-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w-]|$)`);
@@ -141,8 +156,14 @@ describe(`${PROTOCOL_MD} documents every message`, () => {
   for (const union of unions) {
     test(`\`${union.name}\` (${union.file})`, () => {
       const mine = protocolSections.filter((s) => s.heading.includes(`\`${union.name}\``));
-      assert.ok(mine.length > 0, `${PROTOCOL_MD} has no heading naming \`${union.name}\` (${union.file}): add a section with a table of its messages`);
-      const rows = mine.flatMap((s) => s.lines).filter((l) => l.startsWith('|')).map(cells);
+      assert.ok(
+        mine.length > 0,
+        `${PROTOCOL_MD} has no heading naming \`${union.name}\` (${union.file}): add a section with a table of its messages`,
+      );
+      const rows = mine
+        .flatMap((s) => s.lines)
+        .filter((l) => l.startsWith('|'))
+        .map(cells);
       const problems: string[] = [];
       for (const { name, fields } of union.messages) {
         const documented = rows.filter((r) => r[0] === `\`${name}\``);
@@ -159,7 +180,9 @@ describe(`${PROTOCOL_MD} documents every message`, () => {
   }
 
   test('every code and reason (string-literal unions)', () => {
-    const missing = literalUnions.flatMap((u) => u.values.filter((v) => !protocolMd.includes(`\`${v}\``)).map((v) => `\`${v}\` (${u.name}, ${u.file})`));
+    const missing = literalUnions.flatMap((u) =>
+      u.values.filter((v) => !protocolMd.includes(`\`${v}\``)).map((v) => `\`${v}\` (${u.name}, ${u.file})`),
+    );
     assert.deepEqual(missing, [], `${PROTOCOL_MD} never mentions these values`);
   });
 
@@ -167,7 +190,11 @@ describe(`${PROTOCOL_MD} documents every message`, () => {
     const known = new Set(unions.map((u) => u.name));
     const named = protocolSections.flatMap((s) => [...s.heading.matchAll(/`([A-Z][A-Za-z0-9]*)`/g)].map((m) => m[1] ?? ''));
     assert.ok(named.length > 0, `${PROTOCOL_MD} names no message union in its headings`);
-    assert.deepEqual(named.filter((n) => !known.has(n)), [], `headings of ${PROTOCOL_MD} name unions that no ${PROTOCOL_FILES.join(' or ')} exports`);
+    assert.deepEqual(
+      named.filter((n) => !known.has(n)),
+      [],
+      `headings of ${PROTOCOL_MD} name unions that no ${PROTOCOL_FILES.join(' or ')} exports`,
+    );
   });
 });
 

@@ -2,7 +2,14 @@
 // Every rejection is checked by its reason, so a test cannot pass because some other rule refused the input.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { cleanFileName, cleanName, fileChannelLabel, parseFileChannelLabel, parsePeerMessage, parseSignalPayload } from '../../src/core/peer-protocol';
+import {
+  cleanFileName,
+  cleanName,
+  fileChannelLabel,
+  parseFileChannelLabel,
+  parsePeerMessage,
+  parseSignalPayload,
+} from '../../src/core/peer-protocol';
 
 const ID = 'AbCdEfGh12345678';
 const FINGERPRINT = `sha-256 ${Array(32).fill('AB').join(':')}`;
@@ -36,19 +43,34 @@ describe('signal payloads', () => {
     assert.equal(signalError({ kind: 'hello', key: 'abcdefghijklmnop', name: '\u202e', ack: false }), 'malformed hello');
     assert.equal(signalError({ kind: 'hello', key: 'abcdefghijklmnop', name: 'x', ack: 'no' }), 'malformed hello');
     assert.equal(signalError({ kind: 'hello', key: 'abcdefghijklmnop', name: 'x', ack: false, offering: 1 }), 'malformed hello');
-    assert.equal(signalError({ kind: 'hello', key: 'abcdefghijklmnop', name: 'x', ack: false, fingerprint: 'md5 00' }), 'malformed hello fingerprint');
+    assert.equal(
+      signalError({ kind: 'hello', key: 'abcdefghijklmnop', name: 'x', ack: false, fingerprint: 'md5 00' }),
+      'malformed hello fingerprint',
+    );
     assert.equal(signalError({ kind: 'description', description: { type: 'pranswer', sdp: '' } }), 'malformed description');
     // Over the SDP limit but within the message limit: the description itself is refused.
-    assert.equal(signalError({ kind: 'description', description: { type: 'offer', sdp: 'x'.repeat(48 * 1024 + 1) } }), 'malformed description');
+    assert.equal(
+      signalError({ kind: 'description', description: { type: 'offer', sdp: 'x'.repeat(48 * 1024 + 1) } }),
+      'malformed description',
+    );
     assert.equal(signalError({ kind: 'description', description: { type: 'offer', sdp: 'x'.repeat(60_000) } }), 'message too large');
     assert.equal(signalError({ kind: 'candidate', candidate: { candidate: 1 } }), 'malformed candidate');
-    assert.equal(signalError({ kind: 'candidate', candidate: { candidate: 'c', sdpMid: null, sdpMLineIndex: 0.5 } }), 'malformed candidate');
-    assert.equal(signalError({ kind: 'candidate', candidate: { candidate: 'x'.repeat(1025), sdpMid: null, sdpMLineIndex: null } }), 'malformed candidate');
+    assert.equal(
+      signalError({ kind: 'candidate', candidate: { candidate: 'c', sdpMid: null, sdpMLineIndex: 0.5 } }),
+      'malformed candidate',
+    );
+    assert.equal(
+      signalError({ kind: 'candidate', candidate: { candidate: 'x'.repeat(1025), sdpMid: null, sdpMLineIndex: null } }),
+      'malformed candidate',
+    );
     assert.equal(signalError({ kind: 'nope' }), 'unknown signal kind');
   });
 
   test('keeps end-of-candidates (null) distinct from a bad candidate', () => {
-    assert.deepEqual(parseSignalPayload(JSON.stringify({ kind: 'candidate', candidate: null })), { ok: true, value: { kind: 'candidate', candidate: null } });
+    assert.deepEqual(parseSignalPayload(JSON.stringify({ kind: 'candidate', candidate: null })), {
+      ok: true,
+      value: { kind: 'candidate', candidate: null },
+    });
   });
 
   test('strips control and bidi-override characters from names', () => {
@@ -70,13 +92,19 @@ describe('control messages', () => {
   });
 
   test('accepts state, screen and video-paused, keeping only known fields', () => {
-    assert.deepEqual(parse({ type: 'state', name: 'A', mic: true, camera: false, admin: true }), { ok: true, value: { type: 'state', name: 'A', mic: true, camera: false } });
+    assert.deepEqual(parse({ type: 'state', name: 'A', mic: true, camera: false, admin: true }), {
+      ok: true,
+      value: { type: 'state', name: 'A', mic: true, camera: false },
+    });
     assert.deepEqual(parse({ type: 'screen', on: true }), { ok: true, value: { type: 'screen', on: true } });
     assert.deepEqual(parse({ type: 'video-paused', paused: false }), { ok: true, value: { type: 'video-paused', paused: false } });
   });
 
   test('refuses oversized and non-JSON control messages', () => {
-    assert.deepEqual(parsePeerMessage(`{"type":"chat","id":"${ID}","text":"${'x'.repeat(20_000)}","at":1}`), { ok: false, error: 'message too large' });
+    assert.deepEqual(parsePeerMessage(`{"type":"chat","id":"${ID}","text":"${'x'.repeat(20_000)}","at":1}`), {
+      ok: false,
+      error: 'message too large',
+    });
     assert.deepEqual(parsePeerMessage('{nope'), { ok: false, error: 'not JSON' });
   });
 
@@ -92,8 +120,14 @@ describe('control messages', () => {
 describe('file messages', () => {
   test('accepts a well-formed offer and keeps only known fields', () => {
     const r = parse({ type: 'file-offer', id: ID, name: 'report 2024.pdf', size: 5_000_000, mime: 'application/pdf', extra: 1 });
-    assert.deepEqual(r, { ok: true, value: { type: 'file-offer', id: ID, name: 'report 2024.pdf', size: 5_000_000, mime: 'application/pdf' } });
-    assert.deepEqual(parse({ type: 'file-offer', id: ID, name: 'a', size: 1, mime: 'x'.repeat(129) }), { ok: true, value: { type: 'file-offer', id: ID, name: 'a', size: 1, mime: '' } });
+    assert.deepEqual(r, {
+      ok: true,
+      value: { type: 'file-offer', id: ID, name: 'report 2024.pdf', size: 5_000_000, mime: 'application/pdf' },
+    });
+    assert.deepEqual(parse({ type: 'file-offer', id: ID, name: 'a', size: 1, mime: 'x'.repeat(129) }), {
+      ok: true,
+      value: { type: 'file-offer', id: ID, name: 'a', size: 1, mime: '' },
+    });
   });
 
   test('refuses names with path separators, control characters or relative paths', () => {
@@ -131,8 +165,14 @@ describe('file messages', () => {
   });
 
   test('maps unknown cancel reasons to a plain cancel', () => {
-    assert.deepEqual(parse({ type: 'file-cancel', id: ID, reason: '<script>' }), { ok: true, value: { type: 'file-cancel', id: ID, reason: 'cancelled' } });
-    assert.deepEqual(parse({ type: 'file-cancel', id: ID, reason: 'corrupt' }), { ok: true, value: { type: 'file-cancel', id: ID, reason: 'corrupt' } });
+    assert.deepEqual(parse({ type: 'file-cancel', id: ID, reason: '<script>' }), {
+      ok: true,
+      value: { type: 'file-cancel', id: ID, reason: 'cancelled' },
+    });
+    assert.deepEqual(parse({ type: 'file-cancel', id: ID, reason: 'corrupt' }), {
+      ok: true,
+      value: { type: 'file-cancel', id: ID, reason: 'corrupt' },
+    });
   });
 });
 
@@ -143,7 +183,16 @@ describe('byte channel labels', () => {
   });
 
   test('refuse anything else', () => {
-    for (const label of ['control', 'file:', `file:${ID}`, `file:${ID}:-1`, `file:${ID}:01`, `file:${ID}:1.5`, `file:short:0`, `file:${ID}:99999999999999999`]) {
+    for (const label of [
+      'control',
+      'file:',
+      `file:${ID}`,
+      `file:${ID}:-1`,
+      `file:${ID}:01`,
+      `file:${ID}:1.5`,
+      `file:short:0`,
+      `file:${ID}:99999999999999999`,
+    ]) {
       assert.deepEqual(parseFileChannelLabel(label), { ok: false, error: `not a file channel label: ${label}` });
     }
   });

@@ -23,7 +23,13 @@ describe('SecureChannel', () => {
 
   test('refuses envelopes that are not ours before trying to decrypt', async () => {
     const a = await SecureChannel.create(newRoomSecret(), ROOM);
-    for (const data of ['', 'e1', 'e1.0.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA', 'e2.1.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA', 'e1.1.short.AAAAAAAAAAAAAAAAAAAAAA']) {
+    for (const data of [
+      '',
+      'e1',
+      'e1.0.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA',
+      'e2.1.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA',
+      'e1.1.short.AAAAAAAAAAAAAAAAAAAAAA',
+    ]) {
       assert.equal(await a.open(ALICE, BOB, data), null, data);
     }
   });
@@ -64,7 +70,10 @@ describe('SecurePipe', () => {
     await p.alice.settled();
     for (const w of p.wire) p.bob.receive(ALICE, w.data);
     await p.bob.settled();
-    assert.deepEqual(p.delivered.map((d) => Number(/: (\d+):/.exec(d)?.[1])), Array.from({ length: 30 }, (_, i) => i));
+    assert.deepEqual(
+      p.delivered.map((d) => Number(/: (\d+):/.exec(d)?.[1])),
+      Array.from({ length: 30 }, (_, i) => i),
+    );
     assert.deepEqual(p.rejected, []);
   });
 

@@ -54,7 +54,18 @@ function start(opts: Partial<SignalingOptions> = {}, warm?: number): Harness {
     },
   };
   const client = new SignalingClient(
-    { url: 'ws://signal.test/ws', room: ROOM, minDelayMs: 100, maxDelayMs: 1_000, pingIntervalMs: 60_000, pongTimeoutMs: 2_000, connectTimeoutMs: 60_000, network, socket: factory, ...opts },
+    {
+      url: 'ws://signal.test/ws',
+      room: ROOM,
+      minDelayMs: 100,
+      maxDelayMs: 1_000,
+      pingIntervalMs: 60_000,
+      pongTimeoutMs: 2_000,
+      connectTimeoutMs: 60_000,
+      network,
+      socket: factory,
+      ...opts,
+    },
     {
       welcome: (w) => h.welcomes.push({ id: w.id, peers: w.peers, resumed: w.resumed }),
       peerJoined: () => undefined,
@@ -223,7 +234,10 @@ describe('outbox and resume', () => {
     // Not before the welcome: until then the server has not given the session back.
     assert.deepEqual(next.ofType('signal'), []);
     next.deliver({ type: 'welcome', id: ID, room: ROOM, resume: TOKEN, peers: [PEER], iceServers: [] });
-    assert.deepEqual(next.ofType('signal').map((m) => m.data), ['one', 'two']);
+    assert.deepEqual(
+      next.ofType('signal').map((m) => m.data),
+      ['one', 'two'],
+    );
     assert.equal(h.welcomes.at(-1)?.resumed, true);
   });
 

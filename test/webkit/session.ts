@@ -24,7 +24,10 @@ const PYTHON = '/usr/bin/python3';
 /** Why WebKit tests cannot run here (with the Debian packages that fix it), or null if they can. */
 export function webkitSupport(): string | null {
   if (process.platform !== 'linux') return 'the WebKit tests need Linux (WebKitGTK under Xvfb)';
-  for (const [tool, pkg] of [['WebKitWebDriver', 'webkit2gtk-driver'], ['Xvfb', 'xvfb']]) {
+  for (const [tool, pkg] of [
+    ['WebKitWebDriver', 'webkit2gtk-driver'],
+    ['Xvfb', 'xvfb'],
+  ]) {
     try {
       execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
     } catch {

@@ -48,11 +48,16 @@ describe('WebKit', { skip: reason ?? false, timeout: 120_000 }, () => {
     const s = await open();
     await s.navigate(`${server.url}/`);
     await s.findByRole('heading', 'P2P Call');
-    await s.findByRole('status', 'This browser cannot make calls (it has no WebRTC). Open this page in Chrome, Edge, Firefox or Safari to start one.').catch(async () => {
-      // The notice is a status region whose name WebKit may leave empty: its text is what the user reads.
-      const text = await s.execute<string>(`${DEEP} return all(document, '[role="status"]').map((e) => e.textContent).join(' ')`);
-      assert.match(text, /This browser cannot make calls/);
-    });
+    await s
+      .findByRole(
+        'status',
+        'This browser cannot make calls (it has no WebRTC). Open this page in Chrome, Edge, Firefox or Safari to start one.',
+      )
+      .catch(async () => {
+        // The notice is a status region whose name WebKit may leave empty: its text is what the user reads.
+        const text = await s.execute<string>(`${DEEP} return all(document, '[role="status"]').map((e) => e.textContent).join(' ')`);
+        assert.match(text, /This browser cannot make calls/);
+      });
     await s.click(await s.findByRole('button', 'Start a call'));
     await waitFor(async () => /\/r\/[\w-]+#[\w-]+$/.test(await s.url()), 10_000, 'a room link in the address bar');
     await s.findByRole('heading', 'This browser cannot make calls');
@@ -81,13 +86,20 @@ describe('WebKit', { skip: reason ?? false, timeout: 120_000 }, () => {
     await s.findByRole('button', 'Camera');
     // Playing = frames arriving: currentTime advances and the mock camera's size is known.
     const first = await waitFor(
-      () => s.execute<{ t: number; w: number } | null>(`${DEEP} const v = all(document, 'prejoin-view')[0].shadowRoot.querySelector('video');
-        return v && v.readyState >= 2 && !v.paused && v.videoWidth > 0 ? { t: v.currentTime, w: v.videoWidth } : null`).then((v) => v ?? undefined),
+      () =>
+        s
+          .execute<{ t: number; w: number } | null>(
+            `${DEEP} const v = all(document, 'prejoin-view')[0].shadowRoot.querySelector('video');
+        return v && v.readyState >= 2 && !v.paused && v.videoWidth > 0 ? { t: v.currentTime, w: v.videoWidth } : null`,
+          )
+          .then((v) => v ?? undefined),
       15_000,
       'the preview to play',
     );
     await waitFor(
-      async () => (await s.execute<number>(`${DEEP} return all(document, 'prejoin-view')[0].shadowRoot.querySelector('video').currentTime`)) > first.t + 0.2,
+      async () =>
+        (await s.execute<number>(`${DEEP} return all(document, 'prejoin-view')[0].shadowRoot.querySelector('video').currentTime`)) >
+        first.t + 0.2,
       10_000,
       'the preview time to advance',
     );
@@ -114,7 +126,11 @@ describe('WebKit', { skip: reason ?? false, timeout: 120_000 }, () => {
       await s.navigate(`${own.url}/`);
       await s.evaluate<boolean>('await navigator.serviceWorker.ready; return true;');
       await s.refresh();
-      await waitFor(() => s.execute<boolean>('return navigator.serviceWorker.controller !== null'), 15_000, 'the service worker to control the page');
+      await waitFor(
+        () => s.execute<boolean>('return navigator.serviceWorker.controller !== null'),
+        15_000,
+        'the service worker to control the page',
+      );
       await own.stop();
       await s.refresh();
       await s.findByRole('button', 'Start a call');
@@ -138,7 +154,11 @@ describe('WebKit', { skip: reason ?? false, timeout: 120_000 }, () => {
           return { name: b.getAttribute('aria-label'), x: r.x, y: r.y, width: r.width, height: r.height }; });`);
     assert.ok(boxes.length >= 6, `control bar buttons: ${JSON.stringify(boxes)}`);
     assert.equal(new Set(boxes.map((b) => Math.round(b.y + b.height / 2))).size, 1, `one row: ${JSON.stringify(boxes)}`);
-    for (const b of boxes) assert.ok(b.x >= 0 && b.x + b.width <= 390 && b.y >= 0 && b.y + b.height <= 844, `"${b.name}" inside the viewport: ${JSON.stringify(b)}`);
+    for (const b of boxes)
+      assert.ok(
+        b.x >= 0 && b.x + b.width <= 390 && b.y >= 0 && b.y + b.height <= 844,
+        `"${b.name}" inside the viewport: ${JSON.stringify(b)}`,
+      );
     await assertNoPageErrors(s);
   });
 });

@@ -62,7 +62,10 @@ function stunPort(env: Env): number | 'http' | null {
 }
 
 function list(v: string | undefined): string[] {
-  return (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 function num(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -21,7 +21,10 @@ export class TokenBucket {
   /** Frames refused since the last accepted one. */
   private refused = 0;
 
-  constructor(readonly limit: RateLimit, now: number) {
+  constructor(
+    readonly limit: RateLimit,
+    now: number,
+  ) {
     this.tokens = limit.burst;
     this.last = now;
   }

@@ -21,9 +21,7 @@ import { CLOSE_REPLACED } from './close-codes.ts';
  */
 export type ConnId = string;
 
-export type Delivery<C = ConnId> =
-  | { to: C; msg: ServerMessage }
-  | { close: C; code: number; reason: string };
+export type Delivery<C = ConnId> = { to: C; msg: ServerMessage } | { close: C; code: number; reason: string };
 
 export interface RoomsOptions<C = ConnId> {
   /** Returns `bytes` random bytes as base64url (no padding). Must be cryptographically random. */

@@ -111,11 +111,14 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
     expiryTimer = null;
     armedFor = next;
     if (next === null) return;
-    expiryTimer = setTimeout(() => {
-      expiryTimer = null;
-      armedFor = null;
-      deliver(rooms.expire(Date.now()));
-    }, Math.max(0, next - Date.now()));
+    expiryTimer = setTimeout(
+      () => {
+        expiryTimer = null;
+        armedFor = null;
+        deliver(rooms.expire(Date.now()));
+      },
+      Math.max(0, next - Date.now()),
+    );
   };
 
   // The listeners' `this` is typed as a plain WebSocket; every socket of this server is a Conn.
@@ -262,7 +265,9 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
  */
 function refuse(socket: Duplex, status: number, text: string): void {
   socket.on('error', destroySocket);
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`,
+  );
 }
 
 /**

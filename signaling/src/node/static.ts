@@ -49,7 +49,9 @@ export function staticFiles(distDir: string): (req: IncomingMessage, res: Server
       const missingApp = !existsSync(join(root, 'index.html'));
       res.setHeader('Cache-Control', 'no-cache');
       res.removeHeader('Vary');
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(missingApp ? 'Not Found (the app is not built: run npm run build)\n' : 'Not Found\n');
+      res
+        .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end(missingApp ? 'Not Found (the app is not built: run npm run build)\n' : 'Not Found\n');
     },
   });
 

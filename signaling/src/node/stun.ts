@@ -27,7 +27,12 @@ export interface StunService {
 export function looksLikeBindingRequest(msg: Buffer): boolean {
   if (msg.length < HEADER_BYTES || msg.length > MAX_BINDING_BYTES) return false;
   const length = msg.readUInt16BE(2);
-  return msg.readUInt16BE(0) === BINDING_REQUEST && msg.readUInt32BE(4) === MAGIC_COOKIE && length % 4 === 0 && HEADER_BYTES + length === msg.length;
+  return (
+    msg.readUInt16BE(0) === BINDING_REQUEST &&
+    msg.readUInt32BE(4) === MAGIC_COOKIE &&
+    length % 4 === 0 &&
+    HEADER_BYTES + length === msg.length
+  );
 }
 
 /** Answers STUN Binding requests on udp://host:port (port 0 picks a free one). */

@@ -40,8 +40,18 @@ export class Incoming {
   ) {
     this.mime = offer.mime;
     this.view = {
-      id: `${peer}:${wireId}`, direction: 'in', peer, peerName, name: offer.name, size: offer.size, bytes: 0,
-      state: 'offered', reason: null, speed: 0, eta: null, url: null,
+      id: `${peer}:${wireId}`,
+      direction: 'in',
+      peer,
+      peerName,
+      name: offer.name,
+      size: offer.size,
+      bytes: 0,
+      state: 'offered',
+      reason: null,
+      speed: 0,
+      eta: null,
+      url: null,
     };
   }
 

@@ -40,14 +40,30 @@ export class Outgoing {
     private readonly host: SendHost,
   ) {
     this.view = {
-      id: wireId, direction: 'out', peer, peerName, name: file.name, size: file.size, bytes: 0,
-      state: 'waiting', reason: null, speed: 0, eta: null, url: null,
+      id: wireId,
+      direction: 'out',
+      peer,
+      peerName,
+      name: file.name,
+      size: file.size,
+      bytes: 0,
+      state: 'waiting',
+      reason: null,
+      speed: 0,
+      eta: null,
+      url: null,
     };
   }
 
   /** Offers the file; sent again when the control channel reopens while still unanswered. */
   offer(): void {
-    this.host.send(this.view.peer, { type: 'file-offer', id: this.wireId, name: this.file.name, size: this.file.size, mime: this.file.type });
+    this.host.send(this.view.peer, {
+      type: 'file-offer',
+      id: this.wireId,
+      name: this.file.name,
+      size: this.file.size,
+      mime: this.file.type,
+    });
   }
 
   message(m: FileMessage): void {

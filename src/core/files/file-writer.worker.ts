@@ -169,8 +169,10 @@ onmessage = (ev: MessageEvent<WriterRequest>) => {
   // Chunks still queued behind an abort are not worth writing: the file is about to be deleted.
   if (ev.data.type === 'abort') aborting = true;
   // One at a time and in order: a write must land before the next chunk's offset is taken.
-  chain = chain.then(() => handle(ev.data)).catch((err: unknown) => {
-    console.warn('file-writer: failed', err);
-    reply({ type: 'error', reason: 'failed' });
-  });
+  chain = chain
+    .then(() => handle(ev.data))
+    .catch((err: unknown) => {
+      console.warn('file-writer: failed', err);
+      reply({ type: 'error', reason: 'failed' });
+    });
 };

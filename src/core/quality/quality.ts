@@ -114,7 +114,13 @@ export class QualityMonitor {
       budgetBps: this.budgetBps(),
       peers: [...links.keys()].map((key) => {
         const e = this.perLink.get(key);
-        return { key, videoBps: e?.videoBps ?? 0, sentBps: e?.sentBps ?? 0, maxBitrate: budget.camera.maxBitrate + (budget.screen?.maxBitrate ?? 0), paused: e?.paused ?? false };
+        return {
+          key,
+          videoBps: e?.videoBps ?? 0,
+          sentBps: e?.sentBps ?? 0,
+          maxBitrate: budget.camera.maxBitrate + (budget.screen?.maxBitrate ?? 0),
+          paused: e?.paused ?? false,
+        };
       }),
     };
   }
@@ -190,7 +196,13 @@ export class QualityMonitor {
     const s = link.senders();
     if (s.audio) await setEncoding(e.applied, s.audio, { priority: 'high', networkPriority: 'high' });
     if (s.camera) await setEncoding(e.applied, s.camera, { ...budget.camera, active: !e.paused, priority: 'low', networkPriority: 'low' });
-    if (s.screen) await setEncoding(e.applied, s.screen, { ...(budget.screen ?? budget.camera), active: !e.paused, priority: 'low', networkPriority: 'low' });
+    if (s.screen)
+      await setEncoding(e.applied, s.screen, {
+        ...(budget.screen ?? budget.camera),
+        active: !e.paused,
+        priority: 'low',
+        networkPriority: 'low',
+      });
   }
 
   private listen(): void {
