@@ -35,6 +35,12 @@ export interface DeviceList {
   video: ReadonlyArray<{ id: string; label: string }>;
 }
 
+/**
+ * Who writes what: Call (call.ts) writes every field except these — `participants` (Mesh, mesh.ts: joins,
+ * leaves, names, streams, connection, safety numbers; quality/quality.ts adds each one's `quality`), `speaker`
+ * (quality/quality.ts), `transfers` (FileTransfers through its publish callback, wired in Call) and
+ * `offeredFiles` (the UI root, src/ui/call-app.ts, for files shared into the app). The UI only reads.
+ */
 export interface CallState {
   phase: Phase;
   room: string | null;

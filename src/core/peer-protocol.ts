@@ -11,20 +11,31 @@ export const KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 const MAX_SDP_LENGTH = 48 * 1024;
 const MAX_CANDIDATE_LENGTH = 1024;
 
+// Where each message is handled: every SignalPayload arrives in Mesh.signal (mesh.ts), which answers a hello
+// itself (Mesh.hello) and hands descriptions and candidates to the link's PeerLink.signal (peer-link.ts).
 export type SignalPayload =
+  /** Handled in Mesh.hello: introductions, roles, re-pointing after a server restart. */
   | { kind: 'hello'; key: string; name: string; ack: boolean; fingerprint?: string; offering?: boolean }
+  /** Checked against the hello's fingerprint in Mesh.signal, then PeerLink.signal (perfect negotiation). */
   | { kind: 'description'; description: { type: 'offer' | 'answer'; sdp: string } }
+  /** PeerLink.signal. */
   | { kind: 'candidate'; candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null } | null }
-  /** The sender's signaling socket died and came back: what either side sent meanwhile may be lost. */
+  /** The sender's signaling socket died and came back: what either side sent meanwhile may be lost. Mesh.signal rolls the link back. */
   | { kind: 'restart' };
 
+// Where each message is handled: every PeerMessage is parsed in PeerLink's control channel (peer-link.ts), which
+// keeps 'screen' and passes the rest to Mesh.message (mesh.ts); Mesh keeps 'state' and 'video-paused' and hands
+// chat to Call.receiveChat (call.ts) and file-* to FileTransfers.message (files/file-transfer.ts).
 export type PeerMessage =
+  /** Name and toggles, sent on open and on every change. Mesh.message publishes them on the tile. */
   | { type: 'state'; name: string; mic: boolean; camera: boolean }
-  /** The sender started or stopped sharing a screen; its track rides a video transceiver other than the camera's. */
+  /** The sender started or stopped sharing a screen; its track rides a video transceiver other than the camera's. PeerLink. */
   | { type: 'screen'; on: boolean }
-  /** The sender paused the video it sends us because its uplink estimate fell below the floor. */
+  /** The sender paused the video it sends us because its uplink estimate fell below the floor (quality/quality.ts sends it). Mesh.message. */
   | { type: 'video-paused'; paused: boolean }
+  /** Call.receiveChat. */
   | ChatMessage
+  /** FileTransfers.message: an offer makes an Incoming (files/file-receive.ts), the rest go to the transfer's side. */
   | FileMessage;
 
 // Chat and file transfer (docs/protocol.md has the diagrams). Transfer ids are chosen by the sender.
