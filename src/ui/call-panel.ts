@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { CallState } from '../core/call-store';
 import './chat-panel';
@@ -6,7 +6,7 @@ import type { ChatPanel } from './chat-panel';
 import { PanelEvent, type PanelName } from './control-bar';
 import { icon } from './icons';
 import { t } from './i18n';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 import { buttons } from './shared-styles';
 import './transfer-list';
 
@@ -40,7 +40,7 @@ function focusables(root: ParentNode): HTMLElement[] {
  * Either way, closing hands focus back to where it was, normally the bar button that opened it.
  */
 @customElement('call-panel')
-export class CallPanel extends LitElement {
+export class CallPanel extends LocalizedElement {
   @property({ attribute: false }) state!: CallState;
   @property({ attribute: false }) panel: PanelName | null = null;
   @query('dialog') private dialog!: HTMLDialogElement;
@@ -49,11 +49,6 @@ export class CallPanel extends LitElement {
   /** Shown as the modal sheet: then Tab wraps around inside it. */
   @state() private modal = false;
   private readonly wide = matchMedia(SIDE_PANEL_QUERY);
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   static styles = [
     buttons,

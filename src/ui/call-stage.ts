@@ -1,11 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { CallState } from '../core/call-store';
 import { icon } from './icons';
 import { t } from './i18n';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 import { CORNERS, bestGrid, modeOf, nearestCorner, tilesOf, type Corner, type TileSpec } from './layout';
 import { roundButtons } from './shared-styles';
 import './shared-offer';
@@ -22,7 +22,7 @@ function screenLabel(name: string): string {
  * container whatever the layout, so a change of layout moves them with CSS and never restarts a video.
  */
 @customElement('call-stage')
-export class CallStage extends LitElement {
+export class CallStage extends LocalizedElement {
   @property({ attribute: false }) state!: CallState;
   /** Where our own small picture sits in a two-person call; dragged or moved with its button. */
   @state() private corner: Corner = 'top-right';
@@ -31,11 +31,6 @@ export class CallStage extends LitElement {
     if (entry) this.size = { width: entry.contentRect.width, height: entry.contentRect.height };
   });
   private drag: { id: number; x: number; y: number } | null = null;
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   static styles = [
     roundButtons,

@@ -1,11 +1,11 @@
-import { LitElement, css, html } from 'lit';
+import { css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Transfer } from '../core/files/file-transfer';
 import { PanelEvent } from './control-bar';
 import { t } from './i18n';
 import { emit } from './intent';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 import { buttons } from './shared-styles';
 
 export interface ChatToast {
@@ -20,14 +20,9 @@ export interface ChatToast {
  * so screen readers hear each one as it appears.
  */
 @customElement('call-toasts')
-export class CallToasts extends LitElement {
+export class CallToasts extends LocalizedElement {
   @property({ attribute: false }) offers: ReadonlyArray<Transfer> = [];
   @property({ attribute: false }) messages: ReadonlyArray<ChatToast> = [];
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   static styles = [
     buttons,

@@ -1,8 +1,8 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { CallState } from '../core/call-store';
 import { t, type PlainKey } from './i18n';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 import { buttons } from './shared-styles';
 import './call-panel';
 import { type PanelEvent, type PanelName } from './control-bar';
@@ -18,7 +18,7 @@ const MAX_TOASTS = 3;
 
 /** The call itself: everyone's tiles and the controls. */
 @customElement('call-view')
-export class CallView extends LitElement {
+export class CallView extends LocalizedElement {
   @property({ attribute: false }) state!: CallState;
   /** Feedback for "Copy link", announced politely to screen readers; kept as a key so it follows the language. */
   @state() private status: PlainKey | null = null;
@@ -33,11 +33,6 @@ export class CallView extends LitElement {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   /** The call in a small window while the tab is hidden; closed when this screen goes (the call ended). */
   private readonly pip = new CallPictureInPicture(this);
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   disconnectedCallback(): void {
     for (const timer of this.timers) clearTimeout(timer);

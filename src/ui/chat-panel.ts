@@ -1,24 +1,19 @@
-import { LitElement, css, html } from 'lit';
+import { css, html } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatEntry } from '../core/chat';
 import { MAX_CHAT_LENGTH } from '../core/peer-protocol';
 import { clockTime, t } from './i18n';
 import { emit } from './intent';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 import { buttons } from './shared-styles';
 
 /** The call's text chat: a log everyone in the call shares, and a field to add to it. */
 @customElement('chat-panel')
-export class ChatPanel extends LitElement {
+export class ChatPanel extends LocalizedElement {
   @property({ attribute: false }) chat: ReadonlyArray<ChatEntry> = [];
   @query('ol') private list?: HTMLOListElement;
   @query('input') private input?: HTMLInputElement;
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   static styles = [
     buttons,

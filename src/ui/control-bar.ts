@@ -1,10 +1,10 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { CallState } from '../core/call-store';
 import { icon, type IconName } from './icons';
 import { t, type PlainKey } from './i18n';
 import { emit } from './intent';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 import './more-menu';
 import { roundButtons } from './shared-styles';
 
@@ -30,16 +30,11 @@ export function canShareScreen(): boolean {
  * hover or keyboard focus. Toggles say their state with aria-pressed; the panel buttons with aria-expanded.
  */
 @customElement('control-bar')
-export class ControlBar extends LitElement {
+export class ControlBar extends LocalizedElement {
   @property({ attribute: false }) state!: CallState;
   @property({ attribute: false }) panel: PanelName | null = null;
   @property({ type: Number }) unreadChat = 0;
   @property({ type: Number }) pendingFiles = 0;
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   static styles = [
     roundButtons,

@@ -1,20 +1,15 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { CallState } from '../core/call-store';
 import { t } from './i18n';
 import { emit } from './intent';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 import { buttons } from './shared-styles';
 
 /** Microphone and camera pickers for use during a call; a switch swaps the track without renegotiating. */
 @customElement('device-pickers')
-export class DevicePickers extends LitElement {
+export class DevicePickers extends LocalizedElement {
   @property({ attribute: false }) state!: CallState;
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   static styles = [
     buttons,

@@ -1,20 +1,15 @@
-import { LitElement, css, html } from 'lit';
+import { css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { t } from './i18n';
 import { emit } from './intent';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 import { buttons } from './shared-styles';
 import './shared-offer';
 
 @customElement('home-view')
-export class HomeView extends LitElement {
+export class HomeView extends LocalizedElement {
   /** Files shared into the app, to send once in a call. */
   @property({ attribute: false }) offered: ReadonlyArray<File> = [];
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   static styles = [
     buttons,

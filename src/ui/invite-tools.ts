@@ -1,9 +1,9 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { t } from './i18n';
 import { icon } from './icons';
 import { emit } from './intent';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 import { buttons } from './shared-styles';
 
 /**
@@ -12,7 +12,7 @@ import { buttons } from './shared-styles';
  * The QR library is loaded on first use, keeping it out of the home page's initial JavaScript.
  */
 @customElement('invite-tools')
-export class InviteTools extends LitElement {
+export class InviteTools extends LocalizedElement {
   @property() url = '';
   @state() private qr = '';
   @query('dialog') private dialog!: HTMLDialogElement;
@@ -69,11 +69,6 @@ export class InviteTools extends LitElement {
       }
     `,
   ];
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   private async showQr() {
     if (!this.qr) {

@@ -1,4 +1,4 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { LitElement, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { onLangChange } from './i18n';
 
 /**
@@ -19,5 +19,13 @@ export class LangController implements ReactiveController {
 
   hostDisconnected(): void {
     this.unsubscribe?.();
+  }
+}
+
+/** A component that renders text: it renders again in place, with its state, when the language changes. */
+export class LocalizedElement extends LitElement {
+  constructor() {
+    super();
+    new LangController(this);
   }
 }

@@ -1,12 +1,12 @@
-import { LitElement, css, html } from 'lit';
+import { css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { LANG_NAMES, chooseLang, lang, t, type Lang } from './i18n';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 import { buttons } from './shared-styles';
 
 /** The language picker ("Language" / "Idioma"); the choice is remembered, and every component renders again in place. */
 @customElement('lang-select')
-export class LangSelect extends LitElement {
+export class LangSelect extends LocalizedElement {
   static styles = [
     buttons,
     css`
@@ -28,11 +28,6 @@ export class LangSelect extends LitElement {
       }
     `,
   ];
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   private change(e: Event) {
     const value = (e.target as HTMLSelectElement).value;

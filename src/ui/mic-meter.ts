@@ -1,7 +1,7 @@
-import { LitElement, css, html } from 'lit';
+import { css, html } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { t } from './i18n';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 
 /** How often the meter's value is given to assistive tech; the bar itself moves every frame. */
 const ANNOUNCE_MS = 500;
@@ -12,18 +12,13 @@ const ANNOUNCE_MS = 500;
  * browser that starts audio suspended until a gesture is resumed on the first tap or key.
  */
 @customElement('mic-meter')
-export class MicMeter extends LitElement {
+export class MicMeter extends LocalizedElement {
   @property({ attribute: false }) stream: MediaStream | null = null;
   @query('.level') private level?: HTMLElement;
   @query('[role="meter"]') private meter?: HTMLElement;
   private audio: AudioContext | null = null;
   private frame = 0;
   private announced = 0;
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   static styles = css`
     :host {

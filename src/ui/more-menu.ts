@@ -1,11 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { CallState } from '../core/call-store';
 import './device-pickers';
 import { icon } from './icons';
 import { t } from './i18n';
 import { emit } from './intent';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 import './invite-tools';
 import './lang-select';
 import { pipKind } from './picture-in-picture';
@@ -18,16 +18,11 @@ import { roundButtons } from './shared-styles';
  * that continues from its button into it and back out to the next control.
  */
 @customElement('more-menu')
-export class MoreMenu extends LitElement {
+export class MoreMenu extends LocalizedElement {
   @property({ attribute: false }) state!: CallState;
   @state() private open = false;
   @query('[popover]') private pop?: HTMLElement;
   @query('button.round') private opener?: HTMLButtonElement;
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   static styles = [
     roundButtons,

@@ -1,11 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { CallState } from '../core/call-store';
 import type { MediaProblem } from '../core/media';
 import { t, type PlainKey } from './i18n';
 import { emit } from './intent';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 import './device-pickers';
 import { icon, type IconName } from './icons';
 import './mic-meter';
@@ -20,15 +20,10 @@ const PROBLEM_TEXT: Record<MediaProblem, PlainKey> = {
 
 /** The moment before joining: see yourself, pick devices, say your name. */
 @customElement('prejoin-view')
-export class PrejoinView extends LitElement {
+export class PrejoinView extends LocalizedElement {
   @property({ attribute: false }) state!: CallState;
   /** Device choice is behind the settings button: most people keep the default. */
   @state() private settings = false;
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   static styles = [
     roundButtons,

@@ -1,8 +1,8 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { t } from './i18n';
 import { emit } from './intent';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 import { buttons } from './shared-styles';
 
 /**
@@ -10,7 +10,7 @@ import { buttons } from './shared-styles';
  * one, the user is told to start or join a call, and the offer follows them into it.
  */
 @customElement('shared-offer')
-export class SharedOffer extends LitElement {
+export class SharedOffer extends LocalizedElement {
   @property({ attribute: false }) files: ReadonlyArray<File> = [];
   /** In a call: offer sending. Not in a call: explain how to get there. */
   @property({ type: Boolean, attribute: 'in-call' }) inCall = false;
@@ -48,11 +48,6 @@ export class SharedOffer extends LitElement {
       }
     `,
   ];
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   protected willUpdate(): void {
     this.hidden = this.files.length === 0;

@@ -1,11 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Participant } from '../core/call-store';
 import type { Transfer } from '../core/files/file-transfer';
 import { decimal, t, type PlainKey } from './i18n';
 import { emit } from './intent';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 import { buttons } from './shared-styles';
 
 const STATE_TEXT: Record<Transfer['state'], PlainKey> = {
@@ -48,17 +48,12 @@ function duration(s: number): string {
  * actions. Files dropped or pasted go to whoever the "Send to" choice names.
  */
 @customElement('transfer-list')
-export class TransferList extends LitElement {
+export class TransferList extends LocalizedElement {
   @property({ attribute: false }) transfers: ReadonlyArray<Transfer> = [];
   @property({ attribute: false }) participants: ReadonlyArray<Participant> = [];
   /** False while the call screen is built ahead, invisible, before the call starts: drops then are not for it. */
   @property({ type: Boolean }) live = true;
   @state() private to = 'all';
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   static styles = [
     buttons,

@@ -1,7 +1,7 @@
-import { LitElement, css, html } from 'lit';
+import { css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { t } from './i18n';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 import { buttons } from './shared-styles';
 
 /**
@@ -9,13 +9,8 @@ import { buttons } from './shared-styles';
  * the middle of a call would drop it; the user decides when. `reload` is set by src/main.ts.
  */
 @customElement('update-prompt')
-export class UpdatePrompt extends LitElement {
+export class UpdatePrompt extends LocalizedElement {
   @property({ attribute: false }) reload: () => void = () => location.reload();
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   static styles = [
     buttons,

@@ -1,11 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { LinkState } from '../core/peer-link';
 import type { LinkProblem } from '../core/reachability';
 import type { Quality } from '../core/quality/stats';
 import { t, type PlainKey } from './i18n';
-import { LangController } from './lang-controller';
+import { LocalizedElement } from './lang-controller';
 import { buttons } from './shared-styles';
 
 const QUALITY_TEXT: Record<Quality, PlainKey> = { good: 'qualityGood', fair: 'qualityFair', poor: 'qualityPoor' };
@@ -20,7 +20,7 @@ const PROBLEM_TEXT: Record<LinkProblem, PlainKey> = {
 
 /** One participant: their video (and audio), name, and what state they are in. */
 @customElement('video-tile')
-export class VideoTile extends LitElement {
+export class VideoTile extends LocalizedElement {
   @property() name = '';
   @property({ attribute: false }) stream: MediaStream | null = null;
   @property({ type: Boolean }) local = false;
@@ -38,11 +38,6 @@ export class VideoTile extends LitElement {
   @property() safetyNumber = '';
   @property({ attribute: false }) problem: LinkProblem | null = null;
   @state() private verifyOpen = false;
-
-  constructor() {
-    super();
-    new LangController(this);
-  }
 
   static styles = [
     buttons,
