@@ -171,7 +171,13 @@ export class Call {
       this.store,
     );
     const mesh = this.mesh;
-    this.quality = new QualityMonitor({ links: () => mesh.links(), uplinkBps: this.opts.uplinkBps }, this.store);
+    this.quality = new QualityMonitor(
+      { links: () => mesh.links(), uplinkBps: this.opts.uplinkBps },
+      {
+        quality: (key, quality) => this.store.upsertParticipantIfPresent(key, { quality }),
+        speaker: (speaker) => this.store.set({ speaker }),
+      },
+    );
     this.quality.start();
     this.signaling = new SignalingClient(
       { url: this.opts.signalingUrl, room },

@@ -1,4 +1,4 @@
-import type { CallStore, Participant } from './call-store';
+import type { Participant } from './call-store';
 import { fingerprintMatches, safetyNumber } from './identity';
 import { PeerLink, type LinkState } from './peer-link';
 import { parseSignalPayload, type ChatMessage, type FileMessage, type PeerMessage, type SignalPayload } from './peer-protocol';
@@ -47,7 +47,7 @@ interface Entry {
   fingerprint?: string;
   refused?: boolean;
   unwatch?: () => void;
-  /** What the store will get once this newcomer is shown; see `adopt`. Undefined once it is in the store. */
+  /** What the roster will get once this newcomer is shown; see `adopt`. Undefined once it is in it. */
   held?: Partial<Participant>;
 }
 
@@ -62,6 +62,16 @@ const SHOW_WITHIN_MS = 1_000;
  * not answered our hello by then has left meanwhile: its link is dropped rather than kept as a ghost.
  */
 const REPOINT_WITHIN_MS = 10_000;
+
+/**
+ * All the mesh may do to the call's state: publish its participants. Call hands it the store, seen through
+ * this interface, so nothing else of the state can be written from here.
+ */
+export interface Roster {
+  /** Adds the participant or patches what is known of them. */
+  upsertParticipant(key: string, patch: Partial<Participant>): void;
+  removeParticipant(key: string): void;
+}
 
 type Hello = Extract<SignalPayload, { kind: 'hello' }>;
 
@@ -91,7 +101,7 @@ export class Mesh {
 
   constructor(
     private readonly opts: MeshOptions,
-    private readonly store: CallStore,
+    private readonly roster: Roster,
   ) {}
 
   /** Settles once the first of the links this welcome started is connected (or failed, or closed), or after SHOW_WITHIN_MS. */
@@ -248,7 +258,7 @@ export class Mesh {
     if (moved) this.keyById.delete(e.id);
     e.id = from;
     this.keyById.set(from, h.key);
-    this.store.upsertParticipant(h.key, { name: h.name });
+    this.roster.upsertParticipant(h.key, { name: h.name });
     // Whatever was in flight went to the old id, or was lost with the socket that failed. The side that
     // reconnected (it gets the answering hello) offers afresh; the other only drops its own pending offer.
     if (moved && h.ack) void e.link.resync();
@@ -330,7 +340,7 @@ export class Mesh {
       ...(entry.stream ? { stream: entry.stream } : {}),
       ...(entry.screen ? { screen: entry.screen } : {}),
     };
-    if (connected) this.store.upsertParticipant(key, first);
+    if (connected) this.roster.upsertParticipant(key, first);
     else {
       // Shown once connected (bounded): rendering a tile takes the page's thread for a while, and until the
       // connection is up that thread carries the negotiation (the answer, the candidates) for this very peer.
@@ -379,13 +389,13 @@ export class Mesh {
   private publish(e: Entry, patch: Partial<Participant>): void {
     if (e.key === null) return;
     if (e.held) Object.assign(e.held, patch);
-    else this.store.upsertParticipant(e.key, patch);
+    else this.roster.upsertParticipant(e.key, patch);
   }
 
   private show(e: Entry): void {
     const held = e.held;
     e.held = undefined;
-    if (held && e.key !== null && this.byKey.get(e.key) === e) this.store.upsertParticipant(e.key, held);
+    if (held && e.key !== null && this.byKey.get(e.key) === e) this.roster.upsertParticipant(e.key, held);
   }
 
   /**
@@ -405,7 +415,7 @@ export class Mesh {
     if (e.key !== null && this.byKey.get(e.key) === e) {
       this.byKey.delete(e.key);
       if (this.keyById.get(e.id) === e.key) this.keyById.delete(e.id);
-      if (!e.held) this.store.removeParticipant(e.key);
+      if (!e.held) this.roster.removeParticipant(e.key);
       this.opts.peerGone?.(e.key);
     }
     e.link.close();

@@ -1,5 +1,4 @@
 import { expect } from '@open-wc/testing';
-import { CallStore } from '../../src/core/call-store';
 import { PeerLink, type PeerLinkEvents } from '../../src/core/peer-link';
 import type { SignalPayload } from '../../src/core/peer-protocol';
 import { QualityMonitor } from '../../src/core/quality/quality';
@@ -27,7 +26,7 @@ describe('QualityMonitor', () => {
     const [ann] = links as [PeerLink, PeerLink];
     const monitor = new QualityMonitor(
       { links: () => new Map([['bob', { link: ann }]]), uplinkBps: 1_000_000, speakerEveryMs: 50, statsEveryMs: 60_000 },
-      new CallStore(),
+      { quality: () => undefined, speaker: () => undefined },
     );
     monitor.start();
     try {

@@ -1,5 +1,5 @@
 import { DEFAULT_UPLINK_BPS, senderBudget, shouldPauseVideo, type Encoding } from './bitrate';
-import type { CallStore } from '../call-store';
+import type { Quality } from './stats';
 import type { PeerLink } from '../peer-link';
 import { lossBetween, qualityOf, readSample, sentBpsBetween, videoBpsBetween, type LinkSample } from './stats';
 
@@ -49,6 +49,14 @@ const SPEAKING_LEVEL = 0.02;
 /** A speaker keeps the highlight this long after going quiet, so it does not flicker between words. */
 const SPEAKER_HOLD_MS = 1_500;
 
+/** What the monitor publishes; Call writes it to the store (the monitor never sees the store). */
+export interface QualityOutput {
+  /** A participant's link quality badge, from each stats poll. */
+  quality(key: string, quality: Quality): void;
+  /** Who is talking loudest now (null: nobody), when it changes. */
+  speaker(key: string | null): void;
+}
+
 /**
  * Watches every connection of the mesh: keeps each video sender inside the uplink budget (bitrate.ts), pauses
  * video to a peer whose link cannot carry it and tells them, rates each link for the tile's indicator, and
@@ -66,7 +74,7 @@ export class QualityMonitor {
 
   constructor(
     private readonly opts: QualityOptions,
-    private readonly store: CallStore,
+    private readonly out: QualityOutput,
   ) {}
 
   start(): void {
@@ -170,7 +178,7 @@ export class QualityMonitor {
       if (prev) {
         e.videoBps = videoBpsBetween(prev, sample);
         e.sentBps = sentBpsBetween(prev, sample);
-        this.store.upsertParticipantIfPresent(key, { quality: qualityOf(sample.rttMs, lossBetween(prev, sample)) });
+        this.out.quality(key, qualityOf(sample.rttMs, lossBetween(prev, sample)));
       }
       const retry = e.paused && Date.now() - e.pausedAt > (this.opts.retryPausedMs ?? 15_000);
       const paused = retry ? false : shouldPauseVideo(e.paused, sample.availableOutgoingBps);
@@ -224,7 +232,7 @@ export class QualityMonitor {
     const next = loudest ?? (now - this.speakerHeardAt < SPEAKER_HOLD_MS ? this.speaker : null);
     if (next !== this.speaker) {
       this.speaker = next;
-      this.store.set({ speaker: next });
+      this.out.speaker(next);
     }
   }
 }
