@@ -128,14 +128,7 @@ export class Mesh {
       }, REPOINT_WITHIN_MS);
     }
     for (const id of peers) {
-      void this.sendTo(id, {
-        kind: 'hello',
-        key: this.opts.key,
-        name: this.opts.localState().name,
-        ack: false,
-        ...this.vouch(),
-        ...(fresh ? { offering: true } : {}),
-      });
+      void this.sendTo(id, this.ourHello(false, fresh));
       if (fresh && !this.pending.has(id)) this.pending.set(id, this.createEntry(id, { initiator: true, polite: false }));
     }
     const started = [...this.pending.values()].map((e) => e.link.settled(SHOW_WITHIN_MS));
@@ -237,15 +230,7 @@ export class Mesh {
     const role = offered ? null : h.offering ? { initiator: false, polite: true } : { initiator: !h.ack, polite: this.opts.key < h.key };
     const renew = existing !== undefined && h.offering === true;
     const offering = role?.initiator === true && !existing;
-    if (!h.ack)
-      void this.sendTo(from, {
-        kind: 'hello',
-        key: this.opts.key,
-        name: this.opts.localState().name,
-        ack: true,
-        ...this.vouch(),
-        ...(offering ? { offering } : {}),
-      });
+    if (!h.ack) void this.sendTo(from, this.ourHello(true, offering));
     if (existing && !renew) return this.repoint(existing, from, h);
     if (existing) this.retire(existing);
     this.pending.delete(from);
@@ -362,8 +347,17 @@ export class Mesh {
     else if (m.type !== 'screen') this.opts.peerMessage?.(key, m);
   }
 
-  private vouch(): { fingerprint?: string } {
-    return this.opts.identity ? { fingerprint: this.opts.identity.fingerprint } : {};
+  /** Our hello: an introduction (`ack` false) or the answer to one; `offering` when we will send the offer. */
+  private ourHello(ack: boolean, offering: boolean): Hello {
+    const fingerprint = this.opts.identity?.fingerprint;
+    return {
+      kind: 'hello',
+      key: this.opts.key,
+      name: this.opts.localState().name,
+      ack,
+      ...(fingerprint === undefined ? {} : { fingerprint }),
+      ...(offering ? { offering: true } : {}),
+    };
   }
 
   /** The peer's SDP names a certificate it did not vouch for: someone may be in the middle. */
