@@ -38,8 +38,9 @@ export interface DeviceList {
 /**
  * Who writes what: Call (call.ts) writes every field except these — `participants` (Mesh, mesh.ts: joins,
  * leaves, names, streams, connection, safety numbers; quality/quality.ts adds each one's `quality`), `speaker`
- * (quality/quality.ts), `transfers` (FileTransfers through its publish callback, wired in Call) and
- * `offeredFiles` (the UI root, src/ui/call-app.ts, for files shared into the app). The UI only reads.
+ * (quality/quality.ts), the media fields `mic`, `camera`, `localStream`, `mediaProblem`, `devices`, `audioId`,
+ * `videoId`, `sharing`, `localScreen`, `screenProblem` (LocalMedia, local-media.ts, through the output Call
+ * gives it), `transfers` (FileTransfers through its publish callback, wired in Call) and `offeredFiles` (the UI root, src/ui/call-app.ts, for files shared into the app). The UI only reads.
  */
 export interface CallState {
   phase: Phase;

@@ -1,7 +1,6 @@
 import { CallStore, type CallState } from './call-store';
-import { nextCamera } from './device-features';
 import { certificateFingerprint, generateCertificate } from './identity';
-import { listDevices, openMedia, openScreen, openTrack, type LocalMedia } from './media';
+import { LocalMedia, type Devices } from './local-media';
 import { appendChat, outgoingChat } from './chat';
 import { FileTransfers } from './files/file-transfer';
 import { Mesh } from './mesh';
@@ -21,20 +20,21 @@ export interface CallOptions {
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
   /** The store to publish to; the UI creates it before the engine is loaded, so the home page needs no engine. */
   store?: CallStore;
+  /** Microphone, camera and screen; the browser's unless a test passes fakes. */
+  devices?: Devices;
 }
 
 /**
  * The call engine's front door: the UI calls these intent methods and reads `store`; nothing else.
- * Owns local media, the signaling connection and the mesh for one room at a time.
+ * Owns the signaling connection and the mesh for one room at a time; local media is `LocalMedia`'s.
  */
 export class Call {
   readonly store: CallStore;
   private readonly key = randomId(16);
-  private media: LocalMedia = { audio: null, video: null, problem: null };
+  private readonly local: LocalMedia;
   private signaling: SignalingClient | null = null;
   private mesh: Mesh | null = null;
   private quality: QualityMonitor | null = null;
-  private screenTrack: MediaStreamTrack | null = null;
   private iceServers: RTCIceServer[] = [];
   private files: FileTransfers | null = null;
   private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
@@ -48,17 +48,26 @@ export class Call {
   private identity: Promise<{ certificate: RTCCertificate; fingerprint: string }> | null = null;
   /** Bumped on every hang-up, so a join still preparing its keys knows it was cancelled. */
   private session = 0;
-  /** Bumped on every (re)opening of local media, so a slow getUserMedia that was superseded is dropped. */
-  private mediaRound = 0;
-  /** What the user asked for, as opposed to what the devices gave: a camera plugged in later is used if wanted. */
-  private readonly wanted = { audio: true, video: true };
-  private acquiring: Promise<void> | null = null;
-  private unwatchDevices: (() => void) | null = null;
 
   constructor(private readonly opts: CallOptions) {
     this.store = opts.store ?? new CallStore();
     this.storage = opts.storage ?? globalThis.localStorage;
     this.store.set({ name: this.storage?.getItem(NAME_KEY) ?? '' });
+    this.local = new LocalMedia(
+      {
+        state: () => this.store.get(),
+        publish: (patch) => this.store.set(patch),
+        track: (kind, track) => this.mesh?.setTrack(kind, track),
+        screen: (track) => {
+          if (!this.mesh) return false;
+          this.mesh.setScreen(track);
+          this.quality?.rebalance(track !== null);
+          return true;
+        },
+        announce: () => this.announce(),
+      },
+      opts.devices,
+    );
   }
 
   get state(): CallState {
@@ -75,8 +84,7 @@ export class Call {
     this.prepareChannel(room, secret).catch(() => undefined);
     this.warm?.close();
     this.warm = warmSocket(this.opts.signalingUrl, room);
-    this.watchDevices();
-    await this.openLocalMedia();
+    await this.local.open();
   }
 
   setName(name: string): void {
@@ -84,23 +92,13 @@ export class Call {
     this.storage?.setItem(NAME_KEY, name);
   }
 
-  async chooseDevice(kind: 'audio' | 'video', id: string): Promise<void> {
-    this.store.set(kind === 'audio' ? { audioId: id } : { videoId: id });
-    const on = kind === 'audio' ? this.state.mic : this.state.camera;
-    if (!on) return;
-    const track = await openTrack(kind, id || undefined);
-    if (typeof track === 'string') {
-      this.store.set({ mediaProblem: track });
-      return;
-    }
-    this.replaceLocal(kind, track);
-    if (kind === 'audio') track.enabled = this.state.mic;
+  chooseDevice(kind: 'audio' | 'video', id: string): Promise<void> {
+    return this.local.choose(kind, id);
   }
 
   /** Front camera to back and round, where there is more than one. */
-  async switchCamera(): Promise<void> {
-    const id = nextCamera(this.state.devices.video, this.state.videoId);
-    if (id) await this.chooseDevice('video', id);
+  switchCamera(): Promise<void> {
+    return this.local.switchCamera();
   }
 
   private prepareChannel(room: string, secret: string): Promise<SecureChannel> {
@@ -160,8 +158,8 @@ export class Call {
         iceServers: () => this.iceServers,
         iceTransportPolicy: this.opts.iceTransportPolicy,
         localState: () => this.localState(),
-        localTracks: () => ({ audio: this.media.audio, video: this.state.camera ? this.media.video : null }),
-        localScreen: () => this.screenTrack,
+        localTracks: () => this.local.tracks(),
+        localScreen: () => this.local.screen,
         peerMessage: (key, m) => (m.type === 'chat' ? this.receiveChat(key, m) : files.message(key, m)),
         peerChannel: (key, channel) => files.channel(key, channel),
         peerOpen: (key) => files.peerOpen(key),
@@ -215,34 +213,12 @@ export class Call {
   }
 
   toggleMic(): void {
-    const mic = !this.state.mic;
-    this.wanted.audio = mic;
-    if (this.media.audio) this.media.audio.enabled = mic;
-    this.store.set({ mic });
-    this.announce();
-    // No microphone yet (denied, missing, still asking): turning it on asks again.
-    if (mic && !this.media.audio) void this.acquireMissing();
+    this.local.toggleMic();
   }
 
   /** Camera off really releases the camera (its light goes off); on asks for it again. */
-  async toggleCamera(): Promise<void> {
-    const camera = !this.state.camera;
-    this.wanted.video = camera;
-    this.store.set({ camera });
-    if (!camera) {
-      this.replaceLocal('video', null);
-    } else {
-      const track = await openTrack('video', this.state.videoId || undefined);
-      if (typeof track === 'string') {
-        this.store.set({ camera: false, mediaProblem: track });
-      } else if (this.state.camera) {
-        this.replaceLocal('video', track);
-        this.store.set({ mediaProblem: null });
-      } else {
-        track.stop();
-      }
-    }
-    this.announce();
+  toggleCamera(): Promise<void> {
+    return this.local.toggleCamera();
   }
 
   sendChat(text: string): void {
@@ -278,22 +254,8 @@ export class Call {
   }
 
   /** Share screen on/off. The browser's own "Stop sharing" bar ends the track, which lands here too. */
-  async toggleScreen(): Promise<void> {
-    if (this.screenTrack) return this.stopScreen();
-    const track = await openScreen();
-    if (typeof track === 'string') {
-      this.store.set({ screenProblem: track });
-      return;
-    }
-    if (this.screenTrack || !this.mesh) {
-      track.stop(); // a second click won the race, or we left meanwhile
-      return;
-    }
-    track.addEventListener('ended', () => this.stopScreen(), { once: true });
-    this.screenTrack = track;
-    this.mesh.setScreen(track);
-    this.quality?.rebalance(true);
-    this.store.set({ sharing: true, localScreen: new MediaStream([track]), screenProblem: null });
+  toggleScreen(): Promise<void> {
+    return this.local.toggleScreen();
   }
 
   /** What our video senders upload to each peer against the budget (for a stats view and the benchmark). */
@@ -303,26 +265,14 @@ export class Call {
 
   leave(): void {
     this.hangUp('home');
-    this.releaseMedia();
-    this.unwatchDevices?.();
-    this.unwatchDevices = null;
+    this.local.close();
     this.store.set({ room: null });
-  }
-
-  private stopScreen(): void {
-    const track = this.screenTrack;
-    if (!track) return;
-    this.screenTrack = null;
-    track.stop();
-    this.mesh?.setScreen(null);
-    this.quality?.rebalance(false);
-    this.store.set({ sharing: false, localScreen: null });
   }
 
   private hangUp(phase: CallState['phase']): void {
     this.files?.close();
     this.files = null;
-    this.stopScreen();
+    this.local.stopScreen();
     this.quality?.stop();
     this.quality = null;
     this.session++;
@@ -352,123 +302,10 @@ export class Call {
   }
 
   private localState(): Extract<PeerMessage, { type: 'state' }> {
-    return { type: 'state', name: this.state.name || 'Guest', mic: this.state.mic, camera: this.state.camera && this.media.video !== null };
+    return { type: 'state', name: this.state.name || 'Guest', mic: this.state.mic, camera: this.local.sendingVideo() };
   }
 
   private announce(): void {
     this.mesh?.broadcast(this.localState());
-  }
-
-  private async openLocalMedia(): Promise<void> {
-    this.releaseMedia();
-    const round = ++this.mediaRound;
-    const media = await openMedia({ audioId: this.state.audioId || undefined, videoId: this.state.videoId || undefined });
-    if (round !== this.mediaRound) {
-      // Left the room, or opened another, while the browser was still asking.
-      media.audio?.stop();
-      media.video?.stop();
-      return;
-    }
-    // A toggle during the prompt may have opened a track of its own already: that one stays.
-    for (const kind of ['audio', 'video'] as const) if (this.media[kind] && media[kind] !== this.media[kind]) media[kind]?.stop();
-    this.media = { audio: this.media.audio ?? media.audio, video: this.media.video ?? media.video, problem: media.problem };
-    if (this.media.audio) this.media.audio.enabled = this.state.mic;
-    if (!this.media.video) this.store.set({ camera: false });
-    else if (!this.wanted.video) this.replaceLocal('video', null);
-    this.attachLocal();
-    await this.refreshDevices();
-  }
-
-  /**
-   * Hands the tracks we have to every link. Media often arrives after Join (a slow "Allow", a slow phone
-   * camera): the links were made without tracks, and the transceivers they negotiated take them as they are.
-   */
-  private attachLocal(): void {
-    this.mesh?.setTrack('audio', this.media.audio);
-    this.mesh?.setTrack('video', this.state.camera ? this.media.video : null);
-    this.publishLocal();
-    this.store.set({ mediaProblem: this.media.problem });
-    this.announce();
-  }
-
-  private async refreshDevices(): Promise<void> {
-    const devices = await listDevices();
-    this.store.set({
-      devices: {
-        audio: devices.audio.map((d, i) => ({ id: d.deviceId, label: d.label || `Microphone ${i + 1}` })),
-        video: devices.video.map((d, i) => ({ id: d.deviceId, label: d.label || `Camera ${i + 1}` })),
-      },
-      audioId: this.media.audio?.getSettings().deviceId ?? this.state.audioId,
-      videoId: this.media.video?.getSettings().deviceId ?? this.state.videoId,
-    });
-  }
-
-  /**
-   * A device plugged in, or a permission granted after a refusal: asks again for whatever the user wants
-   * and does not have yet. One attempt at a time; a change during it is looked at by the next one.
-   */
-  private acquireMissing(): Promise<void> {
-    return (this.acquiring ??= (async () => {
-      const round = this.mediaRound;
-      for (const kind of ['audio', 'video'] as const) {
-        if (this.media[kind] || !this.wanted[kind] || this.state.room === null) continue;
-        const track = await openTrack(kind, (kind === 'audio' ? this.state.audioId : this.state.videoId) || undefined);
-        if (typeof track === 'string') continue;
-        if (round !== this.mediaRound || this.media[kind] || !this.wanted[kind]) {
-          track.stop();
-          continue;
-        }
-        if (kind === 'audio') track.enabled = this.state.mic;
-        this.media = { ...this.media, [kind]: track };
-        if (kind === 'video') this.store.set({ camera: true });
-      }
-      if (this.media.audio && this.media.video) this.media = { ...this.media, problem: null };
-      this.attachLocal();
-      await this.refreshDevices();
-    })().finally(() => (this.acquiring = null)));
-  }
-
-  private watchDevices(): void {
-    if (this.unwatchDevices) return;
-    const md = navigator.mediaDevices;
-    const changed = () => void this.acquireMissing();
-    md?.addEventListener?.('devicechange', changed);
-    const statuses: PermissionStatus[] = [];
-    for (const name of ['camera', 'microphone']) {
-      // Not every browser can be asked about these (Firefox ESR rejects the names): then only devicechange helps.
-      navigator.permissions
-        ?.query({ name: name as PermissionName })
-        .then((status) => {
-          if (!this.unwatchDevices) return;
-          status.onchange = () => status.state === 'granted' && changed();
-          statuses.push(status);
-        })
-        .catch(() => undefined);
-    }
-    this.unwatchDevices = () => {
-      md?.removeEventListener?.('devicechange', changed);
-      for (const st of statuses) st.onchange = null;
-    };
-  }
-
-  private replaceLocal(kind: 'audio' | 'video', track: MediaStreamTrack | null): void {
-    const old = this.media[kind];
-    if (old && old !== track) old.stop();
-    this.media = { ...this.media, [kind]: track };
-    this.mesh?.setTrack(kind, track);
-    this.publishLocal();
-  }
-
-  private publishLocal(): void {
-    const tracks = [this.media.audio, this.media.video].filter((t): t is MediaStreamTrack => t !== null);
-    this.store.set({ localStream: tracks.length ? new MediaStream(tracks) : null });
-  }
-
-  private releaseMedia(): void {
-    this.mediaRound++;
-    this.media.audio?.stop();
-    this.media.video?.stop();
-    this.media = { audio: null, video: null, problem: null };
-    this.store.set({ localStream: null });
   }
 }

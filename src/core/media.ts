@@ -1,6 +1,6 @@
 export type MediaProblem = 'denied' | 'missing' | 'in-use' | 'failed';
 
-export interface LocalMedia {
+export interface OpenedMedia {
   audio: MediaStreamTrack | null;
   video: MediaStreamTrack | null;
   /** Set when we got less than we asked for; the call still works with what we have. */
@@ -45,7 +45,7 @@ async function one(kind: 'audio' | 'video', id?: string): Promise<MediaStreamTra
  * Asks for microphone and camera together (one prompt), and if that fails asks for each alone,
  * so a denied camera still leaves the microphone, and nothing at all still lets the user join to receive.
  */
-export async function openMedia(choice: DeviceChoice = {}): Promise<LocalMedia> {
+export async function openMedia(choice: DeviceChoice = {}): Promise<OpenedMedia> {
   if (!navigator.mediaDevices?.getUserMedia) return { audio: null, video: null, problem: 'failed' };
   try {
     const s = await navigator.mediaDevices.getUserMedia({
