@@ -10,7 +10,7 @@ import { launchChromium, TRACE_CATEGORIES } from './lib/browser.ts';
 import { bundlePages } from './lib/pages.ts';
 import { startRelay, type Relay } from './lib/relay.ts';
 import { benchHost, buildIfStale, startOurServer, type Running } from './lib/servers.ts';
-import { markdownTable, median, ms } from './lib/stats.ts';
+import { markdownTable, median, ms, scenarioResult, type ScenarioResult } from './lib/stats.ts';
 
 const SIZES = (process.env.BENCH_MESH_SIZES ?? '2,3,4').split(',').map(Number);
 const STEP_TIMEOUT = 60_000;
@@ -190,7 +190,7 @@ async function runSize(
 
 const kbps = (bps: number): string => (bps / 1000).toFixed(0);
 
-export async function run(): Promise<{ table: string; summary: string }> {
+export async function run(): Promise<ScenarioResult> {
   const host = benchHost();
   buildIfStale((line) => console.error(`[mesh] ${line}`));
   const loadBefore = loadavg()[0] ?? 0;
@@ -266,35 +266,34 @@ export async function run(): Promise<{ table: string; summary: string }> {
     );
     const mesh4 = medians.get(4);
     const summary = `mesh4_setup_ms=${mesh4 !== undefined ? mesh4.toFixed(0) : 'n/a'} uplink_within_budget=${within ? 1 : 0}`;
-    const table = [
-      '# Benchmark: mesh',
-      '',
-      `Our app against a textbook raw RTCPeerConnection mesh (bench/pages/raw-mesh.ts: addTrack, trickle ICE over a bare`,
-      `relay, no encryption), ${ROUNDS} interleaved rounds per size, medians. For each room size N the last participant`,
-      "clicks Join while the others already talk; first remote frame is the probe's requestVideoFrameCallback mark,",
-      '"all" is when the last remote tile presented its first frame (the same probe, per tile).',
-      '',
-      setupTable,
-      '',
-      '## Uplink budget',
-      '',
-      `Each sender splits its uplink budget over its N-1 peers (audio first, RTCRtpSender.setParameters maxBitrate`,
-      `and scaleResolutionDownBy). Bitrates are the app's own getStats readings (payload bytes between 2 s polls),`,
-      `averaged over ${SAMPLES} polls taken ${RAMP_MS / 1000} s after everyone decoded everyone. Total includes audio.`,
-      `On this machine every participant's encoders share 2 cores, so the measured bitrates sit below the caps the app`,
-      `applies (cap per peer = what it sets with setParameters); the split itself is unit-tested in test/unit/bitrate.test.ts.`,
-      '',
-      uplinkTable,
-      '',
-      '## Conditions',
-      '',
-      `- Chromium ${browser.version()} headless, fake 1280x720 camera, one browser, a context per participant, inside the network namespace (${host}).`,
-      `- Machine: ${cpus().length} cores shared by every participant; setup times are wall clock; 1-minute load average ${loadBefore.toFixed(1)} before, ${(loadavg()[0] ?? 0).toFixed(1)} after.`,
-      '',
+    return scenarioResult(
+      [
+        '# Benchmark: mesh',
+        '',
+        `Our app against a textbook raw RTCPeerConnection mesh (bench/pages/raw-mesh.ts: addTrack, trickle ICE over a bare`,
+        `relay, no encryption), ${ROUNDS} interleaved rounds per size, medians. For each room size N the last participant`,
+        "clicks Join while the others already talk; first remote frame is the probe's requestVideoFrameCallback mark,",
+        '"all" is when the last remote tile presented its first frame (the same probe, per tile).',
+        '',
+        setupTable,
+        '',
+        '## Uplink budget',
+        '',
+        `Each sender splits its uplink budget over its N-1 peers (audio first, RTCRtpSender.setParameters maxBitrate`,
+        `and scaleResolutionDownBy). Bitrates are the app's own getStats readings (payload bytes between 2 s polls),`,
+        `averaged over ${SAMPLES} polls taken ${RAMP_MS / 1000} s after everyone decoded everyone. Total includes audio.`,
+        `On this machine every participant's encoders share 2 cores, so the measured bitrates sit below the caps the app`,
+        `applies (cap per peer = what it sets with setParameters); the split itself is unit-tested in test/unit/bitrate.test.ts.`,
+        '',
+        uplinkTable,
+        '',
+        '## Conditions',
+        '',
+        `- Chromium ${browser.version()} headless, fake 1280x720 camera, one browser, a context per participant, inside the network namespace (${host}).`,
+        `- Machine: ${cpus().length} cores shared by every participant; setup times are wall clock; 1-minute load average ${loadBefore.toFixed(1)} before, ${(loadavg()[0] ?? 0).toFixed(1)} after.`,
+      ],
       summary,
-      '',
-    ].join('\n');
-    return { table, summary };
+    );
   } finally {
     await browser?.close().catch(() => {});
     await relay?.close().catch(() => {});

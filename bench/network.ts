@@ -10,17 +10,11 @@ import { INSTRUMENT } from '../test/e2e/room.ts';
 import { launchChromiumIn } from '../test/lab/browsers.ts';
 import { pathTo, roomUrl, startLabServer, timeUntilAllSeeAll, type LabPerson } from '../test/lab/call-lab.ts';
 import { Lab, labSupport, type Home } from '../test/lab/network.ts';
-import type { ScenarioResult } from './run.ts';
+import { median, type ScenarioResult } from './lib/stats.ts';
 
 const ROUNDS = Number(process.env.BENCH_NETWORK_ROUNDS ?? 3);
 const GRACE_SECONDS = 10;
 const CAP_KBIT = 600;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
-}
 
 async function open(home: Home, server: AppServer, name: string, url: string): Promise<LabPerson> {
   const browser: Browser = await launchChromiumIn(home, { origin: server.url });

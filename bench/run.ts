@@ -1,13 +1,7 @@
 // `npm run bench [scenario|all]`: runs benchmark scenarios, prints each report and writes it to
 // bench/results/<scenario>.md, then prints every summary line last. Registering a scenario is one line.
 import { mkdirSync, writeFileSync } from 'node:fs';
-
-export interface ScenarioResult {
-  /** The whole markdown report: tables plus the conditions they were measured under. */
-  table: string;
-  /** One `key=value` line per figure, e.g. `setup_ratio_vs_raw=1.02`. */
-  summary: string;
-}
+import type { ScenarioResult } from './lib/stats.ts';
 
 const scenarios: Record<string, () => Promise<{ run(): Promise<ScenarioResult> }>> = {
   setup: () => import('./setup.ts'),

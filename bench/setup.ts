@@ -10,7 +10,7 @@ import { launchChromium, TRACE_CATEGORIES } from './lib/browser.ts';
 import { bundlePages, type Bundles } from './lib/pages.ts';
 import { startRelay, type Relay } from './lib/relay.ts';
 import { benchHost, buildIfStale, startOurServer, startPeerServer, type Running } from './lib/servers.ts';
-import { markdownTable, median, ms } from './lib/stats.ts';
+import { markdownTable, median, ms, scenarioResult, type ScenarioResult } from './lib/stats.ts';
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7));
 const WARMUP_ROUNDS = 1;
@@ -198,7 +198,7 @@ const STEPS = [
   'A.frame',
 ];
 
-function report(names: string[], samples: Map<string, Sample[]>, notes: string[]): { table: string; summary: string } {
+function report(names: string[], samples: Map<string, Sample[]>, notes: string[]): ScenarioResult {
   const med = (name: string, pick: (s: Sample) => number): number => median((samples.get(name) ?? []).map(pick));
   const raw = med('raw', (s) => s.b);
   const rows = names.map((name) => {
@@ -222,34 +222,33 @@ function report(names: string[], samples: Map<string, Sample[]>, notes: string[]
   );
   const ours = med('ours', (s) => s.b);
   const summary = Number.isFinite(ours) ? `setup_ratio_vs_raw=${(ours / raw).toFixed(2)}` : 'setup_ratio_vs_raw=n/a (ours not run)';
-  const table = [
-    '# Benchmark: call setup',
-    '',
-    'Time from B clicking Join to the first decoded remote video frame B shows (requestVideoFrameCallback',
-    "presentationTime on the video in A's tile), while A already waits in the call. Two participants.",
-    '',
-    main,
-    '',
-    '## Where the time goes',
-    '',
-    'First occurrence of each event, measured by the same injected probe in every contender. Negative: before',
-    'the click (e.g. a camera preview on the pre-join screen). Empty: the contender never did it on that side.',
-    '',
-    steps,
-    '',
-    perRun,
-    '',
-    '## Conditions',
-    '',
-    ...notes.map((n) => `- ${n}`),
-    '',
+  return scenarioResult(
+    [
+      '# Benchmark: call setup',
+      '',
+      'Time from B clicking Join to the first decoded remote video frame B shows (requestVideoFrameCallback',
+      "presentationTime on the video in A's tile), while A already waits in the call. Two participants.",
+      '',
+      main,
+      '',
+      '## Where the time goes',
+      '',
+      'First occurrence of each event, measured by the same injected probe in every contender. Negative: before',
+      'the click (e.g. a camera preview on the pre-join screen). Empty: the contender never did it on that side.',
+      '',
+      steps,
+      '',
+      perRun,
+      '',
+      '## Conditions',
+      '',
+      ...notes.map((n) => `- ${n}`),
+    ],
     summary,
-    '',
-  ].join('\n');
-  return { table, summary };
+  );
 }
 
-export async function run(): Promise<{ table: string; summary: string }> {
+export async function run(): Promise<ScenarioResult> {
   const host = benchHost();
   const log = (line: string): void => console.error(`[setup] ${line}`);
   const withOurs = !process.env.BENCH_CONTENDERS || process.env.BENCH_CONTENDERS.split(',').includes('ours');

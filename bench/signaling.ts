@@ -13,9 +13,8 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
-import type { ScenarioResult } from './run.ts';
 import { contenders, Inbox, pinnable, roomId, type Contender, type Server } from './lib/signaling-contenders.ts';
-import { markdownTable, median } from './lib/stats.ts';
+import { markdownTable, median, type ScenarioResult } from './lib/stats.ts';
 
 const IDLE_STEPS = (process.env.BENCH_IDLE ?? '1000,5000,10000').split(',').map(Number);
 const RATES = [1000, 5000];

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/browsers.mjs';
 import { benchHost, buildIfStale, startOurServer, startPeerServer, type Running } from './lib/servers.ts';
-import { markdownTable, median } from './lib/stats.ts';
+import { markdownTable, median, scenarioResult, type ScenarioResult } from './lib/stats.ts';
 // The page's window.bench* declarations.
 import type {} from './pages/transfer.ts';
 
@@ -237,7 +237,7 @@ async function baselineOnce(
 
 const mbps = (bytes: number, ms: number): string => (bytes / MiB / (ms / 1000)).toFixed(1);
 
-export async function run(): Promise<{ table: string; summary: string }> {
+export async function run(): Promise<ScenarioResult> {
   const host = benchHost();
   buildIfStale(log);
   const out = await build({
@@ -296,34 +296,33 @@ export async function run(): Promise<{ table: string; summary: string }> {
     const ratio = raw / median(times.get('ours') ?? []);
     const growth = Number.isFinite(mem.growth) ? String(Math.round(mem.growth / MiB)) : 'n/a';
     const summary = `transfer_ratio_vs_raw=${Number.isFinite(ratio) ? ratio.toFixed(2) : 'n/a'} receiver_mem_growth_mib=${growth}`;
-    const table = [
-      '# Benchmark: file transfer',
-      '',
-      `${SIZE / MiB} MiB from one Chromium process to another, ${RUNS} interleaved runs per contender (median).`,
-      '',
-      markdownTable(['contender', 'median ms', 'MiB/s', 'throughput vs raw', 'every run (ms)'], rows),
-      '',
-      `Receiver-side peak memory growth while our app received ${BIG / MiB} MiB: ${growth} MiB above idle ` +
-        `(sum of the receiver's renderer processes' VmRSS, sampled every 200 ms; idle = mean of 3 s before Accept; ` +
-        `the transfer took ${(mem.ms / 1000).toFixed(0)} s, ${mbps(BIG, mem.ms)} MiB/s).`,
-      '',
-      '## Conditions',
-      '',
-      `- Chromium headless, two persistent profiles (two browser processes), inside a private network namespace (host candidates on ${host}).`,
-      "- ours: through the UI; the sender picks a file on disk, the time runs from the receiver's Accept click to its " +
-        '"checksum verified" state, so it includes the accept round trip, opening the byte channel, writing to OPFS in a ' +
-        'worker and SHA-256 on both sides. Camera and microphone are off in the call during the runs.',
-      '- raw: one RTCDataChannel, 64 KiB messages from memory, paused above 8 MiB buffered until bufferedamountlow (2 MiB).',
-      '- simple-peer 9: `peer.write()` of 64 KiB, waiting for `drain` when write returns false. PeerJS 1.5: ' +
-        '`conn.send()` with serialization "raw", 64 KiB, waiting while PeerJS\'s own queue holds more than 8 MiB.',
-      '- Baselines send from memory and only count bytes at the receiver; time runs from the first send to the last byte counted. ' +
-        `A baseline not done after ${BASELINE_CAP_MS / 1000} s is stopped and its time extrapolated from the bytes that arrived (logged).`,
-      `- Machine: ${cpus().length} cores shared by both browsers (and whatever else runs); wall-clock figures.`,
-      '',
+    return scenarioResult(
+      [
+        '# Benchmark: file transfer',
+        '',
+        `${SIZE / MiB} MiB from one Chromium process to another, ${RUNS} interleaved runs per contender (median).`,
+        '',
+        markdownTable(['contender', 'median ms', 'MiB/s', 'throughput vs raw', 'every run (ms)'], rows),
+        '',
+        `Receiver-side peak memory growth while our app received ${BIG / MiB} MiB: ${growth} MiB above idle ` +
+          `(sum of the receiver's renderer processes' VmRSS, sampled every 200 ms; idle = mean of 3 s before Accept; ` +
+          `the transfer took ${(mem.ms / 1000).toFixed(0)} s, ${mbps(BIG, mem.ms)} MiB/s).`,
+        '',
+        '## Conditions',
+        '',
+        `- Chromium headless, two persistent profiles (two browser processes), inside a private network namespace (host candidates on ${host}).`,
+        "- ours: through the UI; the sender picks a file on disk, the time runs from the receiver's Accept click to its " +
+          '"checksum verified" state, so it includes the accept round trip, opening the byte channel, writing to OPFS in a ' +
+          'worker and SHA-256 on both sides. Camera and microphone are off in the call during the runs.',
+        '- raw: one RTCDataChannel, 64 KiB messages from memory, paused above 8 MiB buffered until bufferedamountlow (2 MiB).',
+        '- simple-peer 9: `peer.write()` of 64 KiB, waiting for `drain` when write returns false. PeerJS 1.5: ' +
+          '`conn.send()` with serialization "raw", 64 KiB, waiting while PeerJS\'s own queue holds more than 8 MiB.',
+        '- Baselines send from memory and only count bytes at the receiver; time runs from the first send to the last byte counted. ' +
+          `A baseline not done after ${BASELINE_CAP_MS / 1000} s is stopped and its time extrapolated from the bytes that arrived (logged).`,
+        `- Machine: ${cpus().length} cores shared by both browsers (and whatever else runs); wall-clock figures.`,
+      ],
       summary,
-      '',
-    ].join('\n');
-    return { table, summary };
+    );
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => {});
     rmSync(root, { recursive: true, force: true });

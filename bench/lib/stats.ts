@@ -1,4 +1,16 @@
-// Small numeric helpers and the markdown table every scenario prints.
+// Small numeric helpers, the markdown table every scenario prints, and the result every scenario returns.
+
+export interface ScenarioResult {
+  /** The whole markdown report: tables plus the conditions they were measured under. */
+  table: string;
+  /** One `key=value` line per figure, e.g. `setup_ratio_vs_raw=1.02`. */
+  summary: string;
+}
+
+/** The report `lines` with the summary line at its end, and the summary on its own. */
+export function scenarioResult(lines: readonly string[], summary: string): ScenarioResult {
+  return { table: [...lines, '', summary, ''].join('\n'), summary };
+}
 
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return Number.NaN;

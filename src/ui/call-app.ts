@@ -14,7 +14,7 @@ import './lang-select';
 import { OnlineController } from './online-controller';
 import './shared-offer';
 import { StoreController } from './store-controller';
-import { buttons } from './shared-styles';
+import { buttons, warning } from './shared-styles';
 
 /** Calls need RTCPeerConnection; everything else (home page, offline shell, shared files) works without. */
 const CAN_CALL = typeof RTCPeerConnection === 'function';
@@ -63,21 +63,13 @@ export class CallApp extends LitElement {
         justify-content: flex-end;
         padding: 8px 16px 0;
       }
-      .offline {
-        flex: 1 1 16rem;
-        margin: 0;
-        padding: 8px 12px;
-        border-radius: 8px;
-        background: var(--warn-bg);
-        color: var(--warn-text);
-      }
+      .offline,
       .notice {
         flex: 1 1 16rem;
-        margin: 0;
-        padding: 10px 12px;
-        border-radius: 8px;
-        background: var(--warn-bg);
-        color: var(--warn-text);
+        ${warning}
+      }
+      .offline {
+        padding: 8px 12px;
       }
       /* Fixed in both states, so showing it does not lay it out again; the call screen scrolls inside itself. */
       .call {

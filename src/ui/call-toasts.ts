@@ -6,7 +6,7 @@ import { PanelEvent } from './control-bar';
 import { t } from './i18n';
 import { emit } from './intent';
 import { LocalizedElement } from './lang-controller';
-import { buttons } from './shared-styles';
+import { buttons, surface } from './shared-styles';
 
 export interface ChatToast {
   key: string;
@@ -46,9 +46,7 @@ export class CallToasts extends LocalizedElement {
         gap: 8px;
         padding: 10px 12px;
         border-radius: 14px;
-        background: var(--surface);
-        color: var(--text);
-        border: 1px solid var(--line);
+        ${surface}
         box-shadow: 0 6px 24px rgb(0 0 0 / 0.3);
       }
       p {

@@ -4,7 +4,7 @@ import type { CallState } from '../core/call-store';
 import { t } from './i18n';
 import { emit } from './intent';
 import { LocalizedElement } from './lang-controller';
-import { buttons } from './shared-styles';
+import { buttons, fields } from './shared-styles';
 
 /** Microphone and camera pickers for use during a call; a switch swaps the track without renegotiating. */
 @customElement('device-pickers')
@@ -13,6 +13,7 @@ export class DevicePickers extends LocalizedElement {
 
   static styles = [
     buttons,
+    fields,
     css`
       :host {
         display: flex;
@@ -25,12 +26,6 @@ export class DevicePickers extends LocalizedElement {
         font-weight: 600;
       }
       select {
-        min-height: 44px;
-        padding: 0 10px;
-        border-radius: 8px;
-        border: 1px solid var(--line);
-        background: var(--surface);
-        color: var(--text);
         max-width: 260px;
       }
     `,

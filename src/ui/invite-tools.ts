@@ -4,7 +4,7 @@ import { t } from './i18n';
 import { icon } from './icons';
 import { emit } from './intent';
 import { LocalizedElement } from './lang-controller';
-import { buttons } from './shared-styles';
+import { buttons, surface } from './shared-styles';
 
 /**
  * "Share link" (only where the Web Share API exists) and "QR code" for the call link. The buttons flow into
@@ -24,10 +24,8 @@ export class InviteTools extends LocalizedElement {
         display: contents;
       }
       dialog {
-        border: 1px solid var(--line);
+        ${surface}
         border-radius: 16px;
-        background: var(--surface);
-        color: var(--text);
         padding: 16px;
         max-width: min(90vw, 360px);
       }

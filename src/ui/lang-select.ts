@@ -2,13 +2,14 @@ import { css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { LANG_NAMES, chooseLang, lang, t, type Lang } from './i18n';
 import { LocalizedElement } from './lang-controller';
-import { buttons } from './shared-styles';
+import { buttons, fields } from './shared-styles';
 
 /** The language picker ("Language" / "Idioma"); the choice is remembered, and every component renders again in place. */
 @customElement('lang-select')
 export class LangSelect extends LocalizedElement {
   static styles = [
     buttons,
+    fields,
     css`
       :host {
         display: inline-block;
@@ -19,12 +20,7 @@ export class LangSelect extends LocalizedElement {
         align-items: center;
       }
       select {
-        min-height: 44px;
         padding: 0 8px;
-        border-radius: 8px;
-        border: 1px solid var(--line);
-        background: var(--surface);
-        color: var(--text);
       }
     `,
   ];

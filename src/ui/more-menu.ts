@@ -9,7 +9,7 @@ import { LocalizedElement } from './lang-controller';
 import './invite-tools';
 import './lang-select';
 import { pipKind } from './picture-in-picture';
-import { roundButtons } from './shared-styles';
+import { roundButtons, surface } from './shared-styles';
 
 /**
  * "More": what a call needs now and then, behind one button so the bar stays one row on a phone — copy and
@@ -39,10 +39,8 @@ export class MoreMenu extends LocalizedElement {
         overflow: auto;
         box-sizing: border-box;
         padding: 12px;
-        border: 1px solid var(--line);
+        ${surface}
         border-radius: 16px;
-        background: var(--surface);
-        color: var(--text);
         box-shadow: 0 8px 32px rgb(0 0 0 / 0.35);
       }
       .actions {

@@ -9,7 +9,7 @@ import { LocalizedElement } from './lang-controller';
 import './device-pickers';
 import { icon, type IconName } from './icons';
 import './mic-meter';
-import { roundButtons } from './shared-styles';
+import { fields, roundButtons, warning } from './shared-styles';
 
 const PROBLEM_TEXT: Record<MediaProblem, PlainKey> = {
   denied: 'mediaDenied',
@@ -27,6 +27,7 @@ export class PrejoinView extends LocalizedElement {
 
   static styles = [
     roundButtons,
+    fields,
     css`
       :host {
         display: block;
@@ -83,23 +84,11 @@ export class PrejoinView extends LocalizedElement {
         gap: 4px;
         font-weight: 600;
       }
-      input {
-        min-height: 44px;
-        padding: 0 10px;
-        border-radius: 8px;
-        border: 1px solid var(--line);
-        background: var(--surface);
-        color: var(--text);
-      }
       device-pickers[hidden] {
         display: none;
       }
       .problem {
-        padding: 10px 12px;
-        border-radius: 8px;
-        background: var(--warn-bg);
-        color: var(--warn-text);
-        margin: 0;
+        ${warning}
       }
     `,
   ];

@@ -1,5 +1,27 @@
 import { css } from 'lit';
 
+/*
+ * Two kinds of shared style live here. Sheets (`buttons`, `roundButtons`, `fields`) go in a component's
+ * `static styles = [...]`. Looks (`surface`, `warning`) are declarations that go inside a rule of the
+ * component's own css, next to its layout: `article { ${surface} padding: 10px 12px; }`.
+ */
+
+/** A raised surface: buttons, fields, cards, dialogs and popovers. */
+export const surface = css`
+  background: var(--surface);
+  color: var(--text);
+  border: 1px solid var(--line);
+`;
+
+/** A warning in a box: offline, a link that cannot work, a media or connection problem. */
+export const warning = css`
+  margin: 0;
+  padding: 10px 12px;
+  border-radius: 8px;
+  background: var(--warn-bg);
+  color: var(--warn-text);
+`;
+
 export const buttons = css`
   button,
   select,
@@ -10,9 +32,7 @@ export const buttons = css`
     min-height: 44px;
     padding: 0 18px;
     border-radius: 22px;
-    border: 1px solid var(--line);
-    background: var(--surface);
-    color: var(--text);
+    ${surface}
     cursor: pointer;
   }
   button.primary {
@@ -43,6 +63,17 @@ export const buttons = css`
     overflow: hidden;
     clip: rect(0 0 0 0);
     white-space: nowrap;
+  }
+`;
+
+/** Text fields and selects: as tall as a button, with squarer corners. */
+export const fields = css`
+  select,
+  input {
+    min-height: 44px;
+    padding: 0 10px;
+    border-radius: 8px;
+    ${surface}
   }
 `;
 

@@ -2,7 +2,7 @@ import { css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { t } from './i18n';
 import { LocalizedElement } from './lang-controller';
-import { buttons } from './shared-styles';
+import { buttons, surface } from './shared-styles';
 
 /**
  * "A new version is available" with a Reload button. The app never reloads by itself, because a reload in
@@ -32,9 +32,7 @@ export class UpdatePrompt extends LocalizedElement {
         justify-content: center;
         padding: 10px 14px;
         border-radius: 12px;
-        background: var(--surface);
-        color: var(--text);
-        border: 1px solid var(--line);
+        ${surface}
         box-shadow: 0 4px 16px rgb(0 0 0 / 0.25);
       }
       p {

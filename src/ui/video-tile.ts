@@ -6,7 +6,7 @@ import type { LinkProblem } from '../core/reachability';
 import type { Quality } from '../core/quality/stats';
 import { t, type PlainKey } from './i18n';
 import { LocalizedElement } from './lang-controller';
-import { buttons } from './shared-styles';
+import { buttons, warning } from './shared-styles';
 
 const QUALITY_TEXT: Record<Quality, PlainKey> = { good: 'qualityGood', fair: 'qualityFair', poor: 'qualityPoor' };
 
@@ -141,22 +141,10 @@ export class VideoTile extends LocalizedElement {
       .poor {
         color: #f87171;
       }
-      .visually-hidden {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        overflow: hidden;
-        clip: rect(0 0 0 0);
-        white-space: nowrap;
-      }
       .problem {
         position: absolute;
         inset: 12px 12px auto;
-        margin: 0;
-        padding: 10px 12px;
-        border-radius: 8px;
-        background: var(--warn-bg);
-        color: var(--warn-text);
+        ${warning}
       }
       .verify {
         position: absolute;
