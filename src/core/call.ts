@@ -8,7 +8,7 @@ import type { PeerMessage } from './peer-protocol';
 import { QualityMonitor, type UplinkReport } from './quality/quality';
 import { randomId } from './room-link';
 import { SecureChannel, SecurePipe } from './secure-channel';
-import { SignalingClient, warmSocket, type SignalingSocket } from './signaling-client';
+import { SignalingClient, warmSocket, type NetworkEvents, type SignalingSocket, type SocketFactory } from './signaling-client';
 
 const NAME_KEY = 'p2p-call:name';
 
@@ -22,6 +22,18 @@ export interface CallOptions {
   store?: CallStore;
   /** Microphone, camera and screen; the browser's unless a test passes fakes. */
   devices?: Devices;
+  /** The signaling socket and the network hints; the browser's unless a test passes scripted ones. */
+  socket?: SocketFactory;
+  network?: NetworkEvents;
+  /** Makes this tab's DTLS certificate and its fingerprint; RTCPeerConnection's unless a test passes one. */
+  certificate?: () => Promise<Identity>;
+}
+
+type Identity = { certificate: RTCCertificate; fingerprint: string };
+
+async function browserCertificate(): Promise<Identity> {
+  const certificate = await generateCertificate();
+  return { certificate, fingerprint: await certificateFingerprint(certificate) };
 }
 
 /**
@@ -45,7 +57,7 @@ export class Call {
   /** The room's signaling socket, opened on the pre-join screen and handed to the client on Join. */
   private warm: SignalingSocket | null = null;
   /** One DTLS certificate per tab, so its fingerprint stays the same across rejoins. */
-  private identity: Promise<{ certificate: RTCCertificate; fingerprint: string }> | null = null;
+  private identity: Promise<Identity> | null = null;
   /** Bumped on every hang-up, so a join still preparing its keys knows it was cancelled. */
   private session = 0;
 
@@ -83,7 +95,7 @@ export class Call {
     this.prepareIdentity().catch(() => undefined); // reported when Join needs it
     this.prepareChannel(room, secret).catch(() => undefined);
     this.warm?.close();
-    this.warm = warmSocket(this.opts.signalingUrl, room);
+    this.warm = warmSocket(this.opts.signalingUrl, room, this.opts.socket);
     await this.local.open();
   }
 
@@ -107,11 +119,8 @@ export class Call {
   }
 
   /** Made while the user is still on the pre-join screen, so pressing Join does not wait for key generation. */
-  private prepareIdentity(): Promise<{ certificate: RTCCertificate; fingerprint: string }> {
-    return (this.identity ??= generateCertificate().then(async (certificate) => ({
-      certificate,
-      fingerprint: await certificateFingerprint(certificate),
-    })));
+  private prepareIdentity(): Promise<Identity> {
+    return (this.identity ??= (this.opts.certificate ?? browserCertificate)());
   }
 
   /** An old-style link without the secret fragment: joining it could only be done insecurely, so it is not. */
@@ -139,7 +148,7 @@ export class Call {
     );
   }
 
-  private connect(room: string, channel: SecureChannel, identity: { certificate: RTCCertificate; fingerprint: string }): void {
+  private connect(room: string, channel: SecureChannel, identity: Identity): void {
     const pipe = new SecurePipe(channel, {
       selfId: () => this.signaling?.peerId ?? null,
       send: (to, data) => this.signaling?.signal(to, data),
@@ -178,7 +187,7 @@ export class Call {
     );
     this.quality.start();
     this.signaling = new SignalingClient(
-      { url: this.opts.signalingUrl, room },
+      { url: this.opts.signalingUrl, room, socket: this.opts.socket, network: this.opts.network },
       {
         welcome: (w) => {
           this.iceServers = w.iceServers.map((s) => ({ urls: s.urls, username: s.username, credential: s.credential }));
