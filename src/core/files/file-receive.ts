@@ -11,6 +11,20 @@ export interface ReceiveHost {
   changed(): void;
   /** The OPFS folder this tab writes into. */
   readonly dir: string;
+  /** Starts this transfer's writer: openWriterWorker in the app, an in-memory stand-in in unit tests. */
+  openWriter(): WriterPort;
+}
+
+/** The part of the writer worker (file-writer.worker.ts) that Incoming uses. */
+export interface WriterPort {
+  postMessage(m: WriterRequest, transfer: Transferable[]): void;
+  onmessage: ((ev: MessageEvent<WriterReply>) => void) | null;
+  onerror: ((ev: ErrorEvent) => void) | null;
+  terminate(): void;
+}
+
+export function openWriterWorker(): WriterPort {
+  return new Worker(new URL('./file-writer.worker.ts', import.meta.url), { type: 'module' });
 }
 
 interface SaveFilePicker {
@@ -20,7 +34,7 @@ interface SaveFilePicker {
 export class Incoming {
   readonly view: Transfer;
   sink: SinkKind | null = null;
-  private worker: Worker | null = null;
+  private worker: WriterPort | null = null;
   private channel: RTCDataChannel | null = null;
   /** Bytes handed to the worker: where the current channel's next message belongs. */
   private expected = 0;
@@ -62,7 +76,7 @@ export class Incoming {
   async accept(): Promise<void> {
     if (this.view.state !== 'offered') return;
     let picked: FileSystemFileHandle | null = null;
-    const w = window as Window & Partial<SaveFilePicker>;
+    const w = globalThis as typeof globalThis & Partial<SaveFilePicker>;
     if (typeof w.showSaveFilePicker === 'function') {
       try {
         picked = await w.showSaveFilePicker({ suggestedName: this.view.name });
@@ -73,7 +87,7 @@ export class Incoming {
     }
     if (this.stateNow() !== 'offered') return;
     this.set('active');
-    const worker = new Worker(new URL('./file-writer.worker.ts', import.meta.url), { type: 'module' });
+    const worker = this.host.openWriter();
     worker.onmessage = (ev: MessageEvent<WriterReply>) => this.fromWorker(ev.data);
     worker.onerror = (ev) => {
       console.warn('file-receive: writer crashed', ev.message);
@@ -238,7 +252,7 @@ export class Incoming {
         worker.onmessage = (ev: MessageEvent<WriterReply>) => {
           if (ev.data.type === 'aborted' || ev.data.type === 'error') worker.terminate();
         };
-        worker.postMessage({ type: 'abort' } satisfies WriterRequest);
+        worker.postMessage({ type: 'abort' }, []);
       }
     }
     this.waiters.splice(0).forEach((w) => w({ type: 'error', reason: 'failed' }));

@@ -8,12 +8,12 @@ import { Meter, TERMINAL, type FailReason, type Transfer, type TransferState } f
 /** One data-channel message. 64 KiB goes through every browser's SCTP stack unsplit. */
 export const CHUNK_SIZE = 64 * 1024;
 /** How much is read from the File at once; sent as CHUNK_SIZE views of the same buffer. */
-const BLOCK_SIZE = 1024 * 1024;
+export const BLOCK_SIZE = 1024 * 1024;
 /** Pause sending above this much queued in the channel; resume when it drains to LOW_WATER. */
-const HIGH_WATER = 8 * 1024 * 1024;
-const LOW_WATER = 2 * 1024 * 1024;
+export const HIGH_WATER = 8 * 1024 * 1024;
+export const LOW_WATER = 2 * 1024 * 1024;
 /** Most bytes sent but not yet confirmed by the receiver: bounds the receiver's backlog too. */
-const WINDOW = 32 * 1024 * 1024;
+export const WINDOW = 32 * 1024 * 1024;
 
 export interface SendHost {
   send(peer: string, msg: PeerMessage): boolean;

@@ -10,7 +10,7 @@
 //   file-end {sha256} ─────────────────────▶  digest matches? commit : delete
 //               ◀───────────────────────────  file-verified  |  file-cancel {reason: corrupt}
 //   (byte channel drops)                      file-resume {offset}: new channel "file:<id>:<offset>"
-import { Incoming } from './file-receive';
+import { Incoming, openWriterWorker, type WriterPort } from './file-receive';
 import { Outgoing } from './file-send';
 import { randomId } from '../room-link';
 import { parseFileChannelLabel, type FileMessage, type PeerMessage } from '../peer-protocol';
@@ -41,7 +41,11 @@ export class FileTransfers {
   /** This tab's own folder in the origin-private file system. */
   readonly dir = `incoming-${randomId(8)}`;
 
-  constructor(private readonly host: TransferHost) {}
+  /** `openWriter` is where received bytes go: the writer worker, unless a unit test gives a stand-in. */
+  constructor(
+    private readonly host: TransferHost,
+    private readonly openWriter: () => WriterPort = openWriterWorker,
+  ) {}
 
   /** One transfer per file per recipient. */
   offer(files: readonly File[], peers: readonly string[]): void {
@@ -141,6 +145,7 @@ export class FileTransfers {
       isOpen: (p) => this.host.isOpen(p),
       changed: () => this.changed(),
       dir: this.dir,
+      openWriter: this.openWriter,
     });
     this.incoming.set(key, inc);
     this.order.push(inc.view);
