@@ -7,7 +7,7 @@ import { PanelEvent, type PanelName } from './control-bar';
 import { icon } from './icons';
 import { t } from './i18n';
 import { LocalizedElement } from './lang-controller';
-import { buttons } from './shared-styles';
+import { buttons, boxless } from './shared-styles';
 import './transfer-list';
 
 /** Wide enough for the videos and a 360 px column side by side; narrower screens get a bottom sheet. */
@@ -52,10 +52,8 @@ export class CallPanel extends LocalizedElement {
 
   static styles = [
     buttons,
+    boxless,
     css`
-      :host {
-        display: contents;
-      }
       dialog {
         box-sizing: border-box;
         padding: 12px 16px 16px;

@@ -4,7 +4,7 @@ import { t } from './i18n';
 import { icon } from './icons';
 import { emit } from './intent';
 import { LocalizedElement } from './lang-controller';
-import { buttons, surface } from './shared-styles';
+import { buttons, surface, boxless } from './shared-styles';
 
 /**
  * "Share link" (only where the Web Share API exists) and "QR code" for the call link. The buttons flow into
@@ -19,10 +19,8 @@ export class InviteTools extends LocalizedElement {
 
   static styles = [
     buttons,
+    boxless,
     css`
-      :host {
-        display: contents;
-      }
       dialog {
         ${surface}
         border-radius: 16px;

@@ -9,7 +9,7 @@ import { LocalizedElement } from './lang-controller';
 import './invite-tools';
 import './lang-select';
 import { pipKind } from './picture-in-picture';
-import { roundButtons, surface } from './shared-styles';
+import { roundButtons, surface, boxless } from './shared-styles';
 
 /**
  * "More": what a call needs now and then, behind one button so the bar stays one row on a phone — copy and
@@ -26,10 +26,8 @@ export class MoreMenu extends LocalizedElement {
 
   static styles = [
     roundButtons,
+    boxless,
     css`
-      :host {
-        display: contents;
-      }
       [popover] {
         position: fixed;
         inset: auto max(8px, env(safe-area-inset-right)) calc(var(--bar-height, 72px) + 8px) auto;

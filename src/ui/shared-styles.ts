@@ -6,6 +6,13 @@ import { css } from 'lit';
  * component's own css, next to its layout: `article { ${surface} padding: 10px 12px; }`.
  */
 
+/** For components that only own overlays (dialogs, popovers) and take no box of their own. */
+export const boxless = css`
+  :host {
+    display: contents;
+  }
+`;
+
 /** A raised surface: buttons, fields, cards, dialogs and popovers. */
 export const surface = css`
   background: var(--surface);
