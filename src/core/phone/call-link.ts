@@ -4,6 +4,7 @@
 //   payload = base64url( 0x01 | id (20 bytes) | invite code (16 bytes) | check (4 bytes) )   — 41 bytes, 55 chars
 //   check   = SHA-256(the 37 bytes before it)[0..4]
 //
+// Every version ends with that check of all the bytes before it, so it is verified before the version is read.
 // The check exists for people: a link retyped from a screen or cut short by a chat app is caught here, with a
 // message saying so, instead of ringing nobody.
 
@@ -78,15 +79,16 @@ export async function decodeCallPayload(fragment: string): Promise<CallLinkResul
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return { ok: false, error: 'not-a-call-link' };
   // base64url cannot end after a single character of a group: that too is a link cut short.
   const bytes = base64urlDecode(text.length % 4 === 1 ? text.slice(0, -1) : text);
-  if (!bytes || bytes.length === 0) return { ok: false, error: 'truncated' };
-  if (bytes[0] !== VERSION) return { ok: false, error: 'unknown-version' };
-  if (bytes.length < PAYLOAD_BYTES) return { ok: false, error: 'truncated' };
-  if (bytes.length > PAYLOAD_BYTES) return { ok: false, error: 'not-a-call-link' };
-  const body = bytes.slice(0, PAYLOAD_BYTES - CHECK_BYTES);
+  if (!bytes || bytes.length < PAYLOAD_BYTES) return { ok: false, error: 'truncated' };
+  // The check comes before the version: a typo in the first characters changes the version byte, and every
+  // version keeps this rule (the last 4 bytes check all before them), so a link is read only once it is intact.
+  const body = bytes.slice(0, bytes.length - CHECK_BYTES);
   const expected = await check(body);
-  const got = bytes.slice(PAYLOAD_BYTES - CHECK_BYTES);
+  const got = bytes.slice(bytes.length - CHECK_BYTES);
   // A typo in the last character can change only bits the decoder drops; re-encoding catches that one too.
   if (expected.some((b, i) => b !== got[i]) || base64urlEncode(bytes) !== text) return { ok: false, error: 'checksum' };
+  if (bytes[0] !== VERSION) return { ok: false, error: 'unknown-version' };
+  if (bytes.length !== PAYLOAD_BYTES) return { ok: false, error: 'not-a-call-link' };
   return {
     ok: true,
     value: { id: base64urlEncode(body.slice(1, 1 + ID_BYTES)), inviteCode: base64urlEncode(body.slice(1 + ID_BYTES)) },

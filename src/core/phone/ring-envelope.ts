@@ -127,7 +127,7 @@ async function unseal(
   call: string,
   secretFor: (kid: string) => string | undefined | Promise<string | undefined>,
 ): Promise<Unsealed> {
-  if (typeof data !== 'string' || data.length > MAX_ENVELOPE_LENGTH || !CALL_ID_PATTERN.test(call))
+  if (typeof data !== 'string' || data.length > MAX_ENVELOPE_LENGTH || !CALL_ID_PATTERN.test(call) || !USER_ID_PATTERN.test(callee))
     return { ok: false, reason: 'malformed' };
   const m = ENVELOPE.exec(data);
   const iv = m && base64urlDecode(m[2]);
