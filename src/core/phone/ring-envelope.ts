@@ -194,7 +194,7 @@ export interface OpenRingOptions {
   /** The call id the frame carried outside the envelope. */
   call: string;
   /** The secret we accept under this kid: our invite code's or a contact token's; undefined for none. */
-  secretFor(kid: string): string | undefined | Promise<string | undefined>;
+  secretFor: (kid: string) => string | undefined | Promise<string | undefined>;
   guard: ReplayGuard;
 }
 
