@@ -39,6 +39,15 @@ test('a typo anywhere is caught by the checksum, including the last character', 
   }
 });
 
+test('a typo in bits the decoder would drop, or one stray character at the end, is still a typo', async () => {
+  const path = await callLinkPath({ id: ID, inviteCode: CODE });
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  // 55 characters carry 330 bits for 328: the last one's low two bits are padding.
+  const last = alphabet[alphabet.indexOf(path[path.length - 1]) ^ 1];
+  assert.deepEqual(await decodeCallLink(path.slice(0, -1) + last), { ok: false, error: 'checksum' });
+  assert.deepEqual(await decodeCallLink(`${path}A`), { ok: false, error: 'checksum' });
+});
+
 test('a link cut short at any length is truncated, not a typo', async () => {
   const path = await callLinkPath({ id: ID, inviteCode: CODE });
   for (let len = path.length - 1; len >= '/call#'.length; len--) {

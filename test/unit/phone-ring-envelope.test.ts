@@ -268,3 +268,18 @@ describe('reply', () => {
     });
   });
 });
+
+test('ReplayGuard: forgets ids after 2 minutes, and refuses rather than grow without end', () => {
+  let now = 0;
+  const guard = new ReplayGuard(() => now);
+  assert.equal(guard.claim('a'), true);
+  assert.equal(guard.claim('a'), false);
+  now = 119_999;
+  assert.equal(guard.claim('a'), false);
+  now = 120_000;
+  assert.equal(guard.claim('a'), true);
+  for (let i = 0; i < 9_999; i++) guard.claim(`id-${i}`);
+  assert.equal(guard.claim('one-too-many'), false);
+  now = 240_000;
+  assert.equal(guard.claim('one-too-many'), true);
+});
