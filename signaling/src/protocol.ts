@@ -2,6 +2,11 @@
 // both sides parse incoming frames here and nowhere else. The server never reads `data` of a signal: it is
 // an opaque string (JSON today, ciphertext once signaling is end-to-end encrypted) relayed to a named peer.
 
+import { parsePhoneClientMessage, parsePhoneServerMessage, type PhoneParseOptions } from './phone-frames';
+import type { PushSubscriptionRecord } from './core/push';
+
+export type { PhoneParseOptions } from './phone-frames';
+
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Room ids are base64url of at least 128 random bits (22 chars); the cap keeps ids bounded. */
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
@@ -9,7 +14,19 @@ export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 
 export type ClientMessage =
-  { type: 'join'; room: string; resume?: string } | { type: 'signal'; to: string; data: string } | { type: 'leave' } | { type: 'ping' };
+  | { type: 'join'; room: string; resume?: string }
+  | { type: 'signal'; to: string; data: string }
+  | { type: 'leave' }
+  | { type: 'ping' }
+  // Calling a person (docs/calling.md); validated in phone-frames.ts.
+  | { type: 'challenge' }
+  | { type: 'register'; id: string; key: string; sig: string; invite: string; contacts: string[] }
+  | { type: 'ring'; to: string; call: string; kid: string; data: string }
+  | { type: 'ring-reply'; to: string; call: string; data: string }
+  | { type: 'ring-cancel'; to: string; call: string }
+  | { type: 'presence'; id: string; kid: string }
+  | { type: 'push-subscribe'; subscription: PushSubscriptionRecord }
+  | { type: 'push-unsubscribe' };
 
 export interface IceServer {
   urls: string[];
@@ -18,7 +35,23 @@ export interface IceServer {
 }
 
 export type ErrorCode =
-  'bad-message' | 'too-large' | 'room-full' | 'not-joined' | 'already-joined' | 'unknown-peer' | 'rate-limited' | 'forbidden-origin';
+  | 'bad-message'
+  | 'too-large'
+  | 'room-full'
+  | 'not-joined'
+  | 'already-joined'
+  | 'unknown-peer'
+  | 'rate-limited'
+  | 'forbidden-origin'
+  | 'bad-registration'
+  | 'unknown-link'
+  | 'not-registered';
+
+/** Why a ring stopped ringing on the callee's sockets. */
+export type RingCancelReason = 'answered' | 'cancelled';
+
+/** `online`: a registered socket; `push`: a stored push subscription; `unknown`: neither, or not for you to know. */
+export type PresenceState = 'online' | 'push' | 'unknown';
 
 export type ServerMessage =
   | { type: 'welcome'; id: string; room: string; peers: string[]; resume: string; iceServers: IceServer[] }
@@ -26,7 +59,13 @@ export type ServerMessage =
   | { type: 'peer-left'; id: string }
   | { type: 'signal'; from: string; data: string }
   | { type: 'error'; code: ErrorCode; message: string }
-  | { type: 'pong' };
+  | { type: 'pong' }
+  | { type: 'challenge'; nonce: string }
+  | { type: 'registered'; id: string; vapidKey?: string }
+  | { type: 'ring'; from: string; call: string; data: string }
+  | { type: 'ring-reply'; call: string; data: string }
+  | { type: 'ring-cancel'; call: string; reason: RingCancelReason }
+  | { type: 'presence'; id: string; state: PresenceState };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
@@ -74,7 +113,7 @@ export type ParsedClientMessage =
   { ok: true; value: ClientMessage; encoded?: EncodedData } | { ok: false; code: ErrorCode; message: string };
 
 /** Validates a frame from a browser. Extra fields are ignored; the sender's identity is never taken from it. */
-export function parseClientMessage(raw: string | ArrayBuffer | Uint8Array): ParsedClientMessage {
+export function parseClientMessage(raw: string | ArrayBuffer | Uint8Array, opts: PhoneParseOptions = {}): ParsedClientMessage {
   const d = decode(raw);
   if (!d.ok) return d;
   const { text, value: m } = d.value;
@@ -95,7 +134,7 @@ export function parseClientMessage(raw: string | ArrayBuffer | Uint8Array): Pars
     case 'ping':
       return { ok: true, value: { type: 'ping' } };
     default:
-      return fail('bad-message', 'unknown message type');
+      return parsePhoneClientMessage(m, opts);
   }
 }
 
@@ -170,6 +209,9 @@ const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'unknown-peer',
   'rate-limited',
   'forbidden-origin',
+  'bad-registration',
+  'unknown-link',
+  'not-registered',
 ]);
 
 /** Validates a frame from the server; the client treats the server as untrusted too. */
@@ -214,6 +256,6 @@ export function parseServerMessage(raw: string | ArrayBuffer | Uint8Array): Pars
     case 'pong':
       return { ok: true, value: { type: 'pong' } };
     default:
-      return fail('bad-message', 'unknown message type');
+      return parsePhoneServerMessage(m);
   }
 }

@@ -17,7 +17,7 @@
 import { encodeServerMessage, type EncodedData, type ErrorCode, type IceServer, type ServerMessage } from '../protocol.ts';
 import { readFrame } from '../core/frame.ts';
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from '../core/rate-limit.ts';
-import { DEFAULT_GRACE_MS, Rooms, type ConnId, type Delivery } from '../core/rooms.ts';
+import { DEFAULT_GRACE_MS, isRoomMessage, Rooms, type ConnId, type Delivery } from '../core/rooms.ts';
 
 /** What this file needs of a hibernatable WebSocket; the Workers `WebSocket` has all of it. */
 export interface HibernatableSocket {
@@ -118,6 +118,8 @@ export class RoomObject {
     if (out.kind === 'error') return sendError(ws, out.code, out.message);
     if (out.kind === 'drop') return;
     const msg = out.msg;
+    // Phone frames are served by the callee's own object (user-object.ts), which a room socket never reaches.
+    if (!isRoomMessage(msg)) return sendError(ws, 'bad-message', `${msg.type} needs a socket opened with ?user=<id>, not ?room=`);
     // The Worker routed this socket here by the room in its URL; another room's peers live in another object.
     if (msg.type === 'join' && msg.room !== a.room) return sendError(ws, 'bad-message', 'join the room named in the socket URL');
     const deliveries = rooms.handle(a.conn, msg, now);

@@ -5,7 +5,7 @@
 // The order matters: the bucket is charged first, so a flood of malformed or binary frames is throttled and then
 // disconnected like any other flood; only the first refused frame of a run is answered, so a flood gets one error.
 
-import { parseClientMessage, type ClientMessage, type EncodedData, type ErrorCode } from '../protocol.ts';
+import { parseClientMessage, type ClientMessage, type EncodedData, type ErrorCode, type PhoneParseOptions } from '../protocol.ts';
 import { CLOSE_POLICY } from './close-codes.ts';
 import type { TokenBucket } from './rate-limit.ts';
 
@@ -19,7 +19,13 @@ export type FrameOutcome =
 const DROP: FrameOutcome = { kind: 'drop' };
 const BINARY: FrameOutcome = { kind: 'error', code: 'bad-message', message: 'frames must be JSON text' };
 
-export function readFrame(bucket: TokenBucket, frame: string | ArrayBuffer | Uint8Array, binary: boolean, now: number): FrameOutcome {
+export function readFrame(
+  bucket: TokenBucket,
+  frame: string | ArrayBuffer | Uint8Array,
+  binary: boolean,
+  now: number,
+  parse: PhoneParseOptions = {},
+): FrameOutcome {
   const verdict = bucket.take(now);
   if (verdict === 'abuse') return { kind: 'close', code: CLOSE_POLICY, reason: 'rate limit exceeded' };
   if (verdict === 'limited') {
@@ -27,7 +33,7 @@ export function readFrame(bucket: TokenBucket, frame: string | ArrayBuffer | Uin
     return { kind: 'error', code: 'rate-limited', message: `more than ${bucket.limit.perSecond} messages per second` };
   }
   if (binary) return BINARY;
-  const parsed = parseClientMessage(frame);
+  const parsed = parseClientMessage(frame, parse);
   if (!parsed.ok) return { kind: 'error', code: parsed.code, message: parsed.message };
   return { kind: 'handle', msg: parsed.value, encoded: parsed.encoded };
 }

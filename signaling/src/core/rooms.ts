@@ -21,6 +21,15 @@ import { CLOSE_REPLACED } from './close-codes.ts';
  */
 export type ConnId = string;
 
+/** The frames this core handles; the rest of ClientMessage is the directory's (directory.ts). */
+export type RoomMessage = Extract<ClientMessage, { type: 'join' | 'signal' | 'leave' | 'ping' }>;
+
+const ROOM_TYPES: ReadonlySet<string> = new Set<RoomMessage['type']>(['join', 'signal', 'leave', 'ping']);
+
+export function isRoomMessage(msg: ClientMessage): msg is RoomMessage {
+  return ROOM_TYPES.has(msg.type);
+}
+
 export type Delivery<C = ConnId> = { to: C; msg: ServerMessage } | { close: C; code: number; reason: string };
 
 export interface RoomsOptions<C = ConnId> {
@@ -102,7 +111,7 @@ export class Rooms<C = ConnId> {
     return this.conns.keys();
   }
 
-  handle(conn: C, msg: ClientMessage, now: number): Delivery<C>[] {
+  handle(conn: C, msg: RoomMessage, now: number): Delivery<C>[] {
     // Release overdue slots first so a late timer (or Durable Object alarm) never makes a room look full.
     const due = this.expire(now);
     const out = this.dispatch(conn, msg);
@@ -144,12 +153,17 @@ export class Rooms<C = ConnId> {
     return next;
   }
 
+  /** Whether `conn` is a peer of a room right now. */
+  joined(conn: C): boolean {
+    return (this.conns.get(conn) ?? null) !== null;
+  }
+
   /** Counts only: room ids are secrets and are never listed. */
   stats(): { rooms: number; peers: number; connections: number } {
     return { rooms: this.rooms.size, peers: this.peers.size, connections: this.conns.size };
   }
 
-  private dispatch(conn: C, msg: ClientMessage): Delivery<C>[] {
+  private dispatch(conn: C, msg: RoomMessage): Delivery<C>[] {
     if (!this.conns.has(conn)) this.conns.set(conn, null);
     const peer = this.conns.get(conn) ?? null;
     switch (msg.type) {

@@ -1,6 +1,6 @@
 // The Node adapter: one HTTP server on one port that upgrades /ws to a WebSocket speaking protocol.ts, serves
-// the built app, and answers GET /healthz. All room logic lives in rooms.ts; this file only moves frames
-// between sockets and the core, and adds the transport's hardening: frame size, rate limit, Origin check,
+// the built app, and answers GET /healthz. All room logic lives in rooms.ts and all calling of a person in
+// directory.ts; this file only moves frames between sockets and the cores, and adds the transport's hardening: frame size, rate limit, Origin check,
 // heartbeats.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -12,7 +12,10 @@ import { originAllowed } from '../core/origin.ts';
 import { encodeServerMessage, MAX_FRAME_BYTES, type EncodedData, type ErrorCode, type IceServer, type ServerMessage } from '../protocol.ts';
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from '../core/rate-limit.ts';
 import { readFrame } from '../core/frame.ts';
-import { Rooms, type Delivery } from '../core/rooms.ts';
+import { isRoomMessage, Rooms, type Delivery } from '../core/rooms.ts';
+import { Directory } from '../core/directory.ts';
+import type { PushSender } from '../core/push.ts';
+import { MemoryUserStore, type UserStore } from '../core/user-store.ts';
 import { staticFiles } from './static.ts';
 import { startStun, type StunService } from './stun.ts';
 import { CompactSocket, tickCorker } from './ws-internals.ts';
@@ -31,6 +34,14 @@ export interface ServerOptions {
   iceServers?: (peerId: string) => IceServer[];
   /** Also answer STUN on this UDP port ('http': the HTTP port's number) and advertise it first; null: no STUN. */
   stunPort?: number | 'http' | null;
+  /** Users' invite kids, contacts and push subscriptions; in memory (lost on restart) when left out. */
+  userStore?: UserStore;
+  /** Sends Web Push for rings to a user with no open socket; without it such a ring only waits for a register. */
+  push?: PushSender;
+  /** The VAPID public key (base64url) handed to browsers in `registered`. */
+  vapidPublicKey?: string;
+  /** Accept push endpoints on http://127.0.0.1 and localhost: for tests with a fake push service only. */
+  allowLocalPushEndpoints?: boolean;
   log?: (line: string) => void;
 }
 
@@ -58,6 +69,8 @@ class Conn extends CompactSocket {
   alive = true;
   /** Our STUN server as this browser can reach it (see `stunUrls`), or null. */
   stun: IceServer | null = null;
+  /** The Host header of the upgrade: registrations sign it. */
+  host = '';
 }
 
 function destroySocket(this: Duplex): void {
@@ -91,6 +104,16 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
     conn.send(encodeServerMessage(msg, encoded));
   };
   const sendError = (conn: Conn, code: ErrorCode, message: string): void => send(conn, { type: 'error', code, message });
+  const directory = new Directory<Conn>({
+    store: opts.userStore ?? new MemoryUserStore(),
+    randomId: randomBase64url,
+    hostOf: (conn) => conn.host,
+    inRoom: (conn) => rooms.joined(conn),
+    log,
+    ...(opts.push ? { push: opts.push } : {}),
+    ...(opts.vapidPublicKey === undefined ? {} : { vapidPublicKey: opts.vapidPublicKey }),
+  });
+  const parseOptions = { allowLocalPushEndpoints: opts.allowLocalPushEndpoints === true };
 
   /** `encoded` is the frame's own encoding of a relayed signal's data (see protocol.ts). */
   const deliver = (deliveries: Delivery<Conn>[], encoded?: EncodedData): void => {
@@ -129,10 +152,14 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
     conn.alive = true;
     const now = Date.now();
     const bytes = Array.isArray(data) ? Buffer.concat(data) : data;
-    const out = readFrame(conn.bucket, bytes, isBinary, now);
+    const out = readFrame(conn.bucket, bytes, isBinary, now, parseOptions);
     if (out.kind === 'close') conn.close(out.code, out.reason);
     else if (out.kind === 'error') sendError(conn, out.code, out.message);
-    else if (out.kind === 'handle') deliver(rooms.handle(conn, out.msg, now), out.encoded);
+    else if (out.kind !== 'handle') return;
+    else if (!isRoomMessage(out.msg)) void directory.handle(conn, out.msg, now).then(deliver);
+    else if (out.msg.type === 'join' && directory.registered(conn))
+      sendError(conn, 'bad-message', 'a registered socket cannot join a room: rooms need their own socket');
+    else deliver(rooms.handle(conn, out.msg, now), out.encoded);
   }
   function onPong(this: WebSocket): void {
     if (this instanceof Conn) this.alive = true;
@@ -143,7 +170,9 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
   }
   function onClose(this: WebSocket): void {
     if (!(this instanceof Conn)) return;
-    deliver(rooms.disconnect(this, Date.now()));
+    const now = Date.now();
+    deliver(rooms.disconnect(this, now));
+    void directory.disconnect(this, now).then(deliver);
   }
 
   // clientTracking off: the room core already holds every socket, and the heartbeat and close() walk it.
@@ -165,6 +194,7 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
 
   // Sockets that miss a pong for a whole interval are gone (a laptop lid closed, a NAT dropped the mapping).
   const heartbeat = setInterval(() => {
+    directory.expire(Date.now());
     for (const conn of rooms.connections()) {
       if (!conn.alive) {
         conn.terminate();
@@ -202,6 +232,7 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.tcp = socket;
+      ws.host = req.headers.host ?? '';
       ws.stun = stun ? stunUrls.for(req.headers.host, stun.port) : null;
       wss.emit('connection', ws, req);
     });
@@ -252,7 +283,7 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
         wss.close();
         httpServer.close(() => resolveClose());
         httpServer.closeAllConnections();
-      });
+      }).then(() => directory.settled());
       return closing;
     },
   };
