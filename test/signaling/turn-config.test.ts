@@ -68,6 +68,10 @@ test('config: defaults, env values, and refusals that name the variable', () => 
   assert.deepEqual(d.allowedOrigins, []);
   assert.deepEqual(d.iceServers, []);
   assert.equal(d.turn, null);
+  assert.equal(d.dataDir, '/srv/app/data');
+  assert.equal(d.vapidSubject, 'mailto:admin@localhost');
+  assert.equal(loadConfig({ DATA_DIR: '/var/lib/call', VAPID_SUBJECT: 'https://call.example.org' }).dataDir, '/var/lib/call');
+  assert.throws(() => loadConfig({ VAPID_SUBJECT: 'admin@example.org' }), /VAPID_SUBJECT/);
 
   const c = loadConfig({
     PORT: '9000',

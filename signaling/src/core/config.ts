@@ -24,6 +24,10 @@ export interface Config {
    * STUN_PORT is also set.
    */
   stunPort: number | 'http' | null;
+  /** Where the Node server keeps what must outlive it (users' records, the VAPID keys). */
+  dataDir: string;
+  /** The contact the VAPID claims name (`mailto:` or `https:`); push services may use it to reach the operator. */
+  vapidSubject: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -51,6 +55,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     iceServers: parseIceServers(env.ICE_SERVERS),
     turn: turnSecret ? { secret: turnSecret, urls: turnUrls, ttlSeconds: int(env, 'TURN_TTL', 3600, 60, 7 * 86400) } : null,
     stunPort: stunPort(env),
+    dataDir: resolve(cwd, env.DATA_DIR?.trim() || 'data'),
+    vapidSubject: vapidSubject(env.VAPID_SUBJECT),
   };
 }
 
@@ -59,6 +65,12 @@ function stunPort(env: Env): number | 'http' | null {
   if (raw === 'off') return null;
   if (!raw) return env.ICE_SERVERS?.trim() ? null : 'http';
   return int(env, 'STUN_PORT', 0, 1, 65535);
+}
+
+function vapidSubject(raw: string | undefined): string {
+  const v = raw?.trim() || 'mailto:admin@localhost';
+  if (!/^(mailto:|https:\/\/)\S+$/.test(v)) throw new Error(`VAPID_SUBJECT must be a mailto: or https:// URL, got "${v}"`);
+  return v;
 }
 
 function list(v: string | undefined): string[] {

@@ -4,8 +4,13 @@
 import { loadConfig } from '../core/config.ts';
 import { createSignalingServer } from './server.ts';
 import { iceServersFor } from '../core/turn.ts';
+import { LevelUserStore } from './level-user-store.ts';
+import { loadVapidKeys } from './vapid-keys.ts';
+import { createWebPushSender } from './web-push-sender.ts';
 
 const config = loadConfig(process.env);
+const userStore = await LevelUserStore.open(config.dataDir);
+const vapid = await loadVapidKeys(userStore);
 const server = await createSignalingServer({
   port: config.port,
   host: config.host,
@@ -17,6 +22,9 @@ const server = await createSignalingServer({
   allowedOrigins: config.allowedOrigins,
   iceServers: iceServersFor(config.iceServers, config.turn),
   stunPort: config.stunPort,
+  userStore,
+  push: createWebPushSender({ ...vapid, subject: config.vapidSubject }),
+  vapidPublicKey: vapid.publicKey,
   log: (line) => console.error(line),
 });
 const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -27,10 +35,13 @@ let stopping = false;
 const stop = (): void => {
   if (stopping) return;
   stopping = true;
-  server.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
+  server
+    .close()
+    .then(() => userStore.close())
+    .then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
