@@ -47,6 +47,15 @@ export class TestClient {
     });
   }
 
+  /** A phone socket as the browser opens it: `?user=` names the callee (or, for its own socket, the user itself). */
+  static user(port: number, id: string): Promise<TestClient> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?user=${id}`);
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(new TestClient(ws)));
+      ws.once('error', reject);
+    });
+  }
+
   /** Opens a socket, joins `room` and returns the client with its welcome. */
   static async joined(
     port: number,
