@@ -44,7 +44,7 @@ export async function startLocalWorker(vars: WorkerVars = {}, opts: { port?: num
     modules: [{ type: 'ESModule', path: ENTRY.replace(/\.ts$/, '.js'), contents: script }],
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: ['nodejs_compat'],
-    durableObjects: { ROOMS: 'SignalingRoom' },
+    durableObjects: { ROOMS: 'SignalingRoom', USERS: 'SignalingUser' },
     bindings,
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 0,

@@ -6,6 +6,8 @@ import { after, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { startLocalWorker, type LocalWorker } from '../../scripts/worker-local.ts';
 import { newRoom, TestClient } from './client.ts';
+import { newUser } from './phone-keys.ts';
+import { phoneSuite } from './phone-suite.ts';
 import { protocolSuite, type TargetOptions } from './protocol-suite.ts';
 
 // Starting workerd takes seconds, so one instance serves every test with the same settings; the suite uses a
@@ -31,6 +33,11 @@ after(async () => {
 });
 
 protocolSuite('worker', async (opts) => {
+  const { port } = await worker(opts);
+  return { port, close: async () => {} };
+});
+
+phoneSuite('worker', async (opts) => {
   const { port } = await worker(opts);
   return { port, close: async () => {} };
 });
@@ -97,4 +104,23 @@ test('worker: the exact keepalive frame is answered by the runtime, with the roo
   b.send({ type: 'signal', to: a.welcome.id, data: 'hello' });
   assert.deepEqual(await a.next('signal'), { type: 'signal', from: b.welcome.id, data: 'hello' });
   await Promise.all([a.close(), b.close()]);
+});
+
+test("worker: routes ?user= to that user's object, which serves frames about its own id only", async () => {
+  const { port } = await worker();
+  const bob = await newUser();
+  const carol = await newUser();
+  assert.equal(await upgradeStatus(`ws://127.0.0.1:${port}/ws?user=${bob.id}`), 101);
+  assert.equal(await upgradeStatus(`ws://127.0.0.1:${port}/ws?user=short`), 400);
+  assert.equal(await upgradeStatus(`ws://127.0.0.1:${port}/ws?user=${bob.id}`, 'https://evil.example'), 403);
+  const c = await TestClient.user(port, bob.id);
+  c.send({ type: 'presence', id: carol.id, kid: carol.contact });
+  assert.equal(await c.nextError(), 'bad-message');
+  c.send({ type: 'presence', id: bob.id, kid: bob.contact });
+  assert.equal((await c.next('presence')).state, 'unknown');
+  c.send({ type: 'signal', to: 'abcdefgh12345678', data: 'x' });
+  assert.equal(await c.nextError(), 'not-joined');
+  c.send({ type: 'ping', n: 1 });
+  await c.next('pong');
+  await c.close();
 });

@@ -3,6 +3,7 @@
 
 import { loadConfig } from '../core/config.ts';
 import type { RoomObjectOptions } from './room-object.ts';
+import type { UserObjectOptions } from './user-object.ts';
 import { iceServersFor } from '../core/turn.ts';
 
 export interface WorkerVars {
@@ -34,6 +35,10 @@ export function roomSettings(vars: WorkerVars): Omit<RoomObjectOptions, 'randomI
   const c = config(vars);
   const base = vars.ICE_SERVERS?.trim() ? c.iceServers : WORKER_DEFAULT_ICE_SERVERS;
   return { cap: c.roomCap, graceMs: c.graceMs, rateLimit: c.rateLimit, iceServers: iceServersFor(base, c.turn) };
+}
+
+export function userSettings(vars: WorkerVars): Omit<UserObjectOptions, 'randomId'> {
+  return { rateLimit: config(vars).rateLimit };
 }
 
 export function allowedOrigins(vars: WorkerVars): string[] {

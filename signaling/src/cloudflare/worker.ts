@@ -1,16 +1,18 @@
 // The Cloudflare Worker in front of the Durable Objects. It answers GET /healthz, checks the WebSocket upgrade
-// on /ws, and hands it to the one object named by the room id in the URL (`/ws?room=<id>`; the browser client
-// adds it). The room id is needed before the first frame, because the first frame already has to reach the
-// room's object.
+// on /ws, and hands it to the one object named in the URL: the room's for `/ws?room=<id>`, the user's for
+// `/ws?user=<id>` (a phone socket: the user's own, or a caller's naming the callee). The name is needed before
+// the first frame, because the first frame already has to reach that object.
 
 import { originAllowed } from '../core/origin.ts';
+import { USER_ID_PATTERN } from '../phone-frames.ts';
 import { ROOM_ID_PATTERN } from '../protocol.ts';
 import { allowedOrigins, type WorkerVars } from './worker-env.ts';
 
-export { SignalingRoom } from './durable-object.ts';
+export { SignalingRoom, SignalingUser } from './durable-object.ts';
 
 interface WorkerEnv extends WorkerVars {
   ROOMS: DurableObjectNamespace;
+  USERS: DurableObjectNamespace;
 }
 
 export default {
@@ -26,8 +28,10 @@ export default {
     if (!originAllowed(request.headers.get('Origin') ?? undefined, url.host, allowedOrigins(env))) {
       return new Response('Forbidden\n', { status: 403 });
     }
-    const room = url.searchParams.get('room') ?? '';
-    if (!ROOM_ID_PATTERN.test(room)) return new Response('A valid ?room= is required\n', { status: 400 });
-    return env.ROOMS.get(env.ROOMS.idFromName(room)).fetch(request);
+    const room = url.searchParams.get('room');
+    if (room !== null && ROOM_ID_PATTERN.test(room)) return env.ROOMS.get(env.ROOMS.idFromName(room)).fetch(request);
+    const user = url.searchParams.get('user');
+    if (room === null && user !== null && USER_ID_PATTERN.test(user)) return env.USERS.get(env.USERS.idFromName(user)).fetch(request);
+    return new Response('A valid ?room= (or ?user= for calling a person) is required\n', { status: 400 });
   },
 } satisfies ExportedHandler<WorkerEnv>;
