@@ -10,8 +10,9 @@ import { envelope, newCall, newUser, registerFrame, subscription } from './phone
 import { phoneSuite } from './phone-suite.ts';
 
 phoneSuite('node', async (opts) => {
-  const server = await createSignalingServer({ port: 0, host: '127.0.0.1', distDir: '/nonexistent', ...opts });
-  return { port: server.port, close: () => server.close() };
+  const push = async (): Promise<'sent'> => 'sent';
+  const server = await createSignalingServer({ port: 0, host: '127.0.0.1', distDir: '/nonexistent', push, ...opts });
+  return { port: server.port, pushes: true, close: () => server.close() };
 });
 
 test('node: an offline callee is rung by push; a gone subscription is deleted; local endpoints only when allowed', async () => {

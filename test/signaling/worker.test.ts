@@ -39,7 +39,7 @@ protocolSuite('worker', async (opts) => {
 
 phoneSuite('worker', async (opts) => {
   const { port } = await worker(opts);
-  return { port, close: async () => {} };
+  return { port, pushes: false, close: async () => {} };
 });
 
 function upgradeStatus(url: string, origin?: string): Promise<number> {

@@ -283,7 +283,8 @@ export class Directory<C = ConnId> {
     // Only a contact may know: holding someone's link does not tell whether they are online.
     if (!record || !record.contacts.includes(kid)) return 'unknown';
     if (this.online.has(id)) return 'online';
-    return record.push ? 'push' : 'unknown';
+    // A server that cannot push (the Worker) must not promise a ring that will never come.
+    return record.push && this.opts.push ? 'push' : 'unknown';
   }
 
   private sendPush(callee: string, subscription: PushSubscriptionRecord, payload: object, topic: string): void {
