@@ -4,7 +4,6 @@
 
 import type { PushSender } from '../core/push.ts';
 
-export function createWebPushSender(vapid: { publicKey: string; privateKey: string; subject: string }): PushSender {
-  void vapid;
+export function createWebPushSender(_vapid: { publicKey: string; privateKey: string; subject: string }): PushSender {
   return () => Promise.resolve('failed');
 }
