@@ -1,7 +1,10 @@
 // Property-based fuzzing of the real server: an attacker socket throws generated frames (malformed JSON, huge
 // strings, wrong types, spoofed senders, floods, binary) while two honest clients in the room keep exchanging
-// signals. Properties: the server stays up, every frame it sends is valid protocol, honest signals arrive
-// during and after the barrage, and no signal ever carries an honest peer's id unless that peer sent it.
+// signals, and a second attacker socket throws phone frames (well-shaped and not: registrations for the honest
+// callee's id, rings under guessed kids, replies and cancels to made-up ids, subscriptions) at an honest
+// registered callee. Properties: the server stays up, every frame it sends is valid protocol, honest signals arrive
+// during and after the barrage, no signal ever carries an honest peer's id unless that peer sent it, and the callee
+// stays registered and sees only honest rings.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -10,6 +13,7 @@ import { WebSocket } from 'ws';
 import { createSignalingServer, type SignalingServer } from '../../signaling/src/node/server.ts';
 import { PEER_ID_PATTERN, type ServerMessage } from '../../signaling/src/protocol.ts';
 import { eventually, healthz, ROOM, TestClient } from './client.ts';
+import { envelope, newCall, newUser, registerFrame, type TestUser } from './phone-keys.ts';
 
 type Who = 'a' | 'b' | 'self';
 type Frame =
@@ -18,7 +22,8 @@ type Frame =
   | { kind: 'object'; value: Record<string, unknown> }
   | { kind: 'spoof'; to: Who; from: Who; data: string }
   | { kind: 'huge'; size: number; field: 'data' | 'room' | 'type' | 'to' }
-  | { kind: 'flood'; count: number };
+  | { kind: 'flood'; count: number }
+  | { kind: 'phone'; value: Record<string, unknown> };
 
 // Values for any field: the right shape, the wrong shape, and references to real peer ids ("@a") resolved at send time.
 const anyValue = fc.oneof(
@@ -53,6 +58,7 @@ const frameArb: fc.Arbitrary<Frame> = fc.oneof(
         {
           type: fc.oneof(
             fc.constantFrom('join', 'signal', 'leave', 'ping', 'pong', 'welcome', 'error', 'peer-left', 'constructor', ''),
+            fc.constantFrom('challenge', 'register', 'ring', 'ring-reply', 'ring-cancel', 'presence', 'push-subscribe', 'push-unsubscribe'),
             anyValue,
           ),
           room: anyValue,
@@ -61,6 +67,10 @@ const frameArb: fc.Arbitrary<Frame> = fc.oneof(
           id: anyValue,
           data: anyValue,
           resume: anyValue,
+          call: anyValue,
+          kid: anyValue,
+          contacts: anyValue,
+          subscription: anyValue,
         },
         { requiredKeys: ['type'] },
       ),
@@ -84,15 +94,58 @@ const frameArb: fc.Arbitrary<Frame> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('flood' as const), count: fc.integer({ min: 10, max: 40 }) }) },
+  { weight: 8, arbitrary: fc.record({ kind: fc.constant('phone' as const), value: phoneArb() }) },
 );
+
+function phoneArb(): fc.Arbitrary<Record<string, unknown>> {
+  const b64 = (n: number) => fc.oneof(fc.stringMatching(new RegExp(`^[A-Za-z0-9_-]{${n}}$`)), anyValue);
+  // "@bob" is the honest callee's id, resolved at send time; the attacker never holds its kids.
+  const user = fc.oneof(fc.constant('@bob'), b64(27));
+  const data = fc.oneof(fc.stringMatching(/^r1\.[A-Za-z0-9_.-]{1,200}$/), fc.constant(`r1.${'A'.repeat(4094)}`), anyValue);
+  const endpoint = fc.oneof(
+    fc.constantFrom(
+      'https://push.example/x',
+      'http://127.0.0.1:9/x',
+      'http://localhost/x',
+      'https://u:p@push.example/',
+      `https://p/${'a'.repeat(3000)}`,
+    ),
+    anyValue,
+  );
+  return fc.oneof(
+    fc.constant({ type: 'challenge' }),
+    fc.constant({ type: 'push-unsubscribe' }),
+    fc.record({
+      type: fc.constant('register'),
+      id: user,
+      key: b64(87),
+      sig: b64(86),
+      invite: b64(12),
+      contacts: fc.array(b64(12), { maxLength: 4 }),
+    }),
+    fc.record({ type: fc.constant('ring'), to: user, call: b64(22), kid: b64(12), data }),
+    fc.record({ type: fc.constant('ring-reply'), to: b64(22), call: b64(22), data }),
+    fc.record({ type: fc.constant('ring-cancel'), to: user, call: b64(22) }),
+    fc.record({ type: fc.constant('presence'), id: user, kid: b64(12) }),
+    fc.record({
+      type: fc.constant('push-subscribe'),
+      subscription: fc.oneof(fc.record({ endpoint, keys: fc.record({ p256dh: b64(87), auth: b64(22) }) }), anyValue),
+    }),
+  );
+}
 
 let server: SignalingServer;
 let a: TestClient & { welcome: Extract<ServerMessage, { type: 'welcome' }> };
 let b: TestClient & { welcome: Extract<ServerMessage, { type: 'welcome' }> };
 let attacker: TestClient;
 let attackerId = 'none-yet';
+let bob: TestUser;
+let bobSocket: TestClient;
+let phoneAttacker: TestClient;
+let honestRings = 0;
 // Honest payloads start with a secret the attacker never sends, so their origin is unambiguous.
 const HONEST = `honest-${randomBytes(16).toString('hex')}-`;
+const HONEST_RING = randomBytes(16).toString('hex');
 
 before(async () => {
   // Limits high enough that the attacker's frames reach the parser and the core; floods and abuse disconnects
@@ -106,10 +159,16 @@ before(async () => {
   a = await TestClient.joined(server.port);
   b = await TestClient.joined(server.port);
   attacker = await TestClient.open(server.port);
+  bob = await newUser();
+  bobSocket = await TestClient.user(server.port, bob.id);
+  bobSocket.send({ type: 'challenge' });
+  bobSocket.send(await registerFrame(bob, (await bobSocket.next('challenge')).nonce, `127.0.0.1:${server.port}`));
+  await bobSocket.next('registered');
+  phoneAttacker = await TestClient.user(server.port, bob.id);
 });
 
 after(async () => {
-  await Promise.all([a.close(), b.close(), attacker.close()]);
+  await Promise.all([a.close(), b.close(), attacker.close(), bobSocket.close(), phoneAttacker.close()]);
   await server.close();
 });
 
@@ -117,6 +176,7 @@ function resolveRef(v: unknown): unknown {
   if (v === '@a') return a.welcome.id;
   if (v === '@b') return b.welcome.id;
   if (v === '@self') return attackerId;
+  if (v === '@bob') return bob.id;
   return v;
 }
 
@@ -146,10 +206,34 @@ function render(frame: Frame): (string | Uint8Array)[] {
     }
     case 'flood':
       return Array.from({ length: frame.count }, () => '{"type":"ping"}');
+    case 'phone':
+      return [JSON.stringify(Object.fromEntries(Object.entries(frame.value).map(([k, v]) => [k, resolveRef(v)])))];
   }
 }
 
+/** A ring from an honest caller (a fresh socket, so the per-socket limits never bite), seen by Bob, then cancelled. */
+async function honestRing(): Promise<void> {
+  const caller = await TestClient.user(server.port, bob.id);
+  const call = newCall();
+  const data = `${envelope(bob.invite)}.${HONEST_RING}`;
+  caller.send({ type: 'ring', to: bob.id, call, kid: bob.invite, data });
+  const got = await bobSocket.waitFor(
+    (m): m is Extract<ServerMessage, { type: 'ring' }> => m.type === 'ring' && m.call === call,
+    10_000,
+    'honest ring',
+  );
+  assert.equal(got.data, data);
+  honestRings += 1;
+  await caller.close();
+  await bobSocket.waitFor(
+    (m): m is Extract<ServerMessage, { type: 'ring-cancel' }> => m.type === 'ring-cancel' && m.call === call,
+    10_000,
+    'its cancel',
+  );
+}
+
 async function reopenAttackerIfClosed(): Promise<void> {
+  if (phoneAttacker.ws.readyState !== WebSocket.OPEN) phoneAttacker = await TestClient.user(server.port, bob.id);
   if (attacker.ws.readyState === WebSocket.OPEN) return;
   reopened += 1;
   attacker = await TestClient.open(server.port);
@@ -196,6 +280,7 @@ test('>= 10,000 hostile frames: the server stays up and the honest pair keeps re
   let sent = 0;
   let run = 0;
   await barrier();
+  await honestRing();
   const details = await fc.check(
     fc.asyncProperty(fc.array(frameArb, { minLength: 225, maxLength: 240 }), async (frames) => {
       run += 1;
@@ -204,14 +289,17 @@ test('>= 10,000 hostile frames: the server stays up and the honest pair keeps re
       for (const [i, frame] of frames.entries()) {
         if (i === midpoint) during = honestRoundTrip(`run${run}-during`);
         await reopenAttackerIfClosed();
+        const socket = frame.kind === 'phone' ? phoneAttacker : attacker;
         for (const raw of render(frame)) {
-          attacker.ws.send(raw);
+          socket.ws.send(raw);
           sent += 1;
         }
       }
       await during;
       await barrier();
       await honestRoundTrip(`run${run}-after`);
+      // Bob's rate window (20 a minute) is the honest rings' only limit: one every few runs keeps well under it.
+      if (run % 5 === 0) await honestRing();
       assert.equal(a.ws.readyState, WebSocket.OPEN);
       assert.equal(b.ws.readyState, WebSocket.OPEN);
     }),
@@ -237,8 +325,18 @@ test('>= 10,000 hostile frames: the server stays up and the honest pair keeps re
     }
     assert.equal(client.seen.filter((m) => m.type === 'signal' && m.data.startsWith(HONEST)).length, run * 2);
   }
+  // Bob is still registered and saw no ring but the honest ones (the attacker holds none of his kids).
+  await honestRing();
+  assert.equal(bobSocket.ws.readyState, WebSocket.OPEN);
+  const rings = bobSocket.seen.filter((m) => m.type === 'ring');
+  assert.equal(rings.length, honestRings);
+  assert.ok(rings.every((m) => m.type === 'ring' && m.data.endsWith(HONEST_RING)));
+  const asker = await TestClient.user(server.port, bob.id);
+  asker.send({ type: 'presence', id: bob.id, kid: bob.contact });
+  assert.equal((await asker.next('presence')).state, 'online');
+  await asker.close();
   const health = await healthz(server.port);
   assert.equal(health.ok, true);
   assert.ok(health.rooms >= 1 && health.rooms <= 10);
-  t.diagnostic(`fuzz: ${sent} frames in ${run} runs, attacker reconnected ${reopened} times`);
+  t.diagnostic(`fuzz: ${sent} frames in ${run} runs, attacker reconnected ${reopened} times, ${honestRings} honest rings`);
 });
