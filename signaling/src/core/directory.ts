@@ -10,7 +10,9 @@
 // back and nobody learns more about the caller than its sealed envelope says.
 
 import type { ClientMessage, ErrorCode, ServerMessage } from '../protocol.ts';
-import { RING_PUSH_TTL_SECONDS, type PushSender, type PushSubscriptionRecord } from './push.ts';
+import type { PushSender } from './push.ts';
+import { PushOutbox } from './push-outbox.ts';
+import { CalleeWindows, chargeCaller } from './ring-limits.ts';
 import type { ConnId, Delivery, RoomMessage } from './rooms.ts';
 import { registerText, userIdFromKey, verifyUserSignature } from './user-key.ts';
 import type { UserRecord, UserStore } from './user-store.ts';
@@ -35,9 +37,6 @@ export interface DirectoryOptions<C = ConnId> {
 export const NONCE_TTL_MS = 30_000;
 /** Callers give up after 30 s; the extra 5 s covers a reply that was already on its way. */
 export const RING_TTL_MS = 35_000;
-export const CALLER_RINGS_PER_MINUTE = 10;
-export const CALLEE_RINGS_PER_MINUTE = 20;
-const MINUTE_MS = 60_000;
 const NONCE_BYTES = 16;
 const CALLER_ID_BYTES = 16;
 
@@ -71,13 +70,15 @@ export class Directory<C = ConnId> {
   private readonly online = new Map<string, Set<C>>();
   /** In the order they were sent: every ring lives equally long, so the oldest is always first. */
   private readonly rings = new Map<string, PendingRing>();
-  private readonly calleeWindows = new Map<string, number[]>();
+  private readonly calleeWindows = new CalleeWindows();
   private tail: Promise<unknown> = Promise.resolve();
-  private readonly background = new Set<Promise<void>>();
+  private readonly outbox: PushOutbox | null;
   private readonly log: (line: string) => void;
 
   constructor(private readonly opts: DirectoryOptions<C>) {
     this.log = opts.log ?? (() => {});
+    const gone = (user: string, endpoint: string): Promise<void> => this.serial(() => this.forgetSubscription(user, endpoint));
+    this.outbox = opts.push ? new PushOutbox(opts.push, (user, sub) => gone(user, sub.endpoint), this.log) : null;
   }
 
   handle(conn: C, msg: PhoneMessage, now: number): Promise<Delivery<C>[]> {
@@ -113,12 +114,12 @@ export class Directory<C = ConnId> {
   /** Forgets expired rings and idle rate windows; an adapter calls it now and then to bound memory. */
   expire(now: number): void {
     this.expireRings(now);
-    for (const [id, window] of this.calleeWindows) if (prune(window, now).length === 0) this.calleeWindows.delete(id);
+    this.calleeWindows.expire(now);
   }
 
   /** Resolves once every push started so far has finished (tests, shutdown). */
   async settled(): Promise<void> {
-    while (this.background.size > 0) await Promise.all([...this.background]);
+    await this.outbox?.settled();
     await this.tail;
   }
 
@@ -229,27 +230,22 @@ export class Directory<C = ConnId> {
 
   private async ring(conn: C, s: PhoneSocket, msg: Extract<PhoneMessage, { type: 'ring' }>, now: number): Promise<Delivery<C>[]> {
     if (this.rings.has(s.from)) return [error(conn, 'rate-limited', 'one ring at a time: wait for its answer, or send ring-cancel first')];
-    if (prune(s.sent, now).length >= CALLER_RINGS_PER_MINUTE)
-      return [error(conn, 'rate-limited', `at most ${CALLER_RINGS_PER_MINUTE} rings a minute from one socket`)];
-    s.sent.push(now);
+    const callerLimit = chargeCaller(s.sent, now);
+    if (callerLimit !== null) return [error(conn, 'rate-limited', callerLimit)];
     const record = await this.opts.store.get(msg.to);
     // Never registered: as silent as someone offline, so ringing does not tell which ids exist.
     if (!record) return [];
     if (msg.kid !== record.invite && !record.contacts.includes(msg.kid))
       return [error(conn, 'unknown-link', 'this link no longer rings: its owner made a new one, or removed the contact')];
-    let window = this.calleeWindows.get(msg.to);
-    if (!window) this.calleeWindows.set(msg.to, (window = []));
-    if (prune(window, now).length >= CALLEE_RINGS_PER_MINUTE)
-      return [error(conn, 'rate-limited', `this person was rung ${CALLEE_RINGS_PER_MINUTE} times in the last minute; try again later`)];
-    window.push(now);
+    const calleeLimit = this.calleeWindows.charge(msg.to, now);
+    if (calleeLimit !== null) return [error(conn, 'rate-limited', calleeLimit)];
     const ring: PendingRing = { from: s.from, to: msg.to, call: msg.call, kid: msg.kid, data: msg.data, at: now, pushed: false };
     this.rings.set(s.from, ring);
     const callee = this.online.get(msg.to);
     if (callee) return [...callee].map((to) => ({ to, msg: ringFrame(ring) }));
-    if (record.push && this.opts.push) {
+    if (record.push && this.outbox) {
       ring.pushed = true;
-      const payload = { t: 'ring', callee: msg.to, call: msg.call, kid: msg.kid, data: msg.data, ts: now };
-      this.sendPush(msg.to, record.push, payload, msg.call);
+      this.outbox.send(msg.to, record.push, { t: 'ring', callee: msg.to, call: msg.call, kid: msg.kid, data: msg.data, ts: now }, msg.call);
     }
     return [];
   }
@@ -273,7 +269,7 @@ export class Directory<C = ConnId> {
     if (ring.pushed) {
       const record = await this.opts.store.get(ring.to);
       // The same topic as the ring: a push service still holding the ring replaces it with this.
-      if (record?.push) this.sendPush(ring.to, record.push, { t: 'cancel', callee: ring.to, call: ring.call }, ring.call);
+      if (record?.push) this.outbox?.send(ring.to, record.push, { t: 'cancel', callee: ring.to, call: ring.call }, ring.call);
     }
     return [...(this.online.get(ring.to) ?? [])].map((to) => ({ to, msg: { type: 'ring-cancel', call: ring.call, reason: 'cancelled' } }));
   }
@@ -284,17 +280,7 @@ export class Directory<C = ConnId> {
     if (!record || !record.contacts.includes(kid)) return 'unknown';
     if (this.online.has(id)) return 'online';
     // A server that cannot push (the Worker) must not promise a ring that will never come.
-    return record.push && this.opts.push ? 'push' : 'unknown';
-  }
-
-  private sendPush(callee: string, subscription: PushSubscriptionRecord, payload: object, topic: string): void {
-    const push = this.opts.push;
-    if (!push) return;
-    const task = push(subscription, JSON.stringify(payload), { topic, ttlSeconds: RING_PUSH_TTL_SECONDS, urgency: 'high' })
-      .then((result) => (result === 'gone' ? this.serial(() => this.forgetSubscription(callee, subscription.endpoint)) : undefined))
-      .catch((err: unknown) => this.log(`directory: push failed: ${err instanceof Error ? err.message : String(err)}`))
-      .finally(() => this.background.delete(task));
-    this.background.add(task);
+    return record.push && this.outbox ? 'push' : 'unknown';
   }
 
   /** Deletes a subscription the push service says is gone, unless the user has replaced it meanwhile. */
@@ -328,14 +314,6 @@ export class Directory<C = ConnId> {
 
 function ringFrame(ring: PendingRing): ServerMessage {
   return { type: 'ring', from: ring.from, call: ring.call, data: ring.data };
-}
-
-/** Drops the times older than a minute from a window kept in time order, and returns it. */
-function prune(window: number[], now: number): number[] {
-  let stale = 0;
-  while (stale < window.length && (window[stale] ?? now) <= now - MINUTE_MS) stale++;
-  if (stale > 0) window.splice(0, stale);
-  return window;
 }
 
 function error<C>(to: C, code: ErrorCode, message: string): Delivery<C> {
