@@ -7,6 +7,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { PeerServer } from 'peer';
+import { freshDataDir } from '../../scripts/data-dir.ts';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -72,7 +73,7 @@ export async function startOurServer(host: string): Promise<Running> {
   const port = await freePort(host);
   const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/src/node/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, HOST: host, PORT: String(port) },
+    env: { ...process.env, DATA_DIR: freshDataDir(), HOST: host, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { WebSocket } from 'ws';
+import { freshDataDir } from '../../scripts/data-dir.ts';
 import { ROOT } from './servers.ts';
 
 export const HOST = '127.0.0.1';
@@ -193,7 +194,13 @@ export const contenders: Contender[] = [
     name: 'ours (Node)',
     protocol: ours,
     start: () =>
-      startProcess(['--import', 'tsx', 'signaling/src/node/main.ts'], { HOST, PORT: '0', DIST_DIR: '/nonexistent', ...NO_RATE_LIMIT }),
+      startProcess(['--import', 'tsx', 'signaling/src/node/main.ts'], {
+        HOST,
+        PORT: '0',
+        DIST_DIR: '/nonexistent',
+        DATA_DIR: freshDataDir(),
+        ...NO_RATE_LIMIT,
+      }),
   },
   {
     key: 'peer',

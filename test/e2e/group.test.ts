@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { freshDataDir } from '../../scripts/data-dir.ts';
 import {
   APP_HOST,
   ROOT,
@@ -31,7 +32,7 @@ interface Server {
 async function serverOn(port: number, env: Record<string, string> = {}): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/src/node/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: APP_HOST },
+    env: { ...process.env, DATA_DIR: freshDataDir(), ...env, PORT: String(port), HOST: APP_HOST },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator } from 'playwright-core';
 import puppeteer, { type Browser as FirefoxBrowser, type ElementHandle } from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, FIREFOX_PATH, FIREFOX_PREFS } from '../../scripts/browsers.mjs';
+import { freshDataDir } from '../../scripts/data-dir.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -146,7 +147,7 @@ export async function startServer(options: ServerOptions = {}): Promise<AppServe
   const host = options.host ?? APP_HOST;
   const child = (options.spawn ?? spawn)(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
-    env: { ...process.env, ...options.env, PORT: '0', HOST: host },
+    env: { ...process.env, DATA_DIR: freshDataDir(), ...options.env, PORT: '0', HOST: host },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const proc = track(child);

@@ -176,6 +176,13 @@ test('a ring sent while the callee had no socket is delivered when it registers,
   assert.ok(delivered?.type === 'ring');
   assert.deepEqual(delivered, { type: 'ring', from: delivered.from, call: r.call, data: r.data });
 
+  // Registering again on the same socket (a new link) updates the kids without ringing twice.
+  const again = await register(dir, 'b2', bob, 6000);
+  assert.deepEqual(
+    to(again, 'b2').map((m) => m.type),
+    ['registered'],
+  );
+
   const r2 = ring(bob);
   await dir.handle('caller2', r2, 10_000);
   await dir.disconnect('b2', 10_000);

@@ -31,6 +31,7 @@ test('LevelUserStore: records and VAPID keys survive a close and a reopen', asyn
 
     store = await LevelUserStore.open(join(dir, 'data'));
     assert.deepEqual(await store.get(id), { invite: record.invite, contacts: [] }, 'a subscription deleted stays deleted');
+    await assert.rejects(LevelUserStore.open(join(dir, 'data')), /in use by another server process/);
     await store.close();
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -218,13 +218,15 @@ export class Directory<C = ConnId> {
     const record: UserRecord = { invite: msg.invite, contacts: msg.contacts };
     if (old?.push) record.push = old.push;
     await this.opts.store.set(msg.id, record);
+    // A socket registering again (new kids) already has every pending ring: it got them live or at its first time.
+    const fresh = s.user === null;
     s.user = msg.id;
     this.join(msg.id, conn);
     const registered: ServerMessage = { type: 'registered', id: msg.id };
     if (this.opts.vapidPublicKey !== undefined) registered.vapidKey = this.opts.vapidPublicKey;
     const out: Delivery<C>[] = [{ to: conn, msg: registered }];
     // A callee woken by a push opens the app and registers: this is how its ring reaches it.
-    for (const ring of this.rings.values()) if (ring.to === msg.id) out.push({ to: conn, msg: ringFrame(ring) });
+    if (fresh) for (const ring of this.rings.values()) if (ring.to === msg.id) out.push({ to: conn, msg: ringFrame(ring) });
     return out;
   }
 

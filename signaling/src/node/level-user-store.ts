@@ -20,7 +20,14 @@ export class LevelUserStore implements UserStore {
   static async open(dir: string): Promise<LevelUserStore> {
     await mkdir(dir, { recursive: true });
     const db = new ClassicLevel<string, Json>(dir, { valueEncoding: 'json' });
-    await db.open();
+    try {
+      await db.open();
+    } catch (err) {
+      const cause = err instanceof Error && err.cause instanceof Error ? (err.cause as Error & { code?: unknown }) : null;
+      if (cause?.code === 'LEVEL_LOCKED')
+        throw new Error(`DATA_DIR ${dir} is in use by another server process: give each server its own DATA_DIR`);
+      throw err;
+    }
     return new LevelUserStore(db);
   }
 
