@@ -1,7 +1,7 @@
 // The Node adapter: one HTTP server on one port that upgrades /ws to a WebSocket speaking protocol.ts, serves
 // the built app, and answers GET /healthz. All room logic lives in rooms.ts and all calling of a person in
-// directory.ts; this file only moves frames between sockets and the cores, and adds the transport's hardening: frame size, rate limit, Origin check,
-// heartbeats.
+// directory.ts; this file only moves frames between sockets and the cores, and adds the transport's hardening:
+// frame size, rate limit, Origin check, heartbeats.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
