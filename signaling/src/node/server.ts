@@ -283,10 +283,22 @@ export async function createSignalingServer(opts: ServerOptions = {}): Promise<S
         wss.close();
         httpServer.close(() => resolveClose());
         httpServer.closeAllConnections();
-      }).then(() => directory.settled());
+      }).then(() => settledOrLate(directory.settled()));
       return closing;
     },
   };
+}
+
+/** Pushes still in flight at shutdown get a moment to finish; a push service that hangs must not hold the process. */
+function settledOrLate(settled: Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2000);
+    timer.unref();
+    void settled.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /**
