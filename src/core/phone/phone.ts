@@ -6,7 +6,7 @@
 import { newRoomId, newRoomSecret } from '../room-link';
 import type { SocketFactory } from '../signaling-client';
 import { callLinkPath, decodeCallLink, kid, newInviteCode } from './call-link';
-import { newContact, trustState, type Contact } from './contacts';
+import { newContact, newContactToken, trustState, type Contact } from './contacts';
 import { loadIdentity, type Identity } from './identity';
 import type { PhoneStore } from './phone-db';
 import { PhoneLine } from './phone-line';
@@ -46,6 +46,8 @@ interface Outgoing {
   secret: string;
   room: string;
   roomSecret: string;
+  /** The token I offered them in the ring. */
+  offer: string;
   line: PhoneLine;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -68,6 +70,8 @@ export class Phone {
   private vapidKey: string | null = null;
   private out: Outgoing | null = null;
   private inc: Incoming | null = null;
+  /** The tokens offered both ways in the last answered ring: saving the peer makes them a contact's. */
+  private peerTokens: { mine: string; theirs: string | null } | null = null;
   /** A call id the user already accepted from a notification (`/?answer=<call>`): answered as soon as it arrives. */
   private preAccepted: string | null = null;
   private readonly guard: ReplayGuard;
@@ -218,8 +222,14 @@ export class Phone {
     if (!inc || this.state.incoming?.phase !== 'ringing') return;
     clearTimeout(inc.timer);
     this.inc = null;
-    await this.reply(inc, 'accept');
-    this.set({ incoming: null, lastPeer: this.peerFrom(inc.ring.from, inc.ring.key, inc.ring.name) });
+    const ring = inc.ring;
+    const contact = this.contacts.find((c) => c.id === ring.from && c.key === ring.key);
+    const offer = contact?.myToken ?? newContactToken();
+    await this.reply(inc, 'accept', offer);
+    // A contact who had no way to ring me back gets one now (they saved me after I saved them).
+    if (contact && ring.token && contact.theirToken !== ring.token) await this.putContact({ ...contact, theirToken: ring.token });
+    this.peerTokens = { mine: offer, theirs: ring.token };
+    this.set({ incoming: null, lastPeer: this.peerFrom(ring.from, ring.key, ring.name) });
     this.opts.enterRoom(inc.ring.room, inc.ring.secret, this.myName());
   }
 
@@ -232,10 +242,11 @@ export class Phone {
     await this.reply(inc, 'decline');
   }
 
-  private async reply(inc: Incoming, answer: Answer): Promise<void> {
+  private async reply(inc: Incoming, answer: Answer, token?: string): Promise<void> {
     const me = this.me;
     if (!me || !inc.secret) return;
-    const data = await sealReply(me, { callee: me.id, secret: inc.secret, call: inc.ring.call, answer, name: this.myName() }, this.now());
+    const details = { callee: me.id, secret: inc.secret, call: inc.ring.call, answer, name: this.myName(), ...(token ? { token } : {}) };
+    const data = await sealReply(me, details, this.now());
     this.line?.send({ type: 'ring-reply', to: inc.via, call: inc.ring.call, data });
   }
 
@@ -275,7 +286,8 @@ export class Phone {
     const call = newCallId();
     const room = newRoomId();
     const roomSecret = newRoomSecret();
-    const sealed = await sealRing(me, { callee: to, secret, call, name: this.myName(), room, roomSecret }, this.now());
+    const offer = contact?.myToken ?? newContactToken();
+    const sealed = await sealRing(me, { callee: to, secret, call, name: this.myName(), room, roomSecret, token: offer }, this.now());
     const line = new PhoneLine(
       { url: this.opts.signalingUrl, user: to, socket: this.opts.socket },
       {
@@ -291,7 +303,7 @@ export class Phone {
       line.send({ type: 'ring-cancel', to, call });
       this.endOutgoing('no-answer');
     }, this.opts.ringTimeoutMs ?? RING_TIMEOUT_MS);
-    this.out = { call, to, secret, room, roomSecret, line, timer };
+    this.out = { call, to, secret, room, roomSecret, offer, line, timer };
     this.set({
       outgoing: { call, to, name: contact?.name ?? '', trust: contact ? trustState(contact, contact.key) : 'new', phase: 'calling' },
     });
@@ -311,6 +323,9 @@ export class Phone {
     const reply = opened.value;
     if (reply.answer !== 'accept') return this.endOutgoing(reply.answer === 'busy' ? 'busy' : 'declined');
     this.endOutgoing(null);
+    const contact = this.contacts.find((c) => c.id === reply.from && c.key === reply.key);
+    if (contact && reply.token && contact.theirToken !== reply.token) await this.putContact({ ...contact, theirToken: reply.token });
+    this.peerTokens = { mine: out.offer, theirs: reply.token };
     this.set({ lastPeer: this.peerFrom(reply.from, reply.key, reply.name) });
     this.opts.enterRoom(out.room, out.roomSecret, this.myName());
   }
@@ -360,7 +375,10 @@ export class Phone {
     const peer = this.state.lastPeer;
     if (!peer || peer.saved) return;
     const existing = this.contacts.find((c) => c.id === peer.id);
-    const contact = existing ? { ...existing, key: peer.key, name: existing.name || peer.name } : newContact(peer, this.now());
+    const tokens = this.peerTokens ?? { mine: newContactToken(), theirs: null };
+    const contact = existing
+      ? { ...existing, key: peer.key, name: existing.name || peer.name, theirToken: tokens.theirs ?? existing.theirToken }
+      : { ...newContact({ ...peer, theirToken: tokens.theirs }, this.now()), myToken: tokens.mine };
     await this.putContact(contact);
     this.set({ lastPeer: { ...peer, saved: true } });
   }
