@@ -86,6 +86,11 @@ export class Switchboard {
         for (const l of this.registeredAs(line.registered ?? ''))
           if (l !== line) l.deliver({ type: 'ring-cancel', call: m.call, reason: 'answered' });
         return;
+      case 'presence': {
+        const known = this.kids.get(String(m.id))?.slice(1).includes(String(m.kid)) ?? false;
+        const state = known && this.registeredAs(String(m.id)).length > 0 ? 'online' : 'unknown';
+        return line.deliver({ type: 'presence', id: m.id, state });
+      }
       case 'ring-cancel':
         for (const l of this.registeredAs(String(m.to))) l.deliver({ type: 'ring-cancel', call: m.call, reason: 'cancelled' });
         return;

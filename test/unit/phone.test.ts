@@ -2,7 +2,7 @@
 // cancel and no answer, busy, a second device, blocked callers, contacts made after a call ringing each other after
 // a link rotation. The envelopes and the server's checks have their own tests; here the engine's decisions.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { afterEach, describe, test } from 'node:test';
 import { memoryPhoneStore, type PhoneStore } from '../../src/core/phone/phone-db';
 import { Phone, type PhoneOptions } from '../../src/core/phone/phone';
 import type { PhoneState } from '../../src/core/phone/phone-state';
@@ -14,6 +14,12 @@ interface Person {
   rooms: { room: string; secret: string; name: string }[];
   busy: boolean;
 }
+
+/** Every engine a test made, stopped after it: a ring's 30 s timer must not outlive its test. */
+const started: Phone[] = [];
+afterEach(() => {
+  for (const p of started.splice(0)) p.stop();
+});
 
 async function person(board: Switchboard, name: string, over: Partial<PhoneOptions> = {}, store = memoryPhoneStore()): Promise<Person> {
   const p: Person = { phone: null as unknown as Phone, store, rooms: [], busy: false };
@@ -27,6 +33,7 @@ async function person(board: Switchboard, name: string, over: Partial<PhoneOptio
     inCall: () => p.busy,
     ...over,
   });
+  started.push(p.phone);
   await p.phone.start();
   await p.phone.setName(name);
   await until(p.phone, (s) => s.registration === 'online');
@@ -162,6 +169,25 @@ describe('phone engine', () => {
     await until(alice.phone, (s) => s.incoming?.phase === 'ringing');
   });
 
+  test('contacts who saved each other see each other online; a stranger with the id learns nothing', async () => {
+    const board = new Switchboard();
+    const [alice, bob] = [await person(board, 'Alice'), await person(board, 'Bob')];
+    await alice.phone.callLink(linkOf(bob));
+    await until(bob.phone, (s) => s.incoming?.phase === 'ringing');
+    await bob.phone.accept();
+    await until(alice.phone, (s) => s.lastPeer !== null && s.outgoing === null);
+    await alice.phone.saveLastPeer();
+    assert.equal(alice.phone.get().contacts[0].presence, 'unknown', 'Bob has not saved Alice: her token is not his');
+    await bob.phone.saveLastPeer();
+    await until(bob.phone, (s) => s.registration === 'online');
+    alice.phone.refreshPresence();
+    await until(alice.phone, (s) => s.contacts[0]?.presence === 'online');
+    assert.ok(board.sentOfType('presence').some((m) => m.id === bob.phone.get().me?.id));
+    bob.phone.stop();
+    alice.phone.refreshPresence();
+    await until(alice.phone, (s) => s.contacts[0]?.presence === 'unknown');
+  });
+
   test('a blocked contact rings nobody, silently', async () => {
     const board = new Switchboard();
     const [alice, bob] = [await person(board, 'Alice'), await person(board, 'Bob')];
@@ -195,9 +221,9 @@ describe('phone engine', () => {
       enterRoom: () => {},
       inCall: () => false,
     });
+    started.push(phone);
     await phone.start();
     await until(phone, (s) => s.registration === 'refused');
-    phone.stop();
   });
 
   test('a malformed link ends before anything is sent', async () => {

@@ -135,7 +135,14 @@ export class Phone {
 
   /** After a network change, a fresh socket (and so a fresh registration) at once. */
   networkChanged(): void {
-    this.line?.reconnectNow();
+    this.reregister();
+  }
+
+  /** The server learns my kids only at registration: a new link or contact means registering again. */
+  private reregister(): void {
+    if (!this.line) return;
+    this.set({ registration: 'connecting' });
+    this.line.reconnectNow();
   }
 
   answerWhenRinging(call: string): void {
@@ -168,6 +175,7 @@ export class Phone {
         if (m.id !== this.me?.id) return;
         this.vapidKey = m.vapidKey ?? null;
         this.set({ registration: 'online' });
+        this.refreshPresence();
         return this.refreshPush();
       case 'ring':
         return this.onRing(m.from, m.call, m.data);
@@ -368,7 +376,7 @@ export class Phone {
     this.invite = newInviteCode();
     await this.opts.store.setSetting('inviteCode', this.invite);
     this.set({ me: { ...me, link: await this.link() } });
-    this.line?.reconnectNow();
+    this.reregister();
   }
 
   async saveLastPeer(): Promise<void> {
@@ -391,7 +399,7 @@ export class Phone {
     await this.opts.store.deleteContact(id);
     this.contacts = this.contacts.filter((x) => x.id !== id);
     this.set({ contacts: this.entries() });
-    this.line?.reconnectNow();
+    this.reregister();
   }
 
   async importContacts(list: readonly Contact[]): Promise<void> {
@@ -400,7 +408,7 @@ export class Phone {
       this.contacts = [...this.contacts.filter((x) => x.id !== c.id), c];
     }
     this.set({ contacts: this.entries() });
-    this.line?.reconnectNow();
+    this.reregister();
   }
 
   allContacts(): readonly Contact[] {
@@ -417,7 +425,41 @@ export class Phone {
     this.contacts = known ? this.contacts.map((c) => (c.id === contact.id ? contact : c)) : [...this.contacts, contact];
     this.set({ contacts: this.entries() });
     // The server learns the kids I accept only at registration.
-    this.line?.reconnectNow();
+    this.reregister();
+  }
+
+  /**
+   * Asks the server about each contact who can be rung by token: `online`, `push` (reachable when their app is
+   * closed) or `unknown`. One short line per contact, since each id's presence lives with that id (one Durable
+   * Object per id); the server answers only to a holder of a token that contact gave out.
+   */
+  refreshPresence(): void {
+    for (const c of this.contacts) {
+      if (!c.theirToken || c.blocked) continue;
+      const token = c.theirToken;
+      const line: PhoneLine = new PhoneLine(
+        { url: this.opts.signalingUrl, user: c.id, socket: this.opts.socket },
+        {
+          open: () => void kid(token).then((k) => line.send({ type: 'presence', id: c.id, kid: k })),
+          message: (m) => {
+            if (m.type === 'presence' && m.id === c.id) this.setPresence(c.id, m.state);
+            if (m.type === 'presence' || m.type === 'error') done();
+          },
+          closed: () => undefined,
+        },
+      );
+      // An answer that never comes (an old server) must not keep a socket open.
+      const timer = setTimeout(() => line.stop(), 10_000);
+      const done = (): void => {
+        clearTimeout(timer);
+        line.stop();
+      };
+      line.start();
+    }
+  }
+
+  private setPresence(id: string, presence: ContactEntry['presence']): void {
+    this.set({ contacts: this.state.contacts.map((c) => (c.id === id ? { ...c, presence } : c)) });
   }
 
   /** "Ring me when the app is closed": asks for notification permission, then hands the subscription to the server. */
