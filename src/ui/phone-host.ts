@@ -45,13 +45,26 @@ export class PhoneHost implements ReactiveController {
     if (this.answer !== null) history.replaceState(null, '', location.pathname + location.hash);
     if (this.wanted(location.pathname)) void this.load();
     addEventListener('online', this.onNetwork);
+    navigator.serviceWorker?.addEventListener('message', this.onWorkerMessage);
   }
 
   hostDisconnected(): void {
     this.unsubscribe?.();
     this.phone?.stop();
     removeEventListener('online', this.onNetwork);
+    navigator.serviceWorker?.removeEventListener('message', this.onWorkerMessage);
   }
+
+  /** Accept or Decline pressed on the system notification while this page was open (src/sw-ring.ts). */
+  private readonly onWorkerMessage = (e: MessageEvent) => {
+    const m: unknown = e.data;
+    if (typeof m !== 'object' || m === null || !('type' in m) || !('call' in m) || typeof m.call !== 'string') return;
+    const phone = this.phone;
+    if (m.type === 'answer') {
+      if (phone?.get().incoming?.call === m.call) void phone.accept();
+      else if (phone) phone.answerWhenRinging(m.call);
+    } else if (m.type === 'decline' && phone?.get().incoming?.call === m.call) void phone.decline();
+  };
 
   private readonly onNetwork = () => this.phone?.networkChanged();
 
