@@ -4,7 +4,7 @@ import type { Call } from '../core/call';
 import type { CallDeviceFeatures } from '../core/device-features';
 import { SHARED_CHANNEL, SharedInbox } from '../core/shared-inbox';
 import { CallStore, type CallState } from '../core/call-store';
-import { newRoomId, newRoomSecret, roomFromPath, roomLink, secretFromHash } from '../core/room-link';
+import { newRoomId, newRoomSecret, roomFromPath, roomLink, roomPath, secretFromHash } from '../core/room-link';
 import type { CallView } from './call-view';
 import './home-view';
 import { t, type PlainKey } from './i18n';
@@ -12,6 +12,7 @@ import type { IntentEvent } from './intent';
 import { LangController } from './lang-controller';
 import './lang-select';
 import { OnlineController } from './online-controller';
+import { PhoneHost } from './phone-host';
 import './shared-offer';
 import { StoreController } from './store-controller';
 import { buttons, warning } from './shared-styles';
@@ -47,6 +48,16 @@ export class CallApp extends LitElement {
   private buildScheduled = false;
   /** What the invisible call screen shows until the call starts: the state as it was on the pre-join screen. */
   private prejoinState: { from: CallState; shown: CallState } | null = null;
+  /** A room entered by answering a ring (or by being answered): joined as soon as its pre-join is ready. */
+  private autoJoin: { room: string; name: string } | null = null;
+  private readonly phoneHost = new PhoneHost(this, {
+    enterRoom: (room, secret, name) => {
+      this.autoJoin = { room, name };
+      this.navigate(roomLink(room, secret));
+    },
+    inCall: () => this.store.get().phase === 'in-call' || this.store.get().phase === 'joining',
+    navigate: (path) => this.navigate(path),
+  });
 
   static styles = [
     buttons,
@@ -110,6 +121,7 @@ export class CallApp extends LitElement {
     super.connectedCallback();
     addEventListener('popstate', this.route);
     this.addEventListener('intent', this.onIntent);
+    this.addEventListener('click', this.followLink);
     this.route();
     this.followDevice();
     this.watchSharedFiles();
@@ -119,6 +131,7 @@ export class CallApp extends LitElement {
     removeEventListener('popstate', this.route);
     removeEventListener('online', this.route);
     this.removeEventListener('intent', this.onIntent);
+    this.removeEventListener('click', this.followLink);
     this.features?.stop();
     this.sharedChannel?.close();
     document.removeEventListener('visibilitychange', this.pickUpShared);
@@ -139,9 +152,27 @@ export class CallApp extends LitElement {
       return;
     }
     const secret = secretFromHash(location.hash);
-    if (room && secret) void call.openRoom(room, secret);
+    if (room && secret) void call.openRoom(room, secret).then(() => this.joinIfAnswered(call, room));
     else if (room) call.badLink();
     else if (call.state.phase !== 'home') call.leave();
+  };
+
+  /** Both sides of a ring said yes already: straight into the call, without a second "Join". */
+  private joinIfAnswered(call: Call, room: string) {
+    const auto = this.autoJoin;
+    if (auto?.room !== room || location.pathname !== roomPath(room)) return;
+    this.autoJoin = null;
+    if (auto.name && !call.state.name.trim()) call.setName(auto.name);
+    call.join();
+  }
+
+  /** Links inside the app (the home page's "My call link", "Contacts") change the screen without a page load. */
+  private readonly followLink = (e: MouseEvent) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const a = e.composedPath().find((n): n is HTMLAnchorElement => n instanceof HTMLAnchorElement);
+    if (!a || a.target || a.hasAttribute('download') || a.origin !== location.origin) return;
+    e.preventDefault();
+    this.navigate(a.pathname + a.search + a.hash);
   };
 
   /** Loads the engine and the call screens once; after a failed load the next call tries again. */
@@ -219,10 +250,12 @@ export class CallApp extends LitElement {
   private navigate(path: string) {
     history.pushState(null, '', path);
     this.route();
+    this.requestUpdate();
   }
 
   private readonly onIntent = (e: IntentEvent) => {
     const i = e.intent;
+    if (this.phoneHost.handle(i)) return;
     switch (i.type) {
       case 'start':
         return this.navigate(roomLink(newRoomId(), newRoomSecret()));
@@ -348,6 +381,12 @@ export class CallApp extends LitElement {
 
   render() {
     if (this.cannotCall) return this.cannotCallPage();
+    const phoneScreen = this.phoneHost.screen(location.pathname);
+    if (phoneScreen) return html`${this.header()}${phoneScreen}${this.phoneHost.overlay(false)}`;
+    return html`${this.screen()}${this.phoneHost.overlay(this.view.value.phase === 'home')}`;
+  }
+
+  private screen() {
     const s = this.view.value;
     switch (s.phase) {
       case 'home':

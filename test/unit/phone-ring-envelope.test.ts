@@ -42,7 +42,7 @@ async function sealRaw(plaintext: string, call: string, direction = 'ring', secr
 /** A ring body exactly as the caller would sign it, for tests that then change one thing. */
 async function ringBody(signer: Signer, d: RingDetails, ts = NOW): Promise<Record<string, unknown>> {
   const body = { v: 1, call: d.call, from: signer.id, key: signer.key, name: d.name, room: d.room, secret: d.roomSecret, ts };
-  const signed = `p2p-call ring v1\n${d.callee}\n${d.call}\n${body.from}\n${d.room}\n${d.roomSecret}\n${ts}\n${d.name}`;
+  const signed = `p2p-call ring v1\n${d.callee}\n${d.call}\n${body.from}\n${d.room}\n${d.roomSecret}\n${ts}\n${d.token ?? ''}\n${d.name}`;
   return { ...body, sig: await signer.sign(signed) };
 }
 
@@ -55,8 +55,32 @@ describe('ring', () => {
     const r = await open(data, d.call);
     assert.deepEqual(r, {
       ok: true,
-      value: { call: d.call, from: caller.id, key: caller.key, name: 'Alice', room: d.room, secret: d.roomSecret, ts: NOW, kid: k },
+      value: {
+        call: d.call,
+        from: caller.id,
+        key: caller.key,
+        name: 'Alice',
+        room: d.room,
+        secret: d.roomSecret,
+        ts: NOW,
+        kid: k,
+        token: null,
+      },
     });
+  });
+
+  test("carries the caller's offered contact token, signed: a holder of the link cannot swap it", async () => {
+    const d = details({ token: newInviteCode() });
+    const { data } = await sealRing(caller, d, NOW);
+    const r = await open(data, d.call);
+    assert.equal(r.ok && r.value.token, d.token);
+    // Re-sealed by someone who knows the invite code, with another token and the caller\'s own signature.
+    const body = { ...(await ringBody(caller, d)), token: d.token };
+    const swapped = await sealRaw(JSON.stringify({ ...body, token: newInviteCode() }), d.call);
+    assert.equal((await open(await sealRaw(JSON.stringify(body), d.call), d.call)).ok, true);
+    assert.deepEqual(await open(swapped, d.call), { ok: false, reason: 'bad-signature' });
+    const malformed = await sealRaw(JSON.stringify({ ...body, token: 'short' }), d.call);
+    assert.deepEqual(await open(malformed, d.call), { ok: false, reason: 'bad-content' });
   });
 
   test('our sealing matches the spec written independently (interop with other implementations)', async () => {
@@ -228,7 +252,7 @@ describe('reply', () => {
       const data = await sealReply(callee, { callee: callee.id, secret: SECRET, call, answer, name: 'Bob' }, NOW);
       assert.deepEqual(await openAs(data, call), {
         ok: true,
-        value: { call, answer, from: callee.id, key: callee.key, name: 'Bob', ts: NOW },
+        value: { call, answer, from: callee.id, key: callee.key, name: 'Bob', ts: NOW, token: null },
       });
     }
   });
@@ -261,7 +285,7 @@ describe('reply', () => {
   test('refuses an unknown answer', async () => {
     const call = newCallId();
     const body = { v: 1, call, answer: 'maybe', from: callee.id, key: callee.key, name: 'Bob', ts: NOW };
-    const sig = await callee.sign(`p2p-call reply v1\n${call}\nmaybe\n${callee.id}\n${NOW}\nBob`);
+    const sig = await callee.sign(`p2p-call reply v1\n${call}\nmaybe\n${callee.id}\n${NOW}\n\nBob`);
     assert.deepEqual(await openAs(await sealRaw(JSON.stringify({ ...body, sig }), call, 'reply'), call), {
       ok: false,
       reason: 'bad-content',

@@ -54,7 +54,7 @@ export interface IncomingRing {
 
 export interface PhoneState {
   /** Null until the identity is loaded (first run makes it). */
-  me: { id: string; name: string; link: string } | null;
+  me: { id: string; key: string; name: string; link: string } | null;
   /** The server accepted my signed registration ('online'); 'refused' says someone else holds the id or the signature failed. */
   registration: 'off' | 'connecting' | 'online' | 'refused';
   push: { supported: boolean; enabled: boolean; denied: boolean };
@@ -88,6 +88,7 @@ export type PhoneIntent =
   /** Dismiss an ended ring's message. */
   | { type: 'phone-dismiss' }
   | { type: 'phone-new-link' }
+  | { type: 'phone-name'; name: string }
   | { type: 'phone-copy-link' }
   | { type: 'phone-share-link' }
   | { type: 'phone-push'; enabled: boolean }

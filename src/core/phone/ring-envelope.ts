@@ -13,7 +13,7 @@ import { base64urlDecode, base64urlEncode, randomBase64url } from '../../../sign
 import { ROOM_ID_PATTERN } from '../../../signaling/src/protocol';
 import { cleanName } from '../peer-protocol';
 import { SECRET_PATTERN } from '../room-link';
-import { kid as kidOf, secretBytes } from './call-link';
+import { kid as kidOf, SECRET_16_PATTERN, secretBytes } from './call-link';
 import { idFromKey, PUBLIC_KEY_PATTERN, SIGNATURE_PATTERN, USER_ID_PATTERN, verify, type Signer } from './identity';
 import type { ReplayGuard } from './replay-guard';
 
@@ -63,6 +63,8 @@ export interface Ring {
   ts: number;
   /** Which of our secrets it was sealed under: the invite code or a contact's token. */
   kid: string;
+  /** The token the caller offers for ringing them back, if I save them (docs/calling.md, "Contact tokens"). */
+  token: string | null;
 }
 
 export interface Reply {
@@ -72,6 +74,8 @@ export interface Reply {
   key: string;
   name: string;
   ts: number;
+  /** The callee's offered token, as in Ring. */
+  token: string | null;
 }
 
 export function newCallId(): string {
@@ -95,13 +99,20 @@ function aad(direction: Direction, callee: string, call: string): Uint8Array<Arr
   return encoder.encode(`p2p-call/r1\n${direction}\n${callee}\n${call}`);
 }
 
-function ringSigned(callee: string, r: { call: string; from: string; room: string; secret: string; ts: number; name: string }): string {
-  return `p2p-call ring v1\n${callee}\n${r.call}\n${r.from}\n${r.room}\n${r.secret}\n${r.ts}\n${r.name}`;
+// The token goes before the name, '' when none: a name is free text and could otherwise end in something that
+// reads as a token.
+function ringSigned(
+  callee: string,
+  r: { call: string; from: string; room: string; secret: string; ts: number; token: string | null; name: string },
+): string {
+  return `p2p-call ring v1\n${callee}\n${r.call}\n${r.from}\n${r.room}\n${r.secret}\n${r.ts}\n${r.token ?? ''}\n${r.name}`;
 }
 
-function replySigned(r: { call: string; answer: Answer; from: string; ts: number; name: string }): string {
-  return `p2p-call reply v1\n${r.call}\n${r.answer}\n${r.from}\n${r.ts}\n${r.name}`;
+function replySigned(r: { call: string; answer: Answer; from: string; ts: number; token: string | null; name: string }): string {
+  return `p2p-call reply v1\n${r.call}\n${r.answer}\n${r.from}\n${r.ts}\n${r.token ?? ''}\n${r.name}`;
 }
+
+const offeredToken = (v: unknown): v is string | undefined => v === undefined || str(v, SECRET_16_PATTERN);
 
 async function seal(secret: string, direction: Direction, callee: string, call: string, body: object): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
@@ -179,12 +190,24 @@ export interface RingDetails {
   /** The fresh private room both will join (room-link.ts formats). */
   room: string;
   roomSecret: string;
+  /** My token for them to ring me back with, if they save me. */
+  token?: string;
 }
 
 /** The `data` of a `ring` frame, and the kid the frame names. */
 export async function sealRing(me: Signer, ring: RingDetails, now = Date.now()): Promise<{ kid: string; data: string }> {
-  const body = { v: 1, call: ring.call, from: me.id, key: me.key, name: ring.name, room: ring.room, secret: ring.roomSecret, ts: now };
-  const sig = await me.sign(ringSigned(ring.callee, body));
+  const body = {
+    v: 1,
+    call: ring.call,
+    from: me.id,
+    key: me.key,
+    name: ring.name,
+    room: ring.room,
+    secret: ring.roomSecret,
+    ts: now,
+    ...(ring.token ? { token: ring.token } : {}),
+  };
+  const sig = await me.sign(ringSigned(ring.callee, { ...body, token: ring.token ?? null }));
   return { kid: await kidOf(ring.secret), data: await seal(ring.secret, 'ring', ring.callee, ring.call, { ...body, sig }) };
 }
 
@@ -213,10 +236,20 @@ export async function openRing(data: unknown, opts: OpenRingOptions): Promise<Op
       !str(f.room, ROOM_ID_PATTERN) ||
       !str(f.secret, SECRET_PATTERN) ||
       !timestamp(f.ts) ||
+      !offeredToken(f.token) ||
       !str(f.sig, SIGNATURE_PATTERN)
     )
       return { ok: false, reason: 'bad-content' };
-    const ring = { call: opts.call, from: f.from, key: f.key, name: f.name, room: f.room, secret: f.secret, ts: f.ts };
+    const ring = {
+      call: opts.call,
+      from: f.from,
+      key: f.key,
+      name: f.name,
+      room: f.room,
+      secret: f.secret,
+      ts: f.ts,
+      token: f.token ?? null,
+    };
     const refusal = await vouch({ ...ring, sig: f.sig }, ringSigned(opts.callee, ring), opts.guard.now(), opts.guard, `ring:${ring.call}`);
     if (refusal) return { ok: false, reason: refusal };
     return { ok: true, value: { ...ring, name: cleanName(ring.name) ?? '', kid: u.kid } };
@@ -234,12 +267,23 @@ export interface ReplyDetails {
   call: string;
   answer: Answer;
   name: string;
+  /** My token for them to ring me with, if they save me. */
+  token?: string;
 }
 
 /** The `data` of a `ring-reply` frame. */
 export async function sealReply(me: Signer, reply: ReplyDetails, now = Date.now()): Promise<string> {
-  const body = { v: 1, call: reply.call, answer: reply.answer, from: me.id, key: me.key, name: reply.name, ts: now };
-  const sig = await me.sign(replySigned(body));
+  const body = {
+    v: 1,
+    call: reply.call,
+    answer: reply.answer,
+    from: me.id,
+    key: me.key,
+    name: reply.name,
+    ts: now,
+    ...(reply.token ? { token: reply.token } : {}),
+  };
+  const sig = await me.sign(replySigned({ ...body, token: reply.token ?? null }));
   return seal(reply.secret, 'reply', reply.callee, reply.call, { ...body, sig });
 }
 
@@ -270,10 +314,11 @@ export async function openReply(data: unknown, opts: OpenReplyOptions): Promise<
       !str(f.key, PUBLIC_KEY_PATTERN) ||
       !rawName(f.name) ||
       !timestamp(f.ts) ||
+      !offeredToken(f.token) ||
       !str(f.sig, SIGNATURE_PATTERN)
     )
       return { ok: false, reason: 'bad-content' };
-    const reply = { call: opts.call, answer: f.answer, from: f.from, key: f.key, name: f.name, ts: f.ts };
+    const reply = { call: opts.call, answer: f.answer, from: f.from, key: f.key, name: f.name, ts: f.ts, token: f.token ?? null };
     if (reply.from !== opts.callee) return { ok: false, reason: 'wrong-sender' };
     const refusal = await vouch({ ...reply, sig: f.sig }, replySigned(reply), opts.guard.now(), opts.guard, `reply:${reply.call}`);
     if (refusal) return { ok: false, reason: refusal };
