@@ -12,7 +12,7 @@ import type { PushResult, PushSender } from '../core/push.ts';
 /** Far below the ring's 30 s: a push service that has not taken the message by then will not ring in time. */
 export const PUSH_REQUEST_TIMEOUT_MS = 10_000;
 
-export interface VapidKeys {
+export interface VapidDetails {
   /** base64url of the raw uncompressed P-256 public key (65 bytes): `registered.vapidKey`. */
   publicKey: string;
   /** base64url of the 32-byte private scalar. */
@@ -32,7 +32,7 @@ export interface WebPushSenderOptions {
  * Throws at once on VAPID keys that are malformed or not a pair: every push would fail (403 from the push
  * service), and a server that starts anyway would only say so one 'failed' at a time.
  */
-export function createWebPushSender(vapid: VapidKeys, options: WebPushSenderOptions = {}): PushSender {
+export function createWebPushSender(vapid: VapidDetails, options: WebPushSenderOptions = {}): PushSender {
   webpush.getVapidHeaders('https://push.invalid', vapid.subject, vapid.publicKey, vapid.privateKey, 'aes128gcm');
   const ecdh = createECDH('prime256v1');
   ecdh.setPrivateKey(Buffer.from(vapid.privateKey, 'base64url'));
