@@ -26,6 +26,7 @@ const ringEnv = (): RingEnv => ({
   openStore: () => openPhoneDb(),
   guard,
   lang: swLang(self.navigator.languages),
+  // Not in lib.webworker's Notification; undefined where the platform shows no action buttons.
   maxActions: (self as { Notification?: { maxActions?: number } }).Notification?.maxActions ?? 0,
   now: Date.now,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
