@@ -1,7 +1,10 @@
 /// <reference lib="webworker" />
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { openPhoneDb } from './core/phone/phone-db';
+import { ReplayGuard } from './core/phone/replay-guard';
 import { SHARED_CHANNEL, putSharedFiles } from './core/shared-inbox';
+import { clickDecision, onNotificationClick, onPush, parsePush, swLang, type RingEnv } from './sw-ring';
 
 declare let self: ServiceWorkerGlobalScope;
 
@@ -14,6 +17,26 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denyl
 
 self.addEventListener('message', (event) => {
   if (event.data && (event.data as { type?: unknown }).type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
+// Rings pushed while no window of the app is registered with the server (src/sw-ring.ts).
+const guard = new ReplayGuard();
+const ringEnv = (): RingEnv => ({
+  notifier: self.registration,
+  openStore: () => openPhoneDb(),
+  guard,
+  lang: swLang(self.navigator.languages),
+  // Not in lib.webworker's Notification; undefined where the platform shows no action buttons.
+  maxActions: (self as { Notification?: { maxActions?: number } }).Notification?.maxActions ?? 0,
+  now: Date.now,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+});
+
+self.addEventListener('push', (event) => event.waitUntil(onPush(parsePush(event.data), ringEnv())));
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(onNotificationClick(clickDecision(event.action, event.notification.data), self.clients));
 });
 
 // The manifest's share_target POSTs the shared files here. Workbox routes only GETs, so this listener sees

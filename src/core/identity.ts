@@ -4,7 +4,6 @@
 // safety number derived from both fingerprints by voice to rule out anyone holding the room link.
 
 const FINGERPRINT_LINE = /^a=fingerprint:(\S+) ([0-9A-Fa-f:]+)\s*$/gm;
-export const FINGERPRINT_PATTERN = /^[a-z0-9-]{3,16} [0-9A-F]{2}(?::[0-9A-F]{2}){15,63}$/;
 
 function normalise(algorithm: string, value: string): string {
   return `${algorithm.toLowerCase()} ${value.toUpperCase()}`;

@@ -3,9 +3,10 @@
 // - PeerMessage rides on the "control" data channel once the peers are connected directly.
 // Everything from a peer is untrusted: it is parsed here, once, and anything unexpected is rejected.
 
-import { FINGERPRINT_PATTERN } from './identity';
-
 export const MAX_NAME_LENGTH = 64;
+// A DTLS certificate fingerprint as identity.ts reads it from SDP ("sha-256 AB:CD:…"). It lives here, with the wire
+// format, so code that only parses messages (the service worker, through cleanName) never reaches WebRTC's types.
+export const FINGERPRINT_PATTERN = /^[a-z0-9-]{3,16} [0-9A-F]{2}(?::[0-9A-F]{2}){15,63}$/;
 /** A client-chosen key that identifies a browser tab across signaling reconnects and server restarts. */
 export const KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 const MAX_SDP_LENGTH = 48 * 1024;
