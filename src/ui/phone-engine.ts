@@ -27,10 +27,12 @@ async function notify(title: string, body: string, tag: string): Promise<void> {
 }
 
 export async function createPhone(hooks: Pick<PhoneOptions, 'enterRoom' | 'inCall'> & { ringTitle(name: string): string }): Promise<Phone> {
+  const url = signalingUrl(location);
   return new Phone({
     store: await store(),
-    signalingUrl: signalingUrl(location),
-    host: location.host,
+    signalingUrl: url,
+    // The host the socket connects to, which the server checks: not this page's when the Worker is elsewhere.
+    host: new URL(url).host,
     origin: location.origin,
     push: browserPush,
     enterRoom: hooks.enterRoom,

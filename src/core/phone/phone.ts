@@ -22,7 +22,7 @@ export const RING_TIMEOUT_MS = 30_000;
 export interface PhoneOptions {
   store: PhoneStore;
   signalingUrl: string;
-  /** The Host the server sees (location.host): the registration signature names it. */
+  /** The host of the signaling URL, which the server checks: the registration signature names it. */
   host: string;
   /** Where my call link points (location.origin). */
   origin: string;
