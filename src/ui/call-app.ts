@@ -129,7 +129,7 @@ export class CallApp extends LitElement {
 
   disconnectedCallback(): void {
     removeEventListener('popstate', this.route);
-    removeEventListener('online', this.route);
+    removeEventListener('online', this.retryEngine);
     this.removeEventListener('intent', this.onIntent);
     this.removeEventListener('click', this.followLink);
     this.features?.stop();
@@ -148,7 +148,7 @@ export class CallApp extends LitElement {
     if (!call) {
       // Routed again once loaded, from the address bar as it is then (the user may have gone back meanwhile).
       // A load that failed (offline before the service worker had cached it) is tried again once back online.
-      if (room) this.loadEngine().then(this.route, () => addEventListener('online', this.route, { once: true }));
+      if (room) this.loadEngine().then(this.route, () => addEventListener('online', this.retryEngine, { once: true }));
       return;
     }
     const secret = secretFromHash(location.hash);
@@ -173,6 +173,14 @@ export class CallApp extends LitElement {
     if (!a || a.target || a.hasAttribute('download') || a.origin !== location.origin) return;
     e.preventDefault();
     this.navigate(a.pathname + a.search + a.hash);
+  };
+
+  /**
+   * Back online after the engine failed to load. Some browsers (Chromium 150) keep a failed dynamic import's
+   * error for the page's life and never fetch the chunk again: a fresh page load is then the only way.
+   */
+  private readonly retryEngine = () => {
+    this.loadEngine().then(this.route, () => location.reload());
   };
 
   /** Loads the engine and the call screens once; after a failed load the next call tries again. */
