@@ -9,6 +9,7 @@ const scenarios: Record<string, () => Promise<{ run(): Promise<ScenarioResult> }
   signaling: () => import('./signaling.ts'),
   transfer: () => import('./transfer.ts'),
   network: () => import('./network.ts'),
+  ring: () => import('./ring.ts'),
 };
 
 const CEILING_MIN = 20;

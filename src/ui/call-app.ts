@@ -57,6 +57,7 @@ export class CallApp extends LitElement {
     },
     inCall: () => this.store.get().phase === 'in-call' || this.store.get().phase === 'joining',
     navigate: (path) => this.navigate(path),
+    prepare: () => void this.loadEngine().catch(() => undefined),
   });
 
   static styles = [

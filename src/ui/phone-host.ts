@@ -18,6 +18,8 @@ export interface PhoneHostOptions {
   enterRoom(room: string, secret: string, name: string): void;
   inCall(): boolean;
   navigate(path: string): void;
+  /** A ring is on its way either way: load the call engine now, so answering does not wait for it. */
+  prepare(): void;
 }
 
 export class PhoneHost implements ReactiveController {
@@ -83,7 +85,10 @@ export class PhoneHost implements ReactiveController {
         ringTitle: (name) => t('ringTitle', { name: name || t('someone') }),
       });
       this.phone = phone;
-      this.unsubscribe = phone.subscribe(() => this.host.requestUpdate());
+      this.unsubscribe = phone.subscribe((s) => {
+        if (s.incoming?.phase === 'ringing' || s.outgoing?.phase === 'calling') this.opts.prepare();
+        this.host.requestUpdate();
+      });
       if (this.answer) phone.answerWhenRinging(this.answer);
       await phone.start();
       localStorage.setItem(HAS_PHONE_KEY, '1');

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator } from 'playwright-core';
 import puppeteer, { type Browser as FirefoxBrowser, type ElementHandle } from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, FIREFOX_PATH, FIREFOX_PREFS } from '../../scripts/browsers.mjs';
+import '../../scripts/firefox-bidi-compat.mjs';
 import { freshDataDir } from '../../scripts/data-dir.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,0 +1,2 @@
+// Side effects only: see firefox-bidi-compat.mjs.
+export {};
