@@ -54,7 +54,8 @@ export interface IncomingRing {
 
 export interface PhoneState {
   /** Null until the identity is loaded (first run makes it). */
-  me: { id: string; name: string; link: string } | null;
+  /** `key`: my public key (identity.ts), for safety numbers. */
+  me: { id: string; key: string; name: string; link: string } | null;
   /** The server accepted my signed registration ('online'); 'refused' says someone else holds the id or the signature failed. */
   registration: 'off' | 'connecting' | 'online' | 'refused';
   push: { supported: boolean; enabled: boolean; denied: boolean };
@@ -90,6 +91,8 @@ export type PhoneIntent =
   | { type: 'phone-new-link' }
   | { type: 'phone-copy-link' }
   | { type: 'phone-share-link' }
+  /** The name my rings and replies carry. */
+  | { type: 'phone-name'; name: string }
   | { type: 'phone-push'; enabled: boolean }
   | { type: 'contact-save' }
   | { type: 'contact-rename'; id: string; name: string }
