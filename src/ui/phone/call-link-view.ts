@@ -72,9 +72,7 @@ export class CallLinkView extends LocalizedElement {
       <form @submit=${this.call}>
         ${nameField(this, this.state.me?.name ?? '')}
         <div class="ring-actions">
-          <button class="ring accept" type="submit">
-            <span class="disc">${icon('phone')}</span>${t('call')}
-          </button>
+          <button class="ring accept" type="submit"><span class="disc">${icon('phone')}</span>${t('call')}</button>
         </div>
       </form>
     </main>`;

@@ -89,11 +89,19 @@ export class IncomingCall extends LocalizedElement {
     `,
   ];
 
+  private isFresh(changed: PropertyValues<this>): boolean {
+    const ring = this.state.incoming;
+    return changed.has('state') && ring !== null && (changed.get('state') as PhoneState | undefined)?.incoming?.call !== ring.call;
+  }
+
+  protected willUpdate(changed: PropertyValues<this>): void {
+    if (this.isFresh(changed)) this.silenced = false;
+  }
+
   protected updated(changed: PropertyValues<this>): void {
     const ring = this.state.incoming;
     const before = (changed.get('state') as PhoneState | undefined)?.incoming;
-    const fresh = ring !== null && before?.call !== ring.call;
-    if (fresh && this.silenced) this.silenced = false;
+    const fresh = this.isFresh(changed);
     if (ring?.phase === 'ringing' && !this.silenced) this.ringtone.start();
     else this.ringtone.stop();
     if (!ring) {

@@ -8,6 +8,7 @@ import { LocalizedElement } from '../lang-controller';
 import { buttons, fields, surface, warning } from '../shared-styles';
 import { nameField, noticeRegion } from './parts';
 import { page } from './phone-styles';
+import { qrCode } from './qr';
 
 const REGISTRATION: Record<PhoneState['registration'], { key: PlainKey; glyph: IconName }> = {
   online: { key: 'statusOnline', glyph: 'online' },
@@ -107,11 +108,13 @@ export class MyLinkView extends LocalizedElement {
     }
   }
 
-  /** The QR library loads with this page only, keeping it out of the home page's JavaScript. */
   private async drawQr(link: string) {
-    const { toString } = await import('qrcode');
-    const svg = await toString(link, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
-    if (link === this.qrFor) this.qr = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+    try {
+      const url = await qrCode.dataUrl(link);
+      if (link === this.qrFor) this.qr = url;
+    } catch {
+      // Without the picture the link is still there to copy and share.
+    }
   }
 
   private newLink() {
