@@ -17,10 +17,17 @@ export class Ringtone {
   private context: AudioContext | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
   private scheduledUntil = 0;
+  /** The last close, which settles the context's state asynchronously in some browsers. */
+  private pending: Promise<void> = Promise.resolve();
 
   /** For tests and diagnostics: 'idle' before the first start, then the context's own state ('closed' once stopped). */
   get state(): RingtoneState {
     return this.context?.state ?? 'idle';
+  }
+
+  /** Resolves once the state reflects the last stop. (A resume may wait for a user gesture: not awaited.) */
+  settled(): Promise<void> {
+    return this.pending;
   }
 
   get ringing(): boolean {
@@ -49,7 +56,7 @@ export class Ringtone {
     removeEventListener('pointerdown', this.resume, true);
     removeEventListener('keydown', this.resume, true);
     const context = this.context;
-    if (context && context.state !== 'closed') context.close().catch(() => undefined);
+    if (context && context.state !== 'closed') this.pending = context.close().catch(() => undefined);
   }
 
   private readonly resume = () => {
