@@ -106,7 +106,7 @@ describe('my call link (/me)', () => {
 
     const denied = await view(phone({ push: { supported: true, enabled: false, denied: true } }));
     expect(text(denied)).to.contain('Notifications are blocked for this site');
-    expect((denied.shadowRoot?.querySelector('[role="switch"]') as HTMLInputElement).disabled).to.equal(true);
+    expect(denied.shadowRoot?.querySelector<HTMLInputElement>('[role="switch"]')?.disabled).to.equal(true);
   });
 
   it('shows a notice in a status region, and links to Contacts', async () => {
