@@ -31,12 +31,12 @@ export class HomeView extends LocalizedElement {
         margin: 0 auto 24px;
         color: var(--muted-text);
       }
-      .actions {
+      .links {
         display: flex;
         flex-wrap: wrap;
         gap: 12px;
         justify-content: center;
-        align-items: center;
+        margin-top: 16px;
       }
       /* Plain links, so they work before the root intercepts them, open in a new tab, and can be bookmarked. */
       a {
@@ -71,8 +71,8 @@ export class HomeView extends LocalizedElement {
       <h1>${t('appName')}</h1>
       <p>${t('tagline')}</p>
       <shared-offer .files=${this.offered}></shared-offer>
-      <div class="actions">
-        <button class="primary" @click=${() => emit(this, { type: 'start' })}>${t('startCall')}</button>
+      <button class="primary" @click=${() => emit(this, { type: 'start' })}>${t('startCall')}</button>
+      <div class="links">
         <a href="/me">${icon('link')}${t('myCallLink')}</a>
         <a href="/contacts">${icon('contacts')}${t('contacts')}</a>
       </div>

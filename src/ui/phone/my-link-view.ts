@@ -96,6 +96,9 @@ export class MyLinkView extends LocalizedElement {
         display: grid;
         gap: 12px;
       }
+      .notice {
+        flex-basis: 100%;
+      }
     `,
   ];
 
@@ -154,6 +157,7 @@ export class MyLinkView extends LocalizedElement {
     const canShare = typeof navigator.share === 'function';
     return html`<main>
       <h1>${t('myCallLink')}</h1>
+      ${this.registration()}
       ${
         me
           ? html`<p class="hint">${t('myLinkHelp')}</p>
@@ -166,11 +170,13 @@ export class MyLinkView extends LocalizedElement {
                     : nothing
                 }
                 <button aria-haspopup="dialog" @click=${() => this.confirm.showModal()}>${icon('newLink')}${t('newLink')}</button>
+                ${noticeRegion(this.state.notice)}
               </div>
               ${this.qr ? html`<img class="qr" src=${this.qr} alt=${t('myQrAlt')} width="240" height="240" />` : nothing}`
-          : html`<p class="hint">${t('myLinkLoading')}</p>`
+          : html`<p class="hint">${t('myLinkLoading')}</p>
+              ${noticeRegion(this.state.notice)}`
       }
-      ${noticeRegion(this.state.notice)} ${this.registration()} ${nameField(this, me?.name ?? '')} ${this.push()}
+      ${nameField(this, me?.name ?? '')} ${this.push()}
       <a href="/contacts" class="button">${icon('contacts')}${t('contacts')}</a>
       <dialog aria-labelledby="new-title" aria-describedby="new-body">
         <h2 id="new-title">${t('newLinkTitle')}</h2>
