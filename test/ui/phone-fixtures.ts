@@ -79,8 +79,20 @@ export async function expectFitsPhone(el: HTMLElement): Promise<void> {
   ).to.deep.equal([]);
 }
 
-/** axe finds nothing, in both languages and both colour schemes. */
+/** All the text under `el`, through shadow roots (styles left out). */
+export function deepText(el: Element): string {
+  const roots = [el, ...deepAll(el, '*')].map((x) => x.shadowRoot).filter((r): r is ShadowRoot => r !== null);
+  const text = (n: Node): string =>
+    n instanceof HTMLStyleElement ? '' : n.nodeType === Node.TEXT_NODE ? (n.textContent ?? '') : [...n.childNodes].map(text).join(' ');
+  return roots.map(text).join(' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * axe finds nothing, in both languages and both colour schemes; and the switch to Spanish re-rendered the same
+ * element in place (its LangController), so the words changed without re-creating it.
+ */
 export async function expectAccessible(el: HTMLElement, langs: Lang[] = ['en', 'es']): Promise<void> {
+  const seen = new Map<Lang, string>();
   for (const l of langs) {
     setLang(l);
     for (const scheme of ['light', 'dark'] as const) {
@@ -88,7 +100,9 @@ export async function expectAccessible(el: HTMLElement, langs: Lang[] = ['en', '
       await settled(el);
       await expect(el).to.be.accessible();
     }
+    seen.set(l, deepText(el));
   }
+  if (seen.has('en') && seen.has('es')) expect(seen.get('es'), 'text after switching to Spanish').to.not.equal(seen.get('en'));
   setLang('en');
   await useScheme('light');
 }

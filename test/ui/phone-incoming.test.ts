@@ -69,6 +69,7 @@ describe('an incoming ring', () => {
     const el = await incoming(ring());
     const intents = intentsOf(el);
     expect(ringing(el)).to.equal(true);
+    deepButton(el, 'Accept')?.focus();
     await sendKeys({ press: 'Escape' });
     await settled(el);
     await el.ringtone.settled();

@@ -135,9 +135,14 @@ export class IncomingCall extends LocalizedElement {
     if (this.state.incoming?.phase === 'ringing') this.silence();
   };
 
-  /** A close request the page could not refuse (see `keydown`) must not hide a ring that still waits. */
+  /**
+   * A close request the page could not refuse (see `keydown`; without a user gesture yet, a browser closes the
+   * dialog without asking) means the same as Escape, and must not hide a ring that still waits.
+   */
   private readonly closed = () => {
-    if (this.state.incoming && this.isConnected) this.dialog.showModal();
+    if (!this.state.incoming || !this.isConnected) return;
+    if (this.state.incoming.phase === 'ringing') this.silence();
+    this.dialog.showModal();
   };
 
   private content() {
