@@ -5,7 +5,7 @@ import { lang, setLang } from '../../src/ui/i18n';
 import '../../src/ui/phone/incoming-call';
 import type { IncomingCall } from '../../src/ui/phone/incoming-call';
 import { deepButton, settled } from './deep';
-import { expectAccessible, expectFitsPhone, intentsOf, phone } from './phone-fixtures';
+import { contact, expectAccessible, expectFitsPhone, intentsOf, phone } from './phone-fixtures';
 
 const ring = (patch: Partial<IncomingRing> = {}): IncomingRing => ({
   call: 'c'.repeat(22),
@@ -103,6 +103,21 @@ describe('an incoming ring', () => {
     const el = await incoming(ring({ trust: 'key-changed' }));
     const alert = el.shadowRoot?.querySelector('[role="alert"]');
     expect(alert?.textContent).to.contain('Bob’s safety number changed');
+  });
+
+  it("says that someone new using a saved contact's name is not that contact", async () => {
+    const saved = contact('s', { name: 'Bob' });
+    const el = await fixture<IncomingCall>(
+      html`<incoming-call .state=${phone({ contacts: [saved], incoming: ring({ trust: 'new' }) })}></incoming-call>`,
+    );
+    await settled(el);
+    expect(el.shadowRoot?.querySelector('[role="alert"]')?.textContent).to.contain('Not your saved contact Bob');
+    expect(text(el)).to.contain('Not in your contacts');
+    const known = await fixture<IncomingCall>(
+      html`<incoming-call .state=${phone({ contacts: [saved], incoming: ring({ from: saved.id, trust: 'known' }) })}></incoming-call>`,
+    );
+    await settled(known);
+    expect(known.shadowRoot?.querySelector('[role="alert"]')).to.equal(null);
   });
 
   it('says that accepting ends the call I am in', async () => {

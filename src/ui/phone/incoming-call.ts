@@ -1,6 +1,7 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { PhoneState } from '../../core/phone/phone-state';
+import { namesakes } from '../../core/phone/contacts';
+import type { IncomingRing, PhoneState } from '../../core/phone/phone-state';
 import { t } from '../i18n';
 import { icon } from '../icons';
 import { emit } from '../intent';
@@ -145,6 +146,12 @@ export class IncomingCall extends LocalizedElement {
     this.dialog.showModal();
   };
 
+  /** Someone new calling with a saved contact's name: say it is not that contact, before anyone answers. */
+  private namesake(ring: IncomingRing) {
+    if (ring.trust !== 'new' || namesakes(this.state.contacts, ring.from, ring.name).length === 0) return nothing;
+    return html`<p class="key-changed" role="alert"><strong>${icon('alert')}${t('notYourContact', { name: ring.name })}</strong></p>`;
+  }
+
   private content() {
     const ring = this.state.incoming;
     if (!ring) return nothing;
@@ -154,7 +161,7 @@ export class IncomingCall extends LocalizedElement {
       <div class="avatar" aria-hidden="true">${ring.name ? initial(ring.name) : icon('person')}</div>
       <h2 id="who">${ringing ? t('isCalling', { name: who }) : who}</h2>
       <div id="about">
-        ${trustNote(ring.trust, who)} ${ringing && ring.busy ? html`<p class="busy">${t('busyNote')}</p>` : nothing}
+        ${trustNote(ring.trust, who)} ${this.namesake(ring)} ${ringing && ring.busy ? html`<p class="busy">${t('busyNote')}</p>` : nothing}
         <p role="status">${ringing ? (this.silenced ? t('ringtoneSilenced') : nothing) : incomingEndText(ring.ended ?? 'failed', who)}</p>
       </div>
       ${
