@@ -91,7 +91,7 @@ describe('contacts', () => {
     await waitUntil(() => card.shadowRoot?.querySelector('.digits'), 'safety number shown', { timeout: 5000 });
     const digits = card.shadowRoot?.querySelector('.digits');
     expect([...(digits?.querySelectorAll('span') ?? [])].map((s) => s.textContent).join(' ')).to.equal(groupDigits(expected ?? ''));
-    expect(digits?.getAttribute('aria-label')).to.equal('Your safety number with Bob');
+    expect(digits?.closest('figure')?.querySelector('figcaption')?.textContent).to.equal('Your safety number with Bob');
 
     const intents = intentsOf(el);
     const toggle = card.shadowRoot?.querySelector('[role="switch"]') as HTMLInputElement;

@@ -89,6 +89,15 @@ export class ContactCard extends LocalizedElement {
         gap: 10px;
         margin-top: 10px;
       }
+      figure {
+        margin: 0;
+        display: grid;
+        gap: 6px;
+      }
+      figcaption {
+        font-weight: 600;
+        text-align: center;
+      }
       .digits {
         display: grid;
         grid-template-columns: repeat(4, max-content);
@@ -190,11 +199,14 @@ export class ContactCard extends LocalizedElement {
       <p>${t('safetyNumberCompare', { name: this.name })}</p>
       ${
         digits
-          ? html`<p class="digits" aria-label=${t('safetyNumberWith', { name: this.name })}>
-              ${groupDigits(digits)
-                .split(' ')
-                .map((g) => html`<span>${g}</span>`)}
-            </p>`
+          ? html`<figure>
+              <figcaption>${t('safetyNumberWith', { name: this.name })}</figcaption>
+              <p class="digits">
+                ${groupDigits(digits)
+                  .split(' ')
+                  .map((g) => html`<span>${g}</span>`)}
+              </p>
+            </figure>`
           : html`<p class="hint">${t('computing')}</p>`
       }
       <label class="switch">

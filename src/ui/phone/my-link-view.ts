@@ -161,7 +161,7 @@ export class MyLinkView extends LocalizedElement {
       ${
         me
           ? html`<p class="hint">${t('myLinkHelp')}</p>
-              <p class="link" aria-label=${t('myCallLink')}>${me.link}</p>
+              <p class="link">${me.link}</p>
               <div class="row">
                 <button class="primary" @click=${() => emit(this, { type: 'phone-copy-link' })}>${icon('copy')}${t('copyLink')}</button>
                 ${
