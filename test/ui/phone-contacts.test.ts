@@ -65,10 +65,12 @@ describe('contacts', () => {
     const input = card.shadowRoot?.querySelector('input[name="rename"]') as HTMLInputElement;
     expect(card.shadowRoot?.activeElement).to.equal(input);
     expect(input.getAttribute('aria-label')).to.equal('New name for Bob');
+    expect(deepButton(card, 'Rename')).to.equal(undefined);
     await sendKeys({ type: 'Robert' });
     await sendKeys({ press: 'Enter' });
     await settled(card);
     expect(card.shadowRoot?.querySelector('input[name="rename"]')).to.equal(null);
+    expect(card.shadowRoot?.activeElement).to.equal(deepButton(card, 'Rename'));
     deepButton(card, 'Rename')?.click();
     await settled(card);
     await sendKeys({ type: 'Bobby' });

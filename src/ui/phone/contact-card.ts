@@ -28,6 +28,7 @@ export class ContactCard extends LocalizedElement {
   @state() private safety: { key: string; digits: string | null } | null = null;
   @query('dialog') private confirmRemove!: HTMLDialogElement;
   @query('input[name="rename"]') private renameInput?: HTMLInputElement;
+  @query('button.rename') private renameButton?: HTMLButtonElement;
 
   static styles = [
     buttons,
@@ -163,13 +164,20 @@ export class ContactCard extends LocalizedElement {
     e.preventDefault();
     const name = this.renameInput?.value.trim() ?? '';
     if (name && name !== this.contact.name) emit(this, { type: 'contact-rename', id: this.contact.id, name });
+    void this.endRename();
+  }
+
+  /** The field goes away: focus returns to the Rename button that opened it, not to the page. */
+  private async endRename() {
     this.renaming = false;
+    await this.updateComplete;
+    this.renameButton?.focus();
   }
 
   private renameKey(e: KeyboardEvent) {
     if (e.key === 'Escape') {
       e.preventDefault();
-      this.renaming = false;
+      void this.endRename();
     }
   }
 
@@ -188,7 +196,7 @@ export class ContactCard extends LocalizedElement {
         @keydown=${this.renameKey}
       />
       <button class="primary">${t('save')}</button>
-      <button type="button" @click=${() => (this.renaming = false)}>${t('cancel')}</button>
+      <button type="button" @click=${this.endRename}>${t('cancel')}</button>
     </form>`;
   }
 
@@ -244,7 +252,7 @@ export class ContactCard extends LocalizedElement {
       </div>
       ${this.renaming ? this.renameForm() : nothing}
       <div class="row actions">
-        <button @click=${this.startRename} ?hidden=${this.renaming}>${icon('rename')}${t('rename')}</button>
+        ${this.renaming ? nothing : html`<button class="rename" @click=${this.startRename}>${icon('rename')}${t('rename')}</button>`}
         <button aria-expanded=${String(this.verifying)} aria-controls="safety" @click=${() => (this.verifying = !this.verifying)}>
           ${icon('verified')}${t('verify')}
         </button>

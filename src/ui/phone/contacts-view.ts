@@ -31,11 +31,6 @@ export class ContactsView extends LocalizedElement {
       contact-card {
         display: block;
       }
-      a {
-        color: var(--accent);
-        font-weight: 600;
-        min-height: 44px;
-      }
       input[type='file'] {
         display: none;
       }
@@ -57,7 +52,7 @@ export class ContactsView extends LocalizedElement {
       ${noticeRegion(s.notice)}
       ${
         s.contacts.length
-          ? html`<ul>
+          ? html`<ul role="list">
               ${repeat(
                 s.contacts,
                 (c) => c.id,

@@ -87,11 +87,6 @@ export class MyLinkView extends LocalizedElement {
         justify-content: flex-end;
         margin-top: 16px;
       }
-      a {
-        color: var(--accent);
-        font-weight: 600;
-        min-height: 44px;
-      }
       section {
         display: grid;
         gap: 12px;

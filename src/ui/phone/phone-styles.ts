@@ -44,6 +44,17 @@ export const page = css`
     align-items: center;
     gap: 6px;
   }
+  /* A link to another screen: a plain link the root routes, as tall as a button for a finger. */
+  a.button {
+    color: var(--accent);
+    font-weight: 600;
+    min-height: 44px;
+    justify-self: start;
+  }
+  a.button:focus-visible {
+    outline: 3px solid var(--focus);
+    outline-offset: 2px;
+  }
   .row {
     display: flex;
     flex-wrap: wrap;
