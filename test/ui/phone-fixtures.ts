@@ -67,16 +67,20 @@ export async function useScheme(scheme: 'light' | 'dark'): Promise<void> {
   document.documentElement.style.colorScheme = scheme;
 }
 
-/** No element wider than a 390 px phone screen: nothing to scroll sideways to. */
+/** No element wider than a 390 px phone screen, in either language: nothing to scroll sideways to. */
 export async function expectFitsPhone(el: HTMLElement): Promise<void> {
   await setViewport({ width: 390, height: 844 });
-  await settled(el);
-  expect(document.documentElement.scrollWidth, 'page width').to.be.at.most(390);
-  const wide = [el, ...deepAll(el, '*')].filter((x) => x.getBoundingClientRect().right > 390.5 && x.checkVisibility());
-  expect(
-    wide.map((x) => `${x.tagName.toLowerCase()}.${x.className}`),
-    'elements past the right edge',
-  ).to.deep.equal([]);
+  for (const l of ['en', 'es'] as const) {
+    setLang(l);
+    await settled(el);
+    expect(document.documentElement.scrollWidth, `page width (${l})`).to.be.at.most(390);
+    const wide = [el, ...deepAll(el, '*')].filter((x) => x.getBoundingClientRect().right > 390.5 && x.checkVisibility());
+    expect(
+      wide.map((x) => `${x.tagName.toLowerCase()}.${x.className}`),
+      `elements past the right edge (${l})`,
+    ).to.deep.equal([]);
+  }
+  setLang('en');
 }
 
 /** All the text under `el`, through shadow roots (styles left out). */
