@@ -1,6 +1,7 @@
 import { css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { t } from './i18n';
+import { icon } from './icons';
 import { emit } from './intent';
 import { LocalizedElement } from './lang-controller';
 import { buttons } from './shared-styles';
@@ -30,6 +31,34 @@ export class HomeView extends LocalizedElement {
         margin: 0 auto 24px;
         color: var(--muted-text);
       }
+      .links {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 12px;
+        justify-content: center;
+        margin-top: 16px;
+      }
+      /* Plain links, so they work before the root intercepts them, open in a new tab, and can be bookmarked. */
+      a {
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
+        min-height: 44px;
+        padding: 0 18px;
+        border-radius: 22px;
+        border: 1px solid var(--line);
+        background: var(--surface);
+        color: var(--text);
+        text-decoration: none;
+      }
+      a:focus-visible {
+        outline: 3px solid var(--focus);
+        outline-offset: 2px;
+      }
+      .icon {
+        width: 20px;
+        height: 20px;
+      }
       shared-offer {
         max-width: 32rem;
         margin: 0 auto 24px;
@@ -43,6 +72,10 @@ export class HomeView extends LocalizedElement {
       <p>${t('tagline')}</p>
       <shared-offer .files=${this.offered}></shared-offer>
       <button class="primary" @click=${() => emit(this, { type: 'start' })}>${t('startCall')}</button>
+      <div class="links">
+        <a href="/me">${icon('link')}${t('myCallLink')}</a>
+        <a href="/contacts">${icon('contacts')}${t('contacts')}</a>
+      </div>
     </main>`;
   }
 }

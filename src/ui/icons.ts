@@ -4,23 +4,42 @@
 // so the page's Content-Security-Policy has nothing to object to. Icons are decoration: the button around
 // one carries the accessible name, so every SVG is aria-hidden.
 import { html, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
+import Ban from 'lucide/dist/esm/icons/ban.mjs';
+import BellRing from 'lucide/dist/esm/icons/bell-ring.mjs';
+import CircleHelp from 'lucide/dist/esm/icons/circle-question-mark.mjs';
+import Copy from 'lucide/dist/esm/icons/copy.mjs';
+import Download from 'lucide/dist/esm/icons/download.mjs';
 import Ellipsis from 'lucide/dist/esm/icons/ellipsis.mjs';
 import Files from 'lucide/dist/esm/icons/files.mjs';
 import Link from 'lucide/dist/esm/icons/link.mjs';
+import LoaderCircle from 'lucide/dist/esm/icons/loader-circle.mjs';
 import MessageSquare from 'lucide/dist/esm/icons/message-square.mjs';
 import Mic from 'lucide/dist/esm/icons/mic.mjs';
 import MicOff from 'lucide/dist/esm/icons/mic-off.mjs';
 import Move from 'lucide/dist/esm/icons/move.mjs';
+import Pencil from 'lucide/dist/esm/icons/pencil.mjs';
+import Phone from 'lucide/dist/esm/icons/phone.mjs';
 import PhoneOff from 'lucide/dist/esm/icons/phone-off.mjs';
 import PictureInPicture from 'lucide/dist/esm/icons/picture-in-picture-2.mjs';
 import QrCode from 'lucide/dist/esm/icons/qr-code.mjs';
+import RefreshCw from 'lucide/dist/esm/icons/refresh-cw.mjs';
 import ScreenShare from 'lucide/dist/esm/icons/screen-share.mjs';
 import ScreenShareOff from 'lucide/dist/esm/icons/screen-share-off.mjs';
 import Settings from 'lucide/dist/esm/icons/settings.mjs';
 import Share2 from 'lucide/dist/esm/icons/share-2.mjs';
+import ShieldAlert from 'lucide/dist/esm/icons/shield-alert.mjs';
+import ShieldCheck from 'lucide/dist/esm/icons/shield-check.mjs';
 import SwitchCamera from 'lucide/dist/esm/icons/switch-camera.mjs';
+import Trash from 'lucide/dist/esm/icons/trash.mjs';
+import TriangleAlert from 'lucide/dist/esm/icons/triangle-alert.mjs';
+import Upload from 'lucide/dist/esm/icons/upload.mjs';
+import UserPlus from 'lucide/dist/esm/icons/user-plus.mjs';
+import UserRound from 'lucide/dist/esm/icons/user-round.mjs';
+import Users from 'lucide/dist/esm/icons/users.mjs';
 import Video from 'lucide/dist/esm/icons/video.mjs';
 import VideoOff from 'lucide/dist/esm/icons/video-off.mjs';
+import Wifi from 'lucide/dist/esm/icons/wifi.mjs';
+import WifiOff from 'lucide/dist/esm/icons/wifi-off.mjs';
 import X from 'lucide/dist/esm/icons/x.mjs';
 
 type Attrs = Record<string, string | number | undefined>;
@@ -45,6 +64,25 @@ export const ICONS = {
   close: X,
   move: Move,
   pip: PictureInPicture,
+  block: Ban,
+  ring: BellRing,
+  copy: Copy,
+  export: Download,
+  rename: Pencil,
+  phone: Phone,
+  newLink: RefreshCw,
+  keyChanged: ShieldAlert,
+  verified: ShieldCheck,
+  remove: Trash,
+  alert: TriangleAlert,
+  import: Upload,
+  person: UserRound,
+  addContact: UserPlus,
+  contacts: Users,
+  online: Wifi,
+  offline: WifiOff,
+  unknown: CircleHelp,
+  pending: LoaderCircle,
 } satisfies Record<string, IconNode>;
 
 export type IconName = keyof typeof ICONS;

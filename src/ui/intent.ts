@@ -1,3 +1,5 @@
+import type { PhoneIntent } from '../core/phone/phone-state';
+
 /** What a user asked for. Views dispatch one `intent` event type; the root element carries it out. */
 export type Intent =
   | { type: 'start' }
@@ -17,7 +19,8 @@ export type Intent =
   | { type: 'chat'; text: string }
   /** `to` is a participant key or 'all'. */
   | { type: 'send-files'; files: File[]; to: string }
-  | { type: 'transfer'; action: 'accept' | 'decline' | 'cancel' | 'dismiss'; id: string };
+  | { type: 'transfer'; action: 'accept' | 'decline' | 'cancel' | 'dismiss'; id: string }
+  | PhoneIntent;
 
 export class IntentEvent extends Event {
   constructor(readonly intent: Intent) {

@@ -54,6 +54,7 @@ export interface IncomingRing {
 
 export interface PhoneState {
   /** Null until the identity is loaded (first run makes it). */
+  /** `key`: my public key (identity.ts), for safety numbers. */
   me: { id: string; key: string; name: string; link: string } | null;
   /** The server accepted my signed registration ('online'); 'refused' says someone else holds the id or the signature failed. */
   registration: 'off' | 'connecting' | 'online' | 'refused';
@@ -88,9 +89,10 @@ export type PhoneIntent =
   /** Dismiss an ended ring's message. */
   | { type: 'phone-dismiss' }
   | { type: 'phone-new-link' }
-  | { type: 'phone-name'; name: string }
   | { type: 'phone-copy-link' }
   | { type: 'phone-share-link' }
+  /** The name my rings and replies carry. */
+  | { type: 'phone-name'; name: string }
   | { type: 'phone-push'; enabled: boolean }
   | { type: 'contact-save' }
   | { type: 'contact-rename'; id: string; name: string }
