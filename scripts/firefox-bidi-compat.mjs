@@ -4,6 +4,8 @@
 // for the orientation, and only for that answer: any other failure still throws. Imported by every Firefox launch.
 import { BrowsingContext } from 'puppeteer-core/internal/bidi/core/BrowsingContext.js';
 
+// Taken off the prototype to be called with each context as `this` (apply below): unbound on purpose.
+// oxlint-disable-next-line typescript/unbound-method
 const original = BrowsingContext.prototype.setScreenOrientationOverride;
 if (typeof original === 'function' && !original.tolerant) {
   const tolerant = async function (...args) {

@@ -2,12 +2,8 @@
 // so a missing translation, or one that drops a {placeholder}, is a compile error.
 const en = {
   appName: 'P2P Call',
-  ringTitle: '{name} is calling',
-  someone: 'Someone',
   loading: 'Loading…',
   myLinkTitle: 'My call link',
-  importFailed: 'Could not import the contacts: {reason}',
-  imported: 'Imported {count} contacts.',
   pushUnavailable: 'This server cannot ring you while the app is closed.',
   tagline: 'Video calls straight from browser to browser. Open a link, talk, share files.',
   startCall: 'Start a call',
@@ -229,12 +225,8 @@ type Translation<S extends string> = [Placeholders<S>] extends [never] ? string 
 
 const es: { [K in StringKey]: Translation<English[K]> } = {
   appName: 'Llamada P2P',
-  ringTitle: '{name} te está llamando',
-  someone: 'Alguien',
   loading: 'Cargando…',
   myLinkTitle: 'Mi enlace de llamada',
-  importFailed: 'No se pudieron importar los contactos: {reason}',
-  imported: 'Se importaron {count} contactos.',
   pushUnavailable: 'Este servidor no puede avisarte de llamadas con la aplicación cerrada.',
   tagline: 'Videollamadas directas de navegador a navegador. Abre un enlace, habla, comparte archivos.',
   startCall: 'Iniciar una llamada',

@@ -3,6 +3,7 @@
 // Kept out of call-app.ts, which owns the room call; the two meet at `enterRoom` (answering joins a room).
 
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { CallLinkError } from '../core/phone/call-link';
 import type { Phone } from '../core/phone/phone';
 import type { PhoneIntent, PhoneState } from '../core/phone/phone-state';
 import { t } from './i18n';
@@ -27,6 +28,8 @@ export class PhoneHost implements ReactiveController {
   private engine: Engine | null = null;
   private loading: Promise<Phone> | null = null;
   private unsubscribe: (() => void) | null = null;
+  /** The call link of this page, decoded (async: its check is a SHA-256), keyed by the address it was read from. */
+  private link: { href: string; calleeId: string | null; error: CallLinkError | null } | null = null;
   /** A ring answered in a notification before this page existed: `/?answer=<call>`. */
   private answer: string | null = null;
 
@@ -82,7 +85,7 @@ export class PhoneHost implements ReactiveController {
       const phone = await engine.createPhone({
         enterRoom: this.opts.enterRoom,
         inCall: this.opts.inCall,
-        ringTitle: (name) => t('ringTitle', { name: name || t('someone') }),
+        ringTitle: (name) => t('isCalling', { name: name || t('someone') }),
       });
       this.phone = phone;
       this.unsubscribe = phone.subscribe((s) => {
@@ -108,7 +111,21 @@ export class PhoneHost implements ReactiveController {
     if (p === '/me') return html`<my-link-view .state=${s}></my-link-view>`;
     if (p === '/contacts') return html`<contacts-view .state=${s}></contacts-view>`;
     if (s.outgoing) return html`<outgoing-call .state=${s}></outgoing-call>`;
-    return html`<call-link-view .state=${s} .link=${location.href}></call-link-view>`;
+    const link = this.readLink();
+    if (!link) return html`<main class="full"><p role="status">${t('loading')}</p></main>`;
+    return html`<call-link-view .state=${s} .calleeId=${link.calleeId} .linkError=${link.error}></call-link-view>`;
+  }
+
+  private readLink(): PhoneHost['link'] {
+    const href = location.href;
+    if (this.link?.href === href) return this.link;
+    const engine = this.engine;
+    if (engine)
+      void engine.decodeCallLink(href).then((r) => {
+        this.link = { href, calleeId: r.ok ? r.value.id : null, error: r.ok ? null : r.error };
+        this.host.requestUpdate();
+      });
+    return null;
   }
 
   /** Over every screen: a ring coming in, and after a call, "Save contact?". */
@@ -116,7 +133,7 @@ export class PhoneHost implements ReactiveController {
     const s = this.state;
     if (!s) return nothing;
     if (s.incoming) return html`<incoming-call .state=${s}></incoming-call>`;
-    if (onHome && s.lastPeer && !s.lastPeer.saved) return html`<save-contact .state=${s}></save-contact>`;
+    if (onHome && s.lastPeer && !s.lastPeer.saved) return html`<save-contact .lastPeer=${s.lastPeer}></save-contact>`;
     return nothing;
   }
 
@@ -155,8 +172,11 @@ export class PhoneHost implements ReactiveController {
         return this.share(phone);
       case 'phone-push':
         return phone.setPush(i.enabled);
-      case 'contact-save':
-        return phone.saveLastPeer();
+      case 'contact-save': {
+        const name = phone.get().lastPeer?.name ?? '';
+        await phone.saveLastPeer();
+        return phone.notice('contactSaved', { name: name || t('someone') });
+      }
       case 'contact-rename':
         return phone.updateContact(i.id, (c) => engine.renamed(c, i.name));
       case 'contact-remove':
@@ -169,9 +189,9 @@ export class PhoneHost implements ReactiveController {
         return download('contacts.json', engine.exportContacts(phone.allContacts()));
       case 'contacts-import': {
         const result = await engine.importContacts(await i.file.text());
-        if (!result.ok) return phone.notice('importFailed', { reason: result.error });
+        if (!result.ok) return phone.notice('contactsImportFailed', { error: result.error });
         await phone.importContacts(result.contacts);
-        return phone.notice('imported', { count: String(result.contacts.length) });
+        return phone.notice('contactsImported', { n: String(result.contacts.length) });
       }
     }
   }
@@ -183,7 +203,7 @@ export class PhoneHost implements ReactiveController {
       await navigator.clipboard.writeText(link);
       phone.notice('linkCopied');
     } catch {
-      phone.notice('copyFailed');
+      phone.notice('myLinkCopyFailed');
     }
   }
 
