@@ -19,6 +19,7 @@ export function contact(id: string, patch: Partial<ContactEntry> = {}): ContactE
     name: 'Bob',
     myToken: 't'.repeat(22),
     theirToken: 'u'.repeat(22),
+    invite: null,
     verified: false,
     blocked: false,
     added: 0,

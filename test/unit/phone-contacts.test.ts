@@ -39,7 +39,17 @@ test('a new contact gets a fresh token of mine; names are cleaned; renaming keep
   const a = newContact({ id: alice.id, key: alice.key, name: ' Al\u0000ice ', theirToken: 'T'.repeat(22) }, 5);
   assert.deepEqual(
     { ...a, myToken: '' },
-    { id: alice.id, key: alice.key, name: 'Alice', myToken: '', theirToken: 'T'.repeat(22), verified: false, blocked: false, added: 5 },
+    {
+      id: alice.id,
+      key: alice.key,
+      name: 'Alice',
+      myToken: '',
+      theirToken: 'T'.repeat(22),
+      invite: null,
+      verified: false,
+      blocked: false,
+      added: 5,
+    },
   );
   assert.match(a.myToken, /^[A-Za-z0-9_-]{22}$/);
   assert.notEqual(newContact(a).myToken, a.myToken);
@@ -93,6 +103,15 @@ test('refuses an oversized file before parsing it', async () => {
   assert.deepEqual(r, { ok: false, error: 'This file is too big to be a contacts file.' });
 });
 
+test('a file from before contacts kept the invite code reads it as none', async () => {
+  const [a] = contacts();
+  const { invite: _dropped, ...old } = { ...a, invite: 'I'.repeat(22) };
+  const r = await importContacts(JSON.stringify({ format: CONTACTS_FORMAT, version: 1, contacts: [old] }));
+  assert.deepEqual(r.ok && r.contacts[0].invite, null);
+  const kept = await importContacts(JSON.stringify({ format: CONTACTS_FORMAT, version: 1, contacts: [{ ...a, invite: 'I'.repeat(22) }] }));
+  assert.equal(kept.ok && kept.contacts[0].invite, 'I'.repeat(22));
+});
+
 test('refuses the whole file when any contact is malformed, naming which one', async () => {
   const [a, b] = contacts();
   const bad: [Record<string, unknown>, RegExp][] = [
@@ -101,6 +120,7 @@ test('refuses the whole file when any contact is malformed, naming which one', a
     [{ ...b, name: 5 }, /valid name/],
     [{ ...b, myToken: 'x' }, /token/],
     [{ ...b, theirToken: 7 }, /token/],
+    [{ ...b, invite: 'not-a-code' }, /token/],
     [{ ...b, verified: 'yes' }, /flags/],
     [{ ...b, added: -1 }, /date/],
     [{ ...a }, /listed twice/],

@@ -188,6 +188,31 @@ describe('phone engine', () => {
     await until(alice.phone, (s) => s.contacts[0]?.presence === 'unknown');
   });
 
+  test('a contact who never saved me is rung through the link I called them by, until they rotate it', async () => {
+    const board = new Switchboard();
+    const [alice, bob] = [await person(board, 'Alice'), await person(board, 'Bob')];
+    await alice.phone.callLink(linkOf(bob));
+    await until(bob.phone, (s) => s.incoming?.phase === 'ringing');
+    await bob.phone.accept();
+    await until(alice.phone, (s) => s.lastPeer !== null && s.outgoing === null);
+    await alice.phone.saveLastPeer();
+    const bobId = bob.phone.get().me?.id ?? '';
+    const rings = board.sentOfType('ring').length;
+    await alice.phone.callContact(bobId);
+    await until(bob.phone, (s) => s.incoming?.phase === 'ringing');
+    const tried = board.sentOfType('ring').slice(rings);
+    assert.equal(tried.length, 2, 'their token first (refused: Bob never saved Alice), then the invite code');
+    assert.notEqual(tried[0].kid, tried[1].kid);
+    bob.phone.dismiss();
+    await bob.phone.decline();
+    await until(alice.phone, (s) => s.outgoing?.phase === 'ended');
+    alice.phone.dismiss();
+    await bob.phone.newLink();
+    await until(bob.phone, (s) => s.registration === 'online');
+    await alice.phone.callContact(bobId);
+    assert.equal((await until(alice.phone, (s) => s.outgoing?.phase === 'ended')).outgoing?.ended, 'unknown-link');
+  });
+
   test('a blocked contact rings nobody, silently', async () => {
     const board = new Switchboard();
     const [alice, bob] = [await person(board, 'Alice'), await person(board, 'Bob')];

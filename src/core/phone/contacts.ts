@@ -20,6 +20,11 @@ export interface Contact {
   myToken: string;
   /** The token they gave me, to ring them; null until they send it. */
   theirToken: string | null;
+  /**
+   * The invite code of the link I first called them with: rings them until they rotate it, for as long as they
+   * have not saved me (until then `theirToken` is not one they accept). Null when I never called them by link.
+   */
+  invite: string | null;
   /** I compared our safety number with them. */
   verified: boolean;
   /** Their rings are dropped without a sound. */
@@ -41,13 +46,17 @@ export function newContactToken(): string {
 }
 
 /** First sight: the key they presented (already checked against their id by the envelope) is the one we keep. */
-export function newContact(seen: { id: string; key: string; name: string; theirToken?: string | null }, now = Date.now()): Contact {
+export function newContact(
+  seen: { id: string; key: string; name: string; theirToken?: string | null; invite?: string | null },
+  now = Date.now(),
+): Contact {
   return {
     id: seen.id,
     key: seen.key,
     name: cleanName(seen.name) ?? '',
     myToken: newContactToken(),
     theirToken: seen.theirToken ?? null,
+    invite: seen.invite ?? null,
     verified: false,
     blocked: false,
     added: now,
@@ -84,14 +93,16 @@ export type ImportResult = { ok: true; contacts: Contact[] } | { ok: false; erro
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown, pattern: RegExp): v is string => typeof v === 'string' && pattern.test(v);
+const optionalSecret = (v: unknown): v is string | null => v === null || str(v, SECRET_16_PATTERN);
 
 async function parseContact(v: unknown): Promise<Contact | string> {
   if (!isRecord(v)) return 'is not an object';
   if (!str(v.id, USER_ID_PATTERN)) return 'has no valid id';
   if (!str(v.key, PUBLIC_KEY_PATTERN) || (await idFromKey(v.key)) !== v.id) return 'has a key that is not its id’s';
   if (typeof v.name !== 'string' || v.name.length > 256) return 'has no valid name';
-  if (!str(v.myToken, SECRET_16_PATTERN) || !(v.theirToken === null || str(v.theirToken, SECRET_16_PATTERN)))
-    return 'has a malformed token';
+  // `invite` came after the first files were written: missing reads as null.
+  const invite = v.invite ?? null;
+  if (!str(v.myToken, SECRET_16_PATTERN) || !optionalSecret(v.theirToken) || !optionalSecret(invite)) return 'has a malformed token';
   if (typeof v.verified !== 'boolean' || typeof v.blocked !== 'boolean') return 'has malformed flags';
   if (typeof v.added !== 'number' || !Number.isSafeInteger(v.added) || v.added < 0) return 'has a malformed date';
   return {
@@ -100,6 +111,7 @@ async function parseContact(v: unknown): Promise<Contact | string> {
     name: cleanName(v.name) ?? '',
     myToken: v.myToken,
     theirToken: v.theirToken,
+    invite,
     verified: v.verified,
     blocked: v.blocked,
     added: v.added,

@@ -48,6 +48,9 @@ interface Outgoing {
   roomSecret: string;
   /** The token I offered them in the ring. */
   offer: string;
+  fallback: string[];
+  /** `secret` is their invite code (from their link, or kept with the contact). */
+  viaLink: boolean;
   line: PhoneLine;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -71,7 +74,7 @@ export class Phone {
   private out: Outgoing | null = null;
   private inc: Incoming | null = null;
   /** The tokens offered both ways in the last answered ring: saving the peer makes them a contact's. */
-  private peerTokens: { mine: string; theirs: string | null } | null = null;
+  private peerTokens: { mine: string; theirs: string | null; invite: string | null } | null = null;
   /** A call id the user already accepted from a notification (`/?answer=<call>`): answered as soon as it arrives. */
   private preAccepted: string | null = null;
   private readonly guard: ReplayGuard;
@@ -236,7 +239,7 @@ export class Phone {
     await this.reply(inc, 'accept', offer);
     // A contact who had no way to ring me back gets one now (they saved me after I saved them).
     if (contact && ring.token && contact.theirToken !== ring.token) await this.putContact({ ...contact, theirToken: ring.token });
-    this.peerTokens = { mine: offer, theirs: ring.token };
+    this.peerTokens = { mine: offer, theirs: ring.token, invite: null };
     this.set({ incoming: null, lastPeer: this.peerFrom(ring.from, ring.key, ring.name) });
     this.opts.enterRoom(inc.ring.room, inc.ring.secret, this.myName());
   }
@@ -277,17 +280,20 @@ export class Phone {
   async callLink(link: string): Promise<void> {
     const decoded = await decodeCallLink(link);
     if (!decoded.ok) return this.set({ outgoing: { call: '', to: '', name: '', trust: 'new', phase: 'ended', ended: 'bad-link' } });
-    return this.ring(decoded.value.id, decoded.value.inviteCode);
+    return this.ring(decoded.value.id, decoded.value.inviteCode, [], true);
   }
 
+  /** With the token they gave me; if they do not accept it (they never saved me), the link I first called them by. */
   async callContact(id: string): Promise<void> {
     const c = this.contacts.find((x) => x.id === id);
-    if (!c?.theirToken)
+    const secrets = [c?.theirToken, c?.invite].filter((x): x is string => typeof x === 'string');
+    if (!c || secrets.length === 0)
       return this.set({ outgoing: { call: '', to: id, name: c?.name ?? '', trust: 'new', phase: 'ended', ended: 'unknown-link' } });
-    return this.ring(c.id, c.theirToken);
+    return this.ring(c.id, secrets[0], secrets.slice(1), secrets[0] === c.invite);
   }
 
-  private async ring(to: string, secret: string): Promise<void> {
+  /** `fallback`: secrets to try in turn when the server says the callee does not accept this one. */
+  private async ring(to: string, secret: string, fallback: string[], viaLink: boolean): Promise<void> {
     const me = this.me;
     if (!me || this.out) return;
     const contact = this.contacts.find((c) => c.id === to);
@@ -311,7 +317,7 @@ export class Phone {
       line.send({ type: 'ring-cancel', to, call });
       this.endOutgoing('no-answer');
     }, this.opts.ringTimeoutMs ?? RING_TIMEOUT_MS);
-    this.out = { call, to, secret, room, roomSecret, offer, line, timer };
+    this.out = { call, to, secret, room, roomSecret, offer, line, timer, fallback, viaLink };
     this.set({
       outgoing: { call, to, name: contact?.name ?? '', trust: contact ? trustState(contact, contact.key) : 'new', phase: 'calling' },
     });
@@ -322,6 +328,12 @@ export class Phone {
     const out = this.out;
     if (out?.call !== call) return;
     if (m.type === 'error') {
+      const [next, ...rest] = out.fallback;
+      if (m.code === 'unknown-link' && next) {
+        // Quietly, under the same "Calling…" screen: to the person it is one call.
+        this.endOutgoing(null, true);
+        return this.ring(out.to, next, rest, true);
+      }
       const ended: RingEnd = m.code === 'unknown-link' ? 'unknown-link' : m.code === 'rate-limited' ? 'rate-limited' : 'failed';
       return this.endOutgoing(ended);
     }
@@ -333,7 +345,7 @@ export class Phone {
     this.endOutgoing(null);
     const contact = this.contacts.find((c) => c.id === reply.from && c.key === reply.key);
     if (contact && reply.token && contact.theirToken !== reply.token) await this.putContact({ ...contact, theirToken: reply.token });
-    this.peerTokens = { mine: out.offer, theirs: reply.token };
+    this.peerTokens = { mine: out.offer, theirs: reply.token, invite: out.viaLink ? out.secret : null };
     this.set({ lastPeer: this.peerFrom(reply.from, reply.key, reply.name) });
     this.opts.enterRoom(out.room, out.roomSecret, this.myName());
   }
@@ -346,13 +358,14 @@ export class Phone {
   }
 
   /** `ended` null: the ring is over with nothing to say (answered, or cancelled by me). */
-  private endOutgoing(ended: RingEnd | null): void {
+  private endOutgoing(ended: RingEnd | null, ringingAgain = false): void {
     const out = this.out;
     this.out = null;
     if (out) {
       clearTimeout(out.timer);
       out.line.stop();
     }
+    if (ringingAgain) return;
     const shown = this.state.outgoing;
     this.set({ outgoing: ended && shown ? { ...shown, phase: 'ended', ended } : null });
   }
@@ -383,10 +396,16 @@ export class Phone {
     const peer = this.state.lastPeer;
     if (!peer || peer.saved) return;
     const existing = this.contacts.find((c) => c.id === peer.id);
-    const tokens = this.peerTokens ?? { mine: newContactToken(), theirs: null };
+    const tokens = this.peerTokens ?? { mine: newContactToken(), theirs: null, invite: null };
     const contact = existing
-      ? { ...existing, key: peer.key, name: existing.name || peer.name, theirToken: tokens.theirs ?? existing.theirToken }
-      : { ...newContact({ ...peer, theirToken: tokens.theirs }, this.now()), myToken: tokens.mine };
+      ? {
+          ...existing,
+          key: peer.key,
+          name: existing.name || peer.name,
+          theirToken: tokens.theirs ?? existing.theirToken,
+          invite: tokens.invite ?? existing.invite,
+        }
+      : { ...newContact({ ...peer, theirToken: tokens.theirs, invite: tokens.invite }, this.now()), myToken: tokens.mine };
     await this.putContact(contact);
     this.set({ lastPeer: { ...peer, saved: true } });
   }
