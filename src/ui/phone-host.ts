@@ -133,7 +133,7 @@ export class PhoneHost implements ReactiveController {
     const s = this.state;
     if (!s) return nothing;
     if (s.incoming) return html`<incoming-call .state=${s}></incoming-call>`;
-    if (onHome && s.lastPeer && !s.lastPeer.saved) return html`<save-contact .lastPeer=${s.lastPeer}></save-contact>`;
+    if (onHome && s.lastPeer) return html`<save-contact .lastPeer=${s.lastPeer} .notice=${s.notice}></save-contact>`;
     return nothing;
   }
 

@@ -6,6 +6,7 @@ import { icon } from '../icons';
 import { emit } from '../intent';
 import { LocalizedElement } from '../lang-controller';
 import { buttons, surface } from '../shared-styles';
+import { noticeRegion } from './parts';
 import { page } from './phone-styles';
 
 /**
@@ -15,6 +16,8 @@ import { page } from './phone-styles';
 @customElement('save-contact')
 export class SaveContact extends LocalizedElement {
   @property({ attribute: false }) lastPeer: PhoneState['lastPeer'] = null;
+  /** Once saved, the engine's "<name> was saved to your contacts." takes the prompt's place. */
+  @property({ attribute: false }) notice: PhoneState['notice'] = null;
   @state() private skipped: string | null = null;
 
   static styles = [
@@ -47,7 +50,8 @@ export class SaveContact extends LocalizedElement {
 
   render() {
     const peer = this.lastPeer;
-    if (!peer || peer.saved || this.skipped === peer.id) return nothing;
+    if (!peer || this.skipped === peer.id) return nothing;
+    if (peer.saved) return noticeRegion(this.notice);
     const name = peer.name || t('someone');
     return html`<section aria-labelledby="save-title">
       <h2 id="save-title">${t('saveContactQuestion', { name })}</h2>
