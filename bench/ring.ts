@@ -35,8 +35,9 @@ declare global {
   }
 }
 
-async function newPage(browser: Browser, probe: string, contexts: BrowserContext[]): Promise<Page> {
+async function newPage(browser: Browser, probe: string, contexts: BrowserContext[], origin: string): Promise<Page> {
   const context = await browser.newContext();
+  await context.grantPermissions(['camera', 'microphone', 'clipboard-read', 'clipboard-write'], { origin });
   contexts.push(context);
   await context.addInitScript({ content: probe });
   const page = await context.newPage();
@@ -51,12 +52,14 @@ async function marks(page: Page): Promise<{ click?: number; frame?: number }> {
 async function ringOnce(browser: Browser, probe: string, origin: string): Promise<RingSample> {
   const contexts: BrowserContext[] = [];
   try {
-    const b = await newPage(browser, probe, contexts);
-    const a = await newPage(browser, probe, contexts);
+    const b = await newPage(browser, probe, contexts, origin);
+    const a = await newPage(browser, probe, contexts, origin);
     await b.goto(`${origin}/me`);
     await b.getByRole('textbox', { name: 'Your name' }).fill('Bob');
     await b.getByText('Online: your link rings here.').waitFor();
-    const link = await b.getByRole('textbox', { name: 'My call link' }).inputValue();
+    await b.getByRole('button', { name: 'Copy link' }).click();
+    await b.waitForFunction(async () => (await navigator.clipboard.readText()).includes('/call#'));
+    const link = await b.evaluate(() => navigator.clipboard.readText());
     await a.goto(link);
     await a.getByRole('textbox', { name: 'Your name' }).fill('Alice');
     await a.waitForTimeout(SETTLE_MS);
@@ -72,6 +75,20 @@ async function ringOnce(browser: Browser, probe: string, origin: string): Promis
     await b.waitForFunction(() => window.__bench.marks.frame !== undefined);
     const bm = await marks(b);
     if (bm.click === undefined || bm.frame === undefined) throw new Error('ring: B marks missing');
+    if (process.env.BENCH_STEPS) {
+      for (const [who, page] of [
+        ['A', a],
+        ['B', b],
+      ] as const) {
+        const all = await page.evaluate(() => window.__bench.marks);
+        console.error(
+          who,
+          Object.entries(all)
+            .map(([k, v]) => `${k}=${Math.round((v ?? 0) - (bm.click ?? 0))}`)
+            .join(' '),
+        );
+      }
+    }
     return { ring: ringShown - calledAt, acceptToFrame: bm.frame - bm.click };
   } finally {
     await Promise.all(contexts.map((c) => c.close().catch(() => {})));
@@ -81,8 +98,8 @@ async function ringOnce(browser: Browser, probe: string, origin: string): Promis
 async function setupOnce(browser: Browser, probe: string, origin: string): Promise<number> {
   const contexts: BrowserContext[] = [];
   try {
-    const a = await newPage(browser, probe, contexts);
-    const b = await newPage(browser, probe, contexts);
+    const a = await newPage(browser, probe, contexts, origin);
+    const b = await newPage(browser, probe, contexts, origin);
     await a.goto(`${origin}/`);
     await a.getByRole('button', { name: 'Start a call' }).click();
     await a.waitForURL(/\/r\/[A-Za-z0-9_-]+/);

@@ -58,6 +58,8 @@ export class Call {
   private warm: SignalingSocket | null = null;
   /** One DTLS certificate per tab, so its fingerprint stays the same across rejoins. */
   private identity: Promise<Identity> | null = null;
+  /** A room a ring is about to put us in (warmUp): its media already opening, its socket already open. */
+  private warmed: { room: string; media: Promise<void> } | null = null;
   /** Bumped on every hang-up, so a join still preparing its keys knows it was cancelled. */
   private session = 0;
 
@@ -94,9 +96,34 @@ export class Call {
     // Keys, certificate and socket get ready while the user looks at the preview, so Join only has to join.
     this.prepareIdentity().catch(() => undefined); // reported when Join needs it
     this.prepareChannel(room, secret).catch(() => undefined);
+    const warmed = this.warmed?.room === room ? this.warmed : null;
+    this.warmed = null;
+    if (warmed && this.warm) return warmed.media;
     this.warm?.close();
     this.warm = warmSocket(this.opts.signalingUrl, room, this.opts.socket);
     await this.local.open();
+  }
+
+  /**
+   * A ring for `room` is showing (or on its way out): keys, certificate, socket and camera get ready now, nothing on
+   * screen changes, so answering costs what Join costs on a ready pre-join screen. Not while in a call: its camera
+   * and socket are in use. `coolDown` undoes it when the ring ends unanswered.
+   */
+  warmUp(room: string, secret: string): void {
+    if (this.state.phase !== 'home') return;
+    this.prepareIdentity().catch(() => undefined);
+    this.prepareChannel(room, secret).catch(() => undefined);
+    this.warm?.close();
+    this.warm = warmSocket(this.opts.signalingUrl, room, this.opts.socket);
+    this.warmed = { room, media: this.local.open().catch(() => undefined) };
+  }
+
+  coolDown(room: string): void {
+    if (this.warmed?.room !== room || this.state.phase !== 'home') return;
+    this.warmed = null;
+    this.warm?.close();
+    this.warm = null;
+    this.local.close();
   }
 
   setName(name: string): void {

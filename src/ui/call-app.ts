@@ -48,16 +48,30 @@ export class CallApp extends LitElement {
   private buildScheduled = false;
   /** What the invisible call screen shows until the call starts: the state as it was on the pre-join screen. */
   private prejoinState: { from: CallState; shown: CallState } | null = null;
+  /** What the call screen shows while it is built but not yet visible (see `callScreen`). */
+  private hiddenState: CallState | null = null;
   /** A room entered by answering a ring (or by being answered): joined as soon as its pre-join is ready. */
   private autoJoin: { room: string; name: string } | null = null;
   private readonly phoneHost = new PhoneHost(this, {
     enterRoom: (room, secret, name) => {
+      // Answering while in another call ("accepting ends it"): that call is left first.
+      const call = this.call;
+      if (call && call.state.phase !== 'home' && call.state.room !== room) call.leave();
       this.autoJoin = { room, name };
       this.navigate(roomLink(room, secret));
     },
+    ringing: (r) =>
+      void this.loadEngine().then(
+        () => this.ringing(r),
+        () => undefined,
+      ),
+    ringOver: (room) => {
+      const call = this.call;
+      if (call?.state.room === room && location.pathname !== roomPath(room)) call.leave();
+      else call?.coolDown(room);
+    },
     inCall: () => this.store.get().phase === 'in-call' || this.store.get().phase === 'joining',
     navigate: (path) => this.navigate(path),
-    prepare: () => void this.loadEngine().catch(() => undefined),
   });
 
   static styles = [
@@ -157,6 +171,21 @@ export class CallApp extends LitElement {
     else if (room) call.badLink();
     else if (call.state.phase !== 'home') call.leave();
   };
+
+  /**
+   * A ring is on. The callee's call gets keys, socket and camera ready without showing anything. The caller
+   * goes further and waits in the ring's room, as whoever starts a call does, behind the "Calling…" screen: an
+   * answer then only has the callee join, which is what Join on a ready pre-join screen costs.
+   */
+  private ringing(r: { side: 'caller' | 'callee'; room: string; secret: string; name: string }) {
+    const call = this.call;
+    if (!call || call.state.phase !== 'home') return;
+    if (r.name && !call.state.name.trim()) call.setName(r.name);
+    if (r.side === 'callee') return call.warmUp(r.room, r.secret);
+    void call.openRoom(r.room, r.secret).then(() => {
+      if (call.state.room === r.room && call.state.phase === 'prejoin') call.join();
+    });
+  }
 
   /** Both sides of a ring said yes already: straight into the call, without a second "Join". */
   private joinIfAnswered(call: Call, room: string) {
@@ -347,15 +376,35 @@ export class CallApp extends LitElement {
    * visible and adds the newcomers' tiles.
    */
   private room(s: CallState) {
-    const inCall = s.phase === 'in-call';
+    // Answered rings go straight in: a pre-join screen would only be built to be thrown away at once.
+    if (s.phase === 'in-call' || this.autoJoin?.room === s.room) return nothing;
     // Without our camera: a video element plays (and costs frame deliveries) even when nobody can see it.
     if (s.phase === 'prejoin' && this.prejoinState?.from !== s) this.prejoinState = { from: s, shown: { ...s, localStream: null } };
     if (s.phase === 'prejoin' && !this.callScreenBuilt) this.buildCallScreenSoon();
-    const shown = inCall ? s : (this.prejoinState?.shown ?? s);
+    return html`${this.header()}<prejoin-view .state=${s}></prejoin-view>`;
+  }
+
+  /**
+   * The call screen, in one slot whatever is above it, so the one built early is the one shown: behind the pre-join
+   * screen once it settled (see `room`), behind "Calling…" while the caller waits in the ring's room, and behind an
+   * incoming ring. Until the call shows, it keeps the state it was built with, so it costs nothing meanwhile.
+   */
+  private callScreen(s: CallState, behindPhone: boolean) {
+    const visible = !behindPhone && s.phase === 'in-call';
+    const inRoom = s.phase === 'prejoin' || s.phase === 'joining' || s.phase === 'in-call';
+    const early = (inRoom && (this.callScreenBuilt || behindPhone)) || this.phoneHost.ringing();
+    if (!visible && !early) {
+      this.hiddenState = null;
+      return nothing;
+    }
+    let shown = s;
+    if (!visible) {
+      if (s.phase === 'prejoin' && this.prejoinState) this.hiddenState = this.prejoinState.shown;
+      this.hiddenState ??= { ...s, localStream: null };
+      shown = this.hiddenState;
+    } else this.hiddenState = null;
     // The one main landmark of the call screen holds everything, so assistive tech can jump straight in.
-    return html`${inCall ? nothing : html`${this.header()}<prejoin-view .state=${s}></prejoin-view>`}${
-      inCall || this.callScreenBuilt ? html`<main class="call" ?inert=${!inCall}><call-view .state=${shown}></call-view></main>` : nothing
-    }`;
+    return html`<main class="call" ?inert=${!visible}><call-view .state=${shown}></call-view></main>`;
   }
 
   /**
@@ -390,13 +439,13 @@ export class CallApp extends LitElement {
 
   render() {
     if (this.cannotCall) return this.cannotCallPage();
+    const s = this.view.value;
     const phoneScreen = this.phoneHost.screen(location.pathname);
-    if (phoneScreen) return html`${this.header()}${phoneScreen}${this.phoneHost.overlay(false)}`;
-    return html`${this.screen()}${this.phoneHost.overlay(this.view.value.phase === 'home')}`;
+    const top = phoneScreen ? html`${this.header()}${phoneScreen}` : this.screen(s);
+    return html`${top}${this.callScreen(s, phoneScreen !== null)}${this.phoneHost.overlay(!phoneScreen && s.phase === 'home')}`;
   }
 
-  private screen() {
-    const s = this.view.value;
+  private screen(s: CallState) {
     switch (s.phase) {
       case 'home':
         return html`${this.header(

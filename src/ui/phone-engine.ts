@@ -26,7 +26,9 @@ async function notify(title: string, body: string, tag: string): Promise<void> {
   else new Notification(title, { body, tag });
 }
 
-export async function createPhone(hooks: Pick<PhoneOptions, 'enterRoom' | 'inCall'> & { ringTitle(name: string): string }): Promise<Phone> {
+export async function createPhone(
+  hooks: Pick<PhoneOptions, 'enterRoom' | 'inCall' | 'ringing' | 'ringOver'> & { ringTitle(name: string): string },
+): Promise<Phone> {
   const url = signalingUrl(location);
   return new Phone({
     store: await store(),
@@ -37,6 +39,8 @@ export async function createPhone(hooks: Pick<PhoneOptions, 'enterRoom' | 'inCal
     push: browserPush,
     enterRoom: hooks.enterRoom,
     inCall: hooks.inCall,
+    ringing: hooks.ringing,
+    ringOver: hooks.ringOver,
     notify: (name, body, tag) => void notify(hooks.ringTitle(name), body, tag).catch(() => undefined),
   });
 }

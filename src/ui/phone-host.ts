@@ -4,7 +4,7 @@
 
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { CallLinkError } from '../core/phone/call-link';
-import type { Phone } from '../core/phone/phone';
+import type { Phone, PhoneOptions } from '../core/phone/phone';
 import type { PhoneIntent, PhoneState } from '../core/phone/phone-state';
 import { t } from './i18n';
 
@@ -19,8 +19,9 @@ export interface PhoneHostOptions {
   enterRoom(room: string, secret: string, name: string): void;
   inCall(): boolean;
   navigate(path: string): void;
-  /** A ring is on its way either way: load the call engine now, so answering does not wait for it. */
-  prepare(): void;
+  /** See PhoneOptions: a ring is on, get the call ready; it ended unanswered, let that go. */
+  ringing: NonNullable<PhoneOptions['ringing']>;
+  ringOver: NonNullable<PhoneOptions['ringOver']>;
 }
 
 export class PhoneHost implements ReactiveController {
@@ -85,13 +86,12 @@ export class PhoneHost implements ReactiveController {
       const phone = await engine.createPhone({
         enterRoom: this.opts.enterRoom,
         inCall: this.opts.inCall,
+        ringing: this.opts.ringing,
+        ringOver: this.opts.ringOver,
         ringTitle: (name) => t('isCalling', { name: name || t('someone') }),
       });
       this.phone = phone;
-      this.unsubscribe = phone.subscribe((s) => {
-        if (s.incoming?.phase === 'ringing' || s.outgoing?.phase === 'calling') this.opts.prepare();
-        this.host.requestUpdate();
-      });
+      this.unsubscribe = phone.subscribe(() => this.host.requestUpdate());
       if (this.answer) phone.answerWhenRinging(this.answer);
       await phone.start();
       localStorage.setItem(HAS_PHONE_KEY, '1');
@@ -99,6 +99,11 @@ export class PhoneHost implements ReactiveController {
       return phone;
     });
     return this.loading;
+  }
+
+  /** A ring is coming in and can still be answered. */
+  ringing(): boolean {
+    return this.state?.incoming?.phase === 'ringing';
   }
 
   /** The screen for a phone path, or null when the path is not the phone's. */

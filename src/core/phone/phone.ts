@@ -33,6 +33,10 @@ export interface PhoneOptions {
   enterRoom(room: string, secret: string, name: string): void;
   /** In a call already: a ring is shown as "busy". */
   inCall(): boolean;
+  /** A ring is on (either side): the call can get ready to join `room`, so answering costs no more than Join. */
+  ringing?(r: { side: 'caller' | 'callee'; room: string; secret: string; name: string }): void;
+  /** That ring ended without both joining: whatever `ringing` prepared for `room` can go. */
+  ringOver?(room: string): void;
   /** A system notification for a ring while the page is hidden. */
   notify?(title: string, body: string, tag: string): void;
   push?: PushControl;
@@ -225,6 +229,7 @@ export class Phone {
       this.preAccepted = null;
       return this.accept();
     }
+    this.opts.ringing?.({ side: 'callee', room: ring.room, secret: ring.secret, name: this.myName() });
     this.opts.notify?.(name, '', call);
   }
 
@@ -236,12 +241,13 @@ export class Phone {
     const ring = inc.ring;
     const contact = this.contacts.find((c) => c.id === ring.from && c.key === ring.key);
     const offer = contact?.myToken ?? newContactToken();
+    this.peerTokens = { mine: offer, theirs: ring.token, invite: null };
+    this.set({ incoming: null, lastPeer: this.peerFrom(ring.from, ring.key, ring.name) });
+    // Into the room first: the caller already waits there, so the join need not wait for the reply's signature.
+    this.opts.enterRoom(ring.room, ring.secret, this.myName());
     await this.reply(inc, 'accept', offer);
     // A contact who had no way to ring me back gets one now (they saved me after I saved them).
     if (contact && ring.token && contact.theirToken !== ring.token) await this.putContact({ ...contact, theirToken: ring.token });
-    this.peerTokens = { mine: offer, theirs: ring.token, invite: null };
-    this.set({ incoming: null, lastPeer: this.peerFrom(ring.from, ring.key, ring.name) });
-    this.opts.enterRoom(inc.ring.room, inc.ring.secret, this.myName());
   }
 
   async decline(): Promise<void> {
@@ -250,6 +256,7 @@ export class Phone {
     clearTimeout(inc.timer);
     this.inc = null;
     this.set({ incoming: null });
+    this.opts.ringOver?.(inc.ring.room);
     await this.reply(inc, 'decline');
   }
 
@@ -262,8 +269,12 @@ export class Phone {
   }
 
   private endIncoming(ended: RingEnd): void {
-    if (this.inc) clearTimeout(this.inc.timer);
+    const inc = this.inc;
     this.inc = null;
+    if (inc) {
+      clearTimeout(inc.timer);
+      this.opts.ringOver?.(inc.ring.room);
+    }
     const shown = this.state.incoming;
     if (shown) this.set({ incoming: { ...shown, phase: 'ended', ended } });
   }
@@ -293,13 +304,19 @@ export class Phone {
   }
 
   /** `fallback`: secrets to try in turn when the server says the callee does not accept this one. */
-  private async ring(to: string, secret: string, fallback: string[], viaLink: boolean): Promise<void> {
+  private async ring(
+    to: string,
+    secret: string,
+    fallback: string[],
+    viaLink: boolean,
+    again?: { room: string; roomSecret: string },
+  ): Promise<void> {
     const me = this.me;
     if (!me || this.out) return;
     const contact = this.contacts.find((c) => c.id === to);
     const call = newCallId();
-    const room = newRoomId();
-    const roomSecret = newRoomSecret();
+    const room = again?.room ?? newRoomId();
+    const roomSecret = again?.roomSecret ?? newRoomSecret();
     const offer = contact?.myToken ?? newContactToken();
     const sealed = await sealRing(me, { callee: to, secret, call, name: this.myName(), room, roomSecret, token: offer }, this.now());
     const line = new PhoneLine(
@@ -322,6 +339,7 @@ export class Phone {
       outgoing: { call, to, name: contact?.name ?? '', trust: contact ? trustState(contact, contact.key) : 'new', phase: 'calling' },
     });
     line.start();
+    if (!again) this.opts.ringing?.({ side: 'caller', room, secret: roomSecret, name: this.myName() });
   }
 
   private async onCallerLine(call: string, m: PhoneServerFrame): Promise<void> {
@@ -331,8 +349,8 @@ export class Phone {
       const [next, ...rest] = out.fallback;
       if (m.code === 'unknown-link' && next) {
         // Quietly, under the same "Calling…" screen: to the person it is one call.
-        this.endOutgoing(null, true);
-        return this.ring(out.to, next, rest, true);
+        this.endOutgoing(null, 'again');
+        return this.ring(out.to, next, rest, true, { room: out.room, roomSecret: out.roomSecret });
       }
       const ended: RingEnd = m.code === 'unknown-link' ? 'unknown-link' : m.code === 'rate-limited' ? 'rate-limited' : 'failed';
       return this.endOutgoing(ended);
@@ -342,7 +360,7 @@ export class Phone {
     if (!opened.ok || this.out?.call !== call) return;
     const reply = opened.value;
     if (reply.answer !== 'accept') return this.endOutgoing(reply.answer === 'busy' ? 'busy' : 'declined');
-    this.endOutgoing(null);
+    this.endOutgoing(null, 'answered');
     const contact = this.contacts.find((c) => c.id === reply.from && c.key === reply.key);
     if (contact && reply.token && contact.theirToken !== reply.token) await this.putContact({ ...contact, theirToken: reply.token });
     this.peerTokens = { mine: out.offer, theirs: reply.token, invite: out.viaLink ? out.secret : null };
@@ -357,15 +375,19 @@ export class Phone {
     this.endOutgoing(null);
   }
 
-  /** `ended` null: the ring is over with nothing to say (answered, or cancelled by me). */
-  private endOutgoing(ended: RingEnd | null, ringingAgain = false): void {
+  /**
+   * `ended` null: the ring is over with nothing to say (answered, or cancelled by me). `how`: 'again' when the same
+   * call goes on under another secret (nothing changes on screen), 'answered' when both now join the room.
+   */
+  private endOutgoing(ended: RingEnd | null, how: 'over' | 'answered' | 'again' = 'over'): void {
     const out = this.out;
     this.out = null;
     if (out) {
       clearTimeout(out.timer);
       out.line.stop();
+      if (how === 'over') this.opts.ringOver?.(out.room);
     }
-    if (ringingAgain) return;
+    if (how === 'again') return;
     const shown = this.state.outgoing;
     this.set({ outgoing: ended && shown ? { ...shown, phase: 'ended', ended } : null });
   }
