@@ -58,7 +58,8 @@ export class CallApp extends LitElement {
       const call = this.call;
       if (call && call.state.phase !== 'home' && call.state.room !== room) call.leave();
       this.autoJoin = { room, name };
-      this.navigate(roomLink(room, secret));
+      if (call?.state.room === room && call.state.phase === 'in-call') this.showWhenConnected(room, secret);
+      else this.navigate(roomLink(room, secret));
     },
     ringing: (r) =>
       void this.loadEngine().then(
@@ -185,6 +186,26 @@ export class CallApp extends LitElement {
     void call.openRoom(r.room, r.secret).then(() => {
       if (call.state.room === r.room && call.state.phase === 'prejoin') call.join();
     });
+  }
+
+  /**
+   * The caller waits in the room already. Showing the call screen is the heaviest render this page does, and
+   * right now the thread should answer the callee's offer: "Calling…" stays until the link is up (at most 1 s),
+   * as the joining side keeps its pre-join screen until then (see Call's welcome).
+   */
+  private showWhenConnected(room: string, secret: string) {
+    let shown = false;
+    const show = () => {
+      if (shown) return;
+      shown = true;
+      stop();
+      clearTimeout(timer);
+      if (this.store.get().room === room) this.navigate(roomLink(room, secret));
+    };
+    const stop = this.store.subscribe((s) => {
+      if (s.participants.some((p) => p.connection === 'connected')) show();
+    });
+    const timer = setTimeout(show, 1000);
   }
 
   /** Both sides of a ring said yes already: straight into the call, without a second "Join". */
