@@ -58,8 +58,9 @@ describe('pre-join screen', () => {
       await settled(view);
       const meter = deepAll(view, '[role="meter"]')[0];
       expect(meter?.getAttribute('aria-label')).to.equal('Microphone level');
-      // The fake microphone plays a tone or beeps: the level rises above zero within a few seconds.
-      await waitUntil(() => Number(meter?.getAttribute('aria-valuenow')) > 0, 'the level moves', { timeout: 8000 });
+      // The fake microphone beeps: the level rises above zero within a few seconds (once took over 8 s with the
+      // unit tests running beside it on two cores).
+      await waitUntil(() => Number(meter?.getAttribute('aria-valuenow')) > 0, 'the level moves', { timeout: 15_000 });
     } finally {
       for (const track of stream.getTracks()) track.stop();
     }
