@@ -1,11 +1,19 @@
 // The frames of calling a person (docs/calling.md), validated for protocol.ts: which patterns each field must
 // match, so that the directory core only ever sees well-formed ids, keys, signatures and envelopes. Kept apart
-// from protocol.ts only for size; protocol.ts owns the types and is the only caller.
+// from protocol.ts only for size; protocol.ts owns the types and is the only parser (registerText is shared too).
 //
 // Imports stay extension-less and browser-safe: the app imports protocol.ts, and with it this file.
 
 import type { PushSubscriptionRecord } from './core/push';
 import type { ClientMessage, ErrorCode, Parsed, PresenceState, RingCancelReason, ServerMessage } from './protocol';
+
+/**
+ * What a registration signs: the socket's challenge, the id, and the Host the socket used (so it is not replayable
+ * elsewhere). Here, where both the browser (phone.ts) and the directory read it.
+ */
+export function registerText(nonce: string, id: string, host: string): string {
+  return `p2p-call register v1\n${nonce}\n${id}\n${host}`;
+}
 
 /** A user's id: base64url of the first 20 bytes of SHA-256 of its public key (docs/calling.md, "Identity"). */
 export const USER_ID_PATTERN = /^[A-Za-z0-9_-]{27}$/;

@@ -61,7 +61,8 @@ export class Switchboard {
 
   factory(): SocketFactory {
     return (url) => {
-      const line = new FakeLine(url, this, `s${this.lines.length + 10_000_000}`);
+      // The server's name for a socket: 22 base64url characters, as the real one makes.
+      const line = new FakeLine(url, this, `socket${String(this.lines.length).padStart(16, '0')}`);
       this.lines.push(line);
       return line;
     };

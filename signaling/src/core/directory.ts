@@ -14,7 +14,8 @@ import type { PushSender } from './push.ts';
 import { PushOutbox } from './push-outbox.ts';
 import { CalleeWindows, chargeCaller } from './ring-limits.ts';
 import type { ConnId, Delivery, RoomMessage } from './rooms.ts';
-import { registerText, userIdFromKey, verifyUserSignature } from './user-key.ts';
+import { registerText } from '../phone-frames.ts';
+import { userIdFromKey, verifyUserSignature } from './user-key.ts';
 import type { UserRecord, UserStore } from './user-store.ts';
 
 export type PhoneMessage = Exclude<ClientMessage, RoomMessage>;

@@ -39,8 +39,3 @@ export async function verifyUserSignature(key: string, text: string, sig: string
     return false;
   }
 }
-
-/** What a registration signs: the socket's challenge, the id, and the Host the socket used (so it is not replayable elsewhere). */
-export function registerText(nonce: string, id: string, host: string): string {
-  return `p2p-call register v1\n${nonce}\n${id}\n${host}`;
-}

@@ -2,7 +2,7 @@
 // callee's own line (`?user=<my id>`, kept open and re-registered after every reconnect) or a caller's short line
 // to one callee (`?user=<their id>`). Frames in are validated by protocol.ts before anything reads them.
 
-import { parsePhoneFrame, type PhoneClientFrame, type PhoneServerFrame } from './phone-wire';
+import { parseServerMessage, type ClientMessage, type ServerMessage } from '../../../signaling/src/protocol';
 import type { SignalingSocket, SocketFactory } from '../signaling-client';
 
 const OPEN = 1;
@@ -17,7 +17,7 @@ export function withUser(url: string, user: string): string {
 
 export interface LineEvents {
   open(): void;
-  message(m: PhoneServerFrame): void;
+  message(m: ServerMessage): void;
   /** The socket closed; `again` says a reconnect is scheduled. */
   closed(again: boolean): void;
 }
@@ -53,7 +53,7 @@ export class PhoneLine {
   }
 
   /** Sends now, or drops: phone frames are answers to the moment (a ring, a reply), never worth replaying later. */
-  send(msg: PhoneClientFrame): boolean {
+  send(msg: ClientMessage): boolean {
     if (!this.ws || this.ws.readyState !== OPEN) return false;
     this.ws.send(JSON.stringify(msg));
     return true;
@@ -96,8 +96,8 @@ export class PhoneLine {
     };
     ws.onmessage = (ev: MessageEvent) => {
       if (typeof ev.data !== 'string') return;
-      const m = parsePhoneFrame(ev.data);
-      if (m) this.on.message(m);
+      const m = parseServerMessage(ev.data);
+      if (m.ok) this.on.message(m.value);
     };
     ws.onclose = () => {
       if (this.ws !== ws) return;

@@ -11,7 +11,8 @@ import { loadIdentity, type Identity } from './identity';
 import type { PhoneStore } from './phone-db';
 import { PhoneLine } from './phone-line';
 import { INITIAL_PHONE_STATE, type ContactEntry, type PhoneState, type RingEnd } from './phone-state';
-import { registerText, type PhoneServerFrame } from './phone-wire';
+import type { ServerMessage } from '../../../signaling/src/protocol';
+import { registerText } from '../../../signaling/src/phone-frames';
 import type { PushControl } from './push-control';
 import { ReplayGuard } from './replay-guard';
 import { newCallId, openReply, openRing, sealReply, sealRing, type Answer, type Ring } from './ring-envelope';
@@ -174,7 +175,7 @@ export class Phone {
     this.line.send({ type: 'register', id: me.id, key: me.key, sig, invite: await kid(this.invite), contacts });
   }
 
-  private async onOwnLine(m: PhoneServerFrame): Promise<void> {
+  private async onOwnLine(m: ServerMessage): Promise<void> {
     switch (m.type) {
       case 'challenge':
         return this.register(m.nonce);
@@ -342,7 +343,7 @@ export class Phone {
     if (!again) this.opts.ringing?.({ side: 'caller', room, secret: roomSecret, name: this.myName() });
   }
 
-  private async onCallerLine(call: string, m: PhoneServerFrame): Promise<void> {
+  private async onCallerLine(call: string, m: ServerMessage): Promise<void> {
     const out = this.out;
     if (out?.call !== call) return;
     if (m.type === 'error') {
