@@ -14,18 +14,14 @@
 // Not rebuilt: signals buffered for an away peer (they live only in memory) and rate-limit buckets (a woken
 // object starts every socket with a full bucket).
 
-import { encodeServerMessage, type EncodedData, type ErrorCode, type IceServer, type ServerMessage } from '../protocol.ts';
-import { readFrame } from '../core/frame.ts';
-import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from '../core/rate-limit.ts';
+import type { EncodedData, IceServer } from '../protocol.ts';
+import type { RateLimit } from '../core/rate-limit.ts';
 import { DEFAULT_GRACE_MS, isRoomMessage, Rooms, type ConnId, type Delivery } from '../core/rooms.ts';
+import { send, sendError, SocketFrames, type HibernatableSocket } from './socket-frames.ts';
+
+export type { HibernatableSocket } from './socket-frames.ts';
 
 /** What this file needs of a hibernatable WebSocket; the Workers `WebSocket` has all of it. */
-export interface HibernatableSocket {
-  send(message: string): void;
-  close(code?: number, reason?: string): void;
-  serializeAttachment(value: unknown): void;
-  deserializeAttachment(): unknown;
-}
 
 /** What this file needs of `DurableObjectState`. */
 export interface RoomState {
@@ -76,14 +72,13 @@ export class RoomObject {
   /** The rebuild in progress, so events that interleave at its storage read share one rebuild. */
   private rebuilding: Promise<Rooms> | null = null;
   private readonly sockets = new Map<ConnId, HibernatableSocket>();
-  private readonly buckets = new Map<ConnId, TokenBucket>();
+  private readonly frames: SocketFrames;
   private away = new Map<string, AwayPeer>();
   /** Ids and tokens handed back to the core while replaying joins; empty otherwise. */
   private readonly scripted: string[] = [];
   private replaying = false;
   private armedFor: number | null | undefined = undefined;
   private readonly graceMs: number;
-  private readonly rateLimit: RateLimit;
   private readonly now: () => number;
 
   constructor(
@@ -91,7 +86,7 @@ export class RoomObject {
     private readonly opts: RoomObjectOptions,
   ) {
     this.graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
-    this.rateLimit = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
+    this.frames = new SocketFrames(opts.rateLimit);
     this.now = opts.now ?? Date.now;
   }
 
@@ -108,23 +103,16 @@ export class RoomObject {
     const rooms = await this.ensure(ws);
     const a = attachmentOf(ws);
     const now = this.now();
-    let bucket = this.buckets.get(a.conn);
-    if (!bucket) {
-      bucket = new TokenBucket(this.rateLimit, now);
-      this.buckets.set(a.conn, bucket);
-    }
-    const out = readFrame(bucket, data, typeof data !== 'string', now);
-    if (out.kind === 'close') return ws.close(out.code, out.reason);
-    if (out.kind === 'error') return sendError(ws, out.code, out.message);
-    if (out.kind === 'drop') return;
-    const msg = out.msg;
+    const frame = this.frames.read(ws, a.conn, data, now);
+    if (!frame) return;
+    const msg = frame.msg;
     // Phone frames are served by the callee's own object (user-object.ts), which a room socket never reaches.
     if (!isRoomMessage(msg)) return sendError(ws, 'bad-message', `${msg.type} needs a socket opened with ?user=<id>, not ?room=`);
     // The Worker routed this socket here by the room in its URL; another room's peers live in another object.
     if (msg.type === 'join' && msg.room !== a.room) return sendError(ws, 'bad-message', 'join the room named in the socket URL');
     const deliveries = rooms.handle(a.conn, msg, now);
     if (msg.type === 'leave' && a.peer) ws.serializeAttachment({ ...a, peer: null } satisfies Attachment);
-    await this.deliver(deliveries, now, out.encoded);
+    await this.deliver(deliveries, now, frame.encoded);
   }
 
   /** The socket closed or failed. Its peer, if any, keeps its slot for the grace period. */
@@ -133,7 +121,7 @@ export class RoomObject {
     const a = attachmentOf(ws);
     const now = this.now();
     this.sockets.delete(a.conn);
-    this.buckets.delete(a.conn);
+    this.frames.forget(a.conn);
     if (a.peer && this.graceMs > 0) {
       this.away.set(a.peer.id, { ...a.peer, room: a.room, graceUntil: now + this.graceMs });
       await this.saveAway();
@@ -253,18 +241,6 @@ function attachmentOf(ws: HibernatableSocket): Attachment {
   const a = ws.deserializeAttachment();
   if (!isAttachment(a)) throw new Error('socket without a room attachment');
   return a;
-}
-
-function send(ws: HibernatableSocket, msg: ServerMessage, encoded?: EncodedData): void {
-  try {
-    ws.send(encodeServerMessage(msg, encoded));
-  } catch {
-    // The socket is closing; its close event tells the core.
-  }
-}
-
-function sendError(ws: HibernatableSocket, code: ErrorCode, message: string): void {
-  send(ws, { type: 'error', code, message });
 }
 
 function closeQuietly(ws: HibernatableSocket, code: number, reason: string): void {

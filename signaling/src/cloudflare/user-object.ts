@@ -13,12 +13,10 @@
 // Not kept: the per-callee ring window and the sockets' frame buckets (both restart empty, as in room-object.ts).
 
 import { Directory, type PendingRing, type PhoneMessage, type PhoneSocket } from '../core/directory.ts';
-import { readFrame } from '../core/frame.ts';
-import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimit } from '../core/rate-limit.ts';
+import type { RateLimit } from '../core/rate-limit.ts';
 import { isRoomMessage, type ConnId, type Delivery } from '../core/rooms.ts';
 import type { UserRecord, UserStore, VapidKeys } from '../core/user-store.ts';
-import { encodeServerMessage, type ErrorCode, type ServerMessage } from '../protocol.ts';
-import type { HibernatableSocket } from './room-object.ts';
+import { send, sendError, SocketFrames, type HibernatableSocket } from './socket-frames.ts';
 
 /** What this file needs of `DurableObjectState`. */
 export interface UserState {
@@ -98,17 +96,16 @@ export class UserObject {
   private owner = '';
   private readonly sockets = new Map<ConnId, HibernatableSocket>();
   private readonly hosts = new Map<ConnId, string>();
-  private readonly buckets = new Map<ConnId, TokenBucket>();
+  private readonly frames: SocketFrames;
   /** The rings as last written to storage, so an event that changed none writes nothing. */
   private savedRings = '[]';
-  private readonly rateLimit: RateLimit;
   private readonly now: () => number;
 
   constructor(
     private readonly state: UserState,
     private readonly opts: UserObjectOptions,
   ) {
-    this.rateLimit = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
+    this.frames = new SocketFrames(opts.rateLimit);
     this.now = opts.now ?? Date.now;
   }
 
@@ -125,16 +122,9 @@ export class UserObject {
     const directory = await this.ensure(ws);
     const a = attachmentOf(ws);
     const now = this.now();
-    let bucket = this.buckets.get(a.conn);
-    if (!bucket) {
-      bucket = new TokenBucket(this.rateLimit, now);
-      this.buckets.set(a.conn, bucket);
-    }
-    const out = readFrame(bucket, data, typeof data !== 'string', now);
-    if (out.kind === 'close') return ws.close(out.code, out.reason);
-    if (out.kind === 'error') return sendError(ws, out.code, out.message);
-    if (out.kind === 'drop') return;
-    const msg = out.msg;
+    const frame = this.frames.read(ws, a.conn, data, now);
+    if (!frame) return;
+    const msg = frame.msg;
     if (msg.type === 'ping') return send(ws, { type: 'pong' });
     if (msg.type === 'join') return sendError(ws, 'bad-message', 'join needs a socket opened with ?room=<id>, not ?user=');
     if (isRoomMessage(msg)) return sendError(ws, 'not-joined', 'this socket is for calling a person: it is in no room');
@@ -156,7 +146,7 @@ export class UserObject {
     const a = attachmentOf(ws);
     this.sockets.delete(a.conn);
     this.hosts.delete(a.conn);
-    this.buckets.delete(a.conn);
+    this.frames.forget(a.conn);
     await this.deliver(await directory.disconnect(a.conn, this.now()));
   }
 
@@ -217,16 +207,4 @@ function attachmentOf(ws: HibernatableSocket): Attachment {
   const a = ws.deserializeAttachment();
   if (!isAttachment(a)) throw new Error('socket without a user attachment');
   return a;
-}
-
-function send(ws: HibernatableSocket, msg: ServerMessage): void {
-  try {
-    ws.send(encodeServerMessage(msg));
-  } catch {
-    // The socket is closing; its close event tells the core.
-  }
-}
-
-function sendError(ws: HibernatableSocket, code: ErrorCode, message: string): void {
-  send(ws, { type: 'error', code, message });
 }
