@@ -65,22 +65,6 @@ export class IncomingCall extends LocalizedElement {
         margin: 0;
         overflow-wrap: anywhere;
       }
-      .ringing .avatar {
-        animation: pulse 1.6s ease-out infinite;
-      }
-      @keyframes pulse {
-        from {
-          box-shadow: 0 0 0 0 color-mix(in srgb, var(--accent) 60%, transparent);
-        }
-        to {
-          box-shadow: 0 0 0 28px transparent;
-        }
-      }
-      @media (prefers-reduced-motion: reduce) {
-        .ringing .avatar {
-          animation: none;
-        }
-      }
       .busy {
         ${warning}
       }

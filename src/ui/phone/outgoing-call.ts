@@ -28,22 +28,6 @@ export class OutgoingCall extends LocalizedElement {
         justify-items: center;
         padding-top: 8vh;
       }
-      .calling .avatar {
-        animation: pulse 1.6s ease-out infinite;
-      }
-      @keyframes pulse {
-        from {
-          box-shadow: 0 0 0 0 color-mix(in srgb, var(--accent) 60%, transparent);
-        }
-        to {
-          box-shadow: 0 0 0 28px transparent;
-        }
-      }
-      @media (prefers-reduced-motion: reduce) {
-        .calling .avatar {
-          animation: none;
-        }
-      }
       .ended-text {
         font-size: 1.1rem;
         min-height: 1.5em;

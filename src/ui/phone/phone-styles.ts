@@ -88,6 +88,25 @@ export const avatar = css`
     margin: 0;
     flex: none;
   }
+  /* A ring in progress, either way (the screen's main carries .ringing or .calling). */
+  .ringing .avatar,
+  .calling .avatar {
+    animation: pulse 1.6s ease-out infinite;
+  }
+  @keyframes pulse {
+    from {
+      box-shadow: 0 0 0 0 color-mix(in srgb, var(--accent) 60%, transparent);
+    }
+    to {
+      box-shadow: 0 0 0 28px transparent;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .ringing .avatar,
+    .calling .avatar {
+      animation: none;
+    }
+  }
 `;
 
 /**
