@@ -52,14 +52,24 @@ export class CallApp extends LitElement {
   private hiddenState: CallState | null = null;
   /** A room entered by answering a ring (or by being answered): joined as soon as its pre-join is ready. */
   private autoJoin: { room: string; name: string } | null = null;
+  /** The room of the last answered ring: shown as "Connecting…" (no pre-join screen) until its call is up. */
+  private answeredRoom: string | null = null;
   private readonly phoneHost = new PhoneHost(this, {
     enterRoom: (room, secret, name) => {
       // Answering while in another call ("accepting ends it"): that call is left first.
       const call = this.call;
       if (call && call.state.phase !== 'home' && call.state.room !== room) call.leave();
       this.autoJoin = { room, name };
-      if (call?.state.room === room && call.state.phase === 'in-call') this.showWhenConnected(room, secret);
-      else this.navigate(roomLink(room, secret));
+      this.answeredRoom = room;
+      // Both join without leaving the screen they are on, as Join leaves the pre-join screen up: the thread goes
+      // to the negotiation first, and the call screen (built behind the ring) shows once the link is up.
+      if (call?.state.room === room && call.state.phase === 'in-call') return this.showWhenConnected(room, secret);
+      if (!call || call.state.phase !== 'home') return this.navigate(roomLink(room, secret));
+      if (name && !call.state.name.trim()) call.setName(name);
+      void call.openRoom(room, secret).then(() => {
+        if (call.state.room === room && call.state.phase === 'prejoin') call.join();
+      });
+      this.showWhenConnected(room, secret);
     },
     ringing: (r) =>
       void this.loadEngine().then(
@@ -397,8 +407,11 @@ export class CallApp extends LitElement {
    * visible and adds the newcomers' tiles.
    */
   private room(s: CallState) {
+    if (s.phase === 'in-call') return nothing;
     // Answered rings go straight in: a pre-join screen would only be built to be thrown away at once.
-    if (s.phase === 'in-call' || this.autoJoin?.room === s.room) return nothing;
+    if (this.answeredRoom === s.room)
+      return html`${this.header()}
+        <main class="full"><p role="status">${t('connecting')}</p></main>`;
     // Without our camera: a video element plays (and costs frame deliveries) even when nobody can see it.
     if (s.phase === 'prejoin' && this.prejoinState?.from !== s) this.prejoinState = { from: s, shown: { ...s, localStream: null } };
     if (s.phase === 'prejoin' && !this.callScreenBuilt) this.buildCallScreenSoon();
@@ -413,7 +426,7 @@ export class CallApp extends LitElement {
   private callScreen(s: CallState, behindPhone: boolean) {
     const visible = !behindPhone && s.phase === 'in-call';
     const inRoom = s.phase === 'prejoin' || s.phase === 'joining' || s.phase === 'in-call';
-    const early = (inRoom && (this.callScreenBuilt || behindPhone)) || this.phoneHost.ringing();
+    const early = (inRoom && (this.callScreenBuilt || behindPhone || this.answeredRoom === s.room)) || this.phoneHost.ringing();
     if (!visible && !early) {
       this.hiddenState = null;
       return nothing;
