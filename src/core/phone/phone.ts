@@ -78,6 +78,7 @@ export class Phone {
   private vapidKey: string | null = null;
   private out: Outgoing | null = null;
   private inc: Incoming | null = null;
+  private accepted: { key: string; map: Promise<Map<string, string>> } | null = null;
   /** The tokens offered both ways in the last answered ring: saving the peer makes them a contact's. */
   private peerTokens: { mine: string; theirs: string | null; invite: string | null } | null = null;
   /** A call id the user already accepted from a notification (`/?answer=<call>`): answered as soon as it arrives. */
@@ -171,8 +172,29 @@ export class Phone {
     const me = this.me;
     if (!me || !this.line) return;
     const sig = await me.sign(registerText(nonce, me.id, this.opts.host));
-    const contacts = await Promise.all(this.contacts.map((c) => kid(c.myToken)));
-    this.line.send({ type: 'register', id: me.id, key: me.key, sig, invite: await kid(this.invite), contacts });
+    const accepted = await this.acceptedKids();
+    const [invite, ...contacts] = accepted.keys();
+    this.line.send({ type: 'register', id: me.id, key: me.key, sig, invite: invite ?? '', contacts });
+  }
+
+  /**
+   * The secrets a ring may be sealed under, by kid: my invite code first, then the token I gave each contact.
+   * Made once per change of those, not per ring or registration (each kid is a SHA-256).
+   */
+  private acceptedKids(): Promise<Map<string, string>> {
+    const secrets = [this.invite, ...this.contacts.map((c) => c.myToken)];
+    const key = secrets.join(' ');
+    if (this.accepted?.key !== key) {
+      const map = Promise.all(secrets.map(async (s) => [await kid(s), s] as const)).then((pairs) => new Map(pairs));
+      this.accepted = { key, map };
+    }
+    return this.accepted.map;
+  }
+
+  /** After a change of invite code or contacts: the server hears of it only if the kids it should accept changed. */
+  private kidsMayHaveChanged(before: string | undefined): void {
+    void this.acceptedKids();
+    if (this.accepted?.key !== before) this.reregister();
   }
 
   private async onOwnLine(m: ServerMessage): Promise<void> {
@@ -201,9 +223,7 @@ export class Phone {
   private secretFor = (k: string): Promise<string | undefined> => this.secretForKid(k);
 
   private async secretForKid(k: string): Promise<string | undefined> {
-    if ((await kid(this.invite)) === k) return this.invite;
-    for (const c of this.contacts) if ((await kid(c.myToken)) === k) return c.myToken;
-    return undefined;
+    return (await this.acceptedKids()).get(k);
   }
 
   private async onRing(via: string, call: string, data: string): Promise<void> {
@@ -409,10 +429,11 @@ export class Phone {
   async newLink(): Promise<void> {
     const me = this.state.me;
     if (!me) return;
+    const before = this.accepted?.key;
     this.invite = newInviteCode();
     await this.opts.store.setSetting('inviteCode', this.invite);
     this.set({ me: { ...me, link: await this.link() } });
-    this.reregister();
+    this.kidsMayHaveChanged(before);
   }
 
   async saveLastPeer(): Promise<void> {
@@ -438,19 +459,21 @@ export class Phone {
     if (!c) return;
     const next = change(c);
     if (next) return this.putContact(next);
+    const before = this.accepted?.key;
     await this.opts.store.deleteContact(id);
     this.contacts = this.contacts.filter((x) => x.id !== id);
     this.set({ contacts: this.entries() });
-    this.reregister();
+    this.kidsMayHaveChanged(before);
   }
 
   async importContacts(list: readonly Contact[]): Promise<void> {
+    const before = this.accepted?.key;
     for (const c of list) {
       await this.opts.store.putContact(c);
       this.contacts = [...this.contacts.filter((x) => x.id !== c.id), c];
     }
     this.set({ contacts: this.entries() });
-    this.reregister();
+    this.kidsMayHaveChanged(before);
   }
 
   allContacts(): readonly Contact[] {
@@ -462,12 +485,13 @@ export class Phone {
   }
 
   private async putContact(contact: Contact): Promise<void> {
+    const before = this.accepted?.key;
     await this.opts.store.putContact(contact);
     const known = this.contacts.some((c) => c.id === contact.id);
     this.contacts = known ? this.contacts.map((c) => (c.id === contact.id ? contact : c)) : [...this.contacts, contact];
     this.set({ contacts: this.entries() });
-    // The server learns the kids I accept only at registration.
-    this.reregister();
+    // The server learns the kids I accept only at registration: a rename or a verification does not change them.
+    this.kidsMayHaveChanged(before);
   }
 
   /**

@@ -7,7 +7,7 @@ import { icon, type IconName } from '../icons';
 import { emit } from '../intent';
 import { LocalizedElement } from '../lang-controller';
 import { buttons, fields, surface } from '../shared-styles';
-import { avatar, page, trustStyles } from './phone-styles';
+import { avatar, page, switchAndConfirm, trustStyles } from './phone-styles';
 import { initial } from './ring-end';
 
 const PRESENCE: Record<Presence, { key: PlainKey; glyph: IconName }> = {
@@ -34,6 +34,7 @@ export class ContactCard extends LocalizedElement {
     buttons,
     fields,
     page,
+    switchAndConfirm,
     avatar,
     trustStyles,
     css`
@@ -107,33 +108,8 @@ export class ContactCard extends LocalizedElement {
         font-family: ui-monospace, monospace;
         font-size: 1.1rem;
       }
-      .switch {
-        display: flex;
-        gap: 12px;
-        align-items: center;
-        font-weight: 600;
-      }
-      .switch input {
-        width: 24px;
-        height: 24px;
-        min-height: 0;
-      }
-      dialog {
-        ${surface}
-        border-radius: 16px;
-        padding: 16px;
-        max-width: min(90vw, 360px);
-        box-sizing: border-box;
-      }
-      dialog::backdrop {
-        background: rgb(0 0 0 / 0.6);
-      }
       dialog h2 {
         margin-bottom: 8px;
-      }
-      dialog .row {
-        justify-content: flex-end;
-        margin-top: 16px;
       }
     `,
   ];

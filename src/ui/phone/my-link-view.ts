@@ -7,7 +7,7 @@ import { emit } from '../intent';
 import { LocalizedElement } from '../lang-controller';
 import { buttons, fields, surface, warning } from '../shared-styles';
 import { nameField, noticeRegion } from './parts';
-import { page } from './phone-styles';
+import { page, switchAndConfirm } from './phone-styles';
 import { qrCode } from './qr';
 
 const REGISTRATION: Record<PhoneState['registration'], { key: PlainKey; glyph: IconName }> = {
@@ -32,6 +32,7 @@ export class MyLinkView extends LocalizedElement {
     buttons,
     fields,
     page,
+    switchAndConfirm,
     css`
       .link {
         ${surface}
@@ -54,38 +55,15 @@ export class MyLinkView extends LocalizedElement {
       .refused {
         ${warning}
       }
-      .switch {
-        display: flex;
-        gap: 12px;
-        align-items: center;
-        font-weight: 600;
-      }
       .switch input {
-        width: 24px;
-        height: 24px;
-        min-height: 0;
         flex: none;
       }
       .denied {
         ${warning}
       }
-      dialog {
-        ${surface}
-        border-radius: 16px;
-        padding: 16px;
-        max-width: min(90vw, 360px);
-        box-sizing: border-box;
-      }
-      dialog::backdrop {
-        background: rgb(0 0 0 / 0.6);
-      }
       dialog h2 {
         margin: 0 0 8px;
         font-size: 1.2rem;
-      }
-      dialog .row {
-        justify-content: flex-end;
-        margin-top: 16px;
       }
       section {
         display: grid;

@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { surface } from '../shared-styles';
 
 /** A phone screen's page: one readable column, centred, that never needs sideways scrolling on a phone. */
 export const page = css`
@@ -185,5 +186,34 @@ export const trustStyles = css`
     display: flex;
     gap: 6px;
     align-items: center;
+  }
+`;
+
+/** A labelled on/off switch and the "Are you sure?" dialog: my link's push switch and New link, a contact's Verify and Remove. */
+export const switchAndConfirm = css`
+  .switch {
+    display: flex;
+    gap: 12px;
+    align-items: center;
+    font-weight: 600;
+  }
+  .switch input {
+    width: 24px;
+    height: 24px;
+    min-height: 0;
+  }
+  dialog {
+    ${surface}
+    border-radius: 16px;
+    padding: 16px;
+    max-width: min(90vw, 360px);
+    box-sizing: border-box;
+  }
+  dialog::backdrop {
+    background: rgb(0 0 0 / 0.6);
+  }
+  dialog .row {
+    justify-content: flex-end;
+    margin-top: 16px;
   }
 `;
