@@ -1,14 +1,14 @@
 // A user's identity as the server checks it (docs/calling.md, "Identity"): the id is a hash of the public key, so
 // a registration proves its id by carrying the key and a signature made with it. Uses only globalThis.crypto.subtle,
-// which Node 20 and workerd both have. The browser's own copy is src/core/phone/identity.ts; the server keeps
-// its own so that nothing under signaling/ imports browser code.
+// which Node 20 and workerd both have. The browser imports these same functions (src/core/phone/identity.ts), as
+// it does the wire format: nothing under signaling/ imports browser code, the other way round is fine.
 //
 //   key = base64url(raw uncompressed P-256 public key, 65 bytes)  — 87 characters
 //   id  = base64url(SHA-256(raw key)[0..20])                      — 27 characters
 //   sig = base64url(ECDSA P-256 / SHA-256, raw r‖s, 64 bytes)     — 86 characters
 
-import { base64urlDecode, base64urlEncode } from '../base64url.ts';
-import { SIGNATURE_PATTERN, USER_KEY_PATTERN } from '../phone-frames.ts';
+import { base64urlDecode, base64urlEncode } from '../base64url';
+import { SIGNATURE_PATTERN, USER_KEY_PATTERN } from '../phone-frames';
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;

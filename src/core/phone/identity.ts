@@ -6,12 +6,10 @@
 //   id  = base64url(SHA-256(raw key)[0..20])                     — 27 characters, 160 bits
 //   sig = base64url(ECDSA P-256 / SHA-256, raw r‖s, 64 bytes)    — 86 characters
 
-import { base64urlDecode, base64urlEncode } from '../../../signaling/src/base64url';
+import { base64urlEncode } from '../../../signaling/src/base64url';
 import type { PhoneStore } from './phone-db';
 
-export const USER_ID_PATTERN = /^[A-Za-z0-9_-]{27}$/;
-export const PUBLIC_KEY_PATTERN = /^[A-Za-z0-9_-]{87}$/;
-export const SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{86}$/;
+export { USER_ID_PATTERN, USER_KEY_PATTERN as PUBLIC_KEY_PATTERN, SIGNATURE_PATTERN } from '../../../signaling/src/phone-frames';
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;
@@ -22,26 +20,8 @@ export async function idBytes(rawKey: Uint8Array<ArrayBuffer>): Promise<Uint8Arr
   return new Uint8Array(await crypto.subtle.digest('SHA-256', rawKey)).slice(0, 20);
 }
 
-/** The id a public key stands for; null for text that is not a raw P-256 key's encoding. */
-export async function idFromKey(key: string): Promise<string | null> {
-  const raw = PUBLIC_KEY_PATTERN.test(key) ? base64urlDecode(key) : null;
-  if (!raw || raw.length !== 65 || raw[0] !== 0x04) return null;
-  return base64urlEncode(await idBytes(raw));
-}
-
-/** Whether `sig` is `key`'s signature of `text`. False for anything malformed: hostile input never throws. */
-export async function verify(key: string, text: string, sig: string): Promise<boolean> {
-  const raw = PUBLIC_KEY_PATTERN.test(key) ? base64urlDecode(key) : null;
-  const signature = SIGNATURE_PATTERN.test(sig) ? base64urlDecode(sig) : null;
-  if (!raw || !signature || signature.length !== 64) return false;
-  try {
-    const publicKey = await crypto.subtle.importKey('raw', raw, ALGORITHM, false, ['verify']);
-    return await crypto.subtle.verify(SIGNING, publicKey, signature, encoder.encode(text));
-  } catch {
-    // Not a point on the curve.
-    return false;
-  }
-}
+/** The id a public key stands for, and signature checks: the server's own functions (one copy of the rule). */
+export { userIdFromKey as idFromKey, verifyUserSignature as verify } from '../../../signaling/src/core/user-key';
 
 /** What envelopes need from an identity; tests can hand in any of these. */
 export interface Signer {
