@@ -323,6 +323,7 @@ export class Call {
 
   private openFiles(): FileTransfers {
     this.files = new FileTransfers({
+      self: this.key,
       send: (key, m) => this.mesh?.sendPeer(key, m) ?? false,
       createChannel: (key, label) => this.mesh?.createChannel(key, label) ?? null,
       isOpen: (key) => this.mesh?.isOpen(key) ?? false,

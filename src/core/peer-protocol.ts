@@ -53,8 +53,11 @@ export type CancelReason = 'cancelled' | 'corrupt' | 'bad-data' | 'no-storage' |
 const CANCEL_REASONS: readonly CancelReason[] = ['cancelled', 'corrupt', 'bad-data', 'no-storage', 'failed'];
 
 export type FileMessage =
-  /** Sender -> receiver: nothing flows until the receiver accepts. */
-  | { type: 'file-offer'; id: string; name: string; size: number; mime: string }
+  /**
+   * Sender -> receiver: nothing flows until the receiver accepts. `piece` (bytes) marks a file sent to several
+   * people at once, which the receivers swarm (files/swarm-send.ts, swarm-receive.ts): it comes in pieces.
+   */
+  | { type: 'file-offer'; id: string; name: string; size: number; mime: string; piece?: number }
   | { type: 'file-accept'; id: string }
   | { type: 'file-decline'; id: string }
   /** Either side, at any time; the other side stops and cleans up. */
@@ -66,7 +69,13 @@ export type FileMessage =
   /** Sender -> receiver once every byte is sent: the SHA-256 of the whole file, lowercase hex. */
   | { type: 'file-end'; id: string; sha256: string }
   /** Receiver -> sender: the bytes on disk hash to what the sender announced. */
-  | { type: 'file-verified'; id: string };
+  | { type: 'file-verified'; id: string }
+  /** Swarm, sender -> receivers: from piece `from` on, these receivers (keys) forward what they seed to each other. */
+  | { type: 'file-swarm'; id: string; from: number; peers: string[] }
+  /** Swarm, sender -> receivers: piece `index` hashes to `sha256`; the sender gives it to `seed`, who forwards it. */
+  | { type: 'file-piece'; id: string; index: number; sha256: string; seed: string }
+  /** Swarm, receiver -> sender: send these pieces straight to me (their seed left, or forwarded bad bytes). */
+  | { type: 'file-need'; id: string; pieces: number[] };
 
 /** Rejects names a peer could use to escape a folder or hide the real extension. */
 export function cleanFileName(v: unknown): ParseResult<string> {
@@ -88,6 +97,25 @@ export function fileChannelLabel(id: string, offset: number): string {
   return `file:${id}:${offset}`;
 }
 
+/**
+ * A swarm's byte channel (`piece:<id>`), from the sender or from a fellow receiver: every message is one part of
+ * a piece, an 8-byte header (piece index, then the offset inside the piece, both big-endian uint32) and bytes.
+ */
+export function pieceChannelLabel(id: string): string {
+  return `piece:${id}`;
+}
+
+export function parsePieceChannelLabel(label: string): string | null {
+  return /^piece:([A-Za-z0-9_-]{8,64})$/.exec(label)?.[1] ?? null;
+}
+
+/** Piece sizes a swarm may use: whole 64 KiB multiples up to 4 MiB. */
+export const isPieceSize = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 65536 && v <= 4 * 1048576 && v % 65536 === 0;
+/** Most receivers in one swarm (a full mesh of six people sends to five), and most pieces asked for at once. */
+export const MAX_SWARM_PEERS = 8;
+export const MAX_NEED = 1024;
+
 export function parseFileChannelLabel(label: string): ParseResult<{ id: string; offset: number }> {
   const m = /^file:([A-Za-z0-9_-]{8,64}):(0|[1-9][0-9]{0,15})$/.exec(label);
   const offset = m ? Number(m[2]) : NaN;
@@ -107,7 +135,9 @@ function parseFileMessage(m: Record<string, unknown>): ParseResult<FileMessage> 
       if (!name.ok) return { ok: false, error: `malformed file-offer: ${name.error}` };
       if (!isOffset(m.size)) return { ok: false, error: 'malformed file-offer: bad size' };
       const mime = typeof m.mime === 'string' && m.mime.length <= MAX_MIME_LENGTH ? m.mime : '';
-      return { ok: true, value: { type: 'file-offer', id, name: name.value, size: m.size, mime } };
+      if (m.piece === undefined) return { ok: true, value: { type: 'file-offer', id, name: name.value, size: m.size, mime } };
+      if (!isPieceSize(m.piece)) return { ok: false, error: 'malformed file-offer: bad piece size' };
+      return { ok: true, value: { type: 'file-offer', id, name: name.value, size: m.size, mime, piece: m.piece } };
     }
     case 'file-accept':
     case 'file-decline':
@@ -124,6 +154,24 @@ function parseFileMessage(m: Record<string, unknown>): ParseResult<FileMessage> 
     case 'file-end':
       if (typeof m.sha256 !== 'string' || !SHA256_PATTERN.test(m.sha256)) return { ok: false, error: 'malformed file-end: bad sha256' };
       return { ok: true, value: { type: 'file-end', id, sha256: m.sha256 } };
+    case 'file-swarm': {
+      const peers = m.peers;
+      if (!isOffset(m.from) || m.from > 0xffffffff) return { ok: false, error: 'malformed file-swarm: bad from' };
+      if (!Array.isArray(peers) || peers.length > MAX_SWARM_PEERS || !peers.every((k) => typeof k === 'string' && KEY_PATTERN.test(k)))
+        return { ok: false, error: 'malformed file-swarm: bad peers' };
+      return { ok: true, value: { type: 'file-swarm', id, from: m.from, peers: peers as string[] } };
+    }
+    case 'file-piece':
+      if (!isOffset(m.index) || m.index > 0xffffffff) return { ok: false, error: 'malformed file-piece: bad index' };
+      if (typeof m.sha256 !== 'string' || !SHA256_PATTERN.test(m.sha256)) return { ok: false, error: 'malformed file-piece: bad sha256' };
+      if (typeof m.seed !== 'string' || !KEY_PATTERN.test(m.seed)) return { ok: false, error: 'malformed file-piece: bad seed' };
+      return { ok: true, value: { type: 'file-piece', id, index: m.index, sha256: m.sha256, seed: m.seed } };
+    case 'file-need': {
+      const pieces = m.pieces;
+      if (!Array.isArray(pieces) || pieces.length === 0 || pieces.length > MAX_NEED || !pieces.every((i) => isOffset(i) && i <= 0xffffffff))
+        return { ok: false, error: 'malformed file-need: bad pieces' };
+      return { ok: true, value: { type: 'file-need', id, pieces: pieces as number[] } };
+    }
     default:
       return { ok: false, error: 'unknown file message type' };
   }

@@ -197,7 +197,9 @@ export class MemoryWriter implements WriterPort {
   /** Stops writing (and so acking) until released: a slow disk. */
   held = false;
   written = 0;
-  private parts: Uint8Array<ArrayBuffer>[] = [];
+  private parts: { at: number; data: Uint8Array<ArrayBuffer> }[] = [];
+  /** Offsets of the swarm pieces written, in the order they came. */
+  readonly pieces: number[] = [];
   private inbox: WriterRequest[] = [];
   private busy = false;
   private reported = 0;
@@ -238,17 +240,23 @@ export class MemoryWriter implements WriterPort {
         if (this.options.neverOpens) return;
         return this.reply(m.size <= MEMORY_SINK_LIMIT ? { type: 'opened', sink: 'memory' } : { type: 'error', reason: 'no-storage' });
       case 'chunk':
-        this.parts.push(new Uint8Array(m.data));
+        this.parts.push({ at: this.written, data: new Uint8Array(m.data) });
         this.written += m.data.byteLength;
         if (this.written - this.reported >= 1 << 20 || m.last) {
           this.reported = this.written;
           this.reply({ type: 'progress', written: this.written });
         }
         return;
+      case 'piece':
+        this.parts.push({ at: m.at, data: new Uint8Array(m.data) });
+        this.written += m.data.byteLength;
+        this.pieces.push(m.at);
+        return this.reply({ type: 'progress', written: this.written });
       case 'sync':
         return this.reply({ type: 'synced', written: this.written });
       case 'finish': {
-        const bytes = new Uint8Array(await new Blob(this.parts).arrayBuffer());
+        const ordered = this.parts.sort((a, b) => a.at - b.at).map((p) => p.data);
+        const bytes = new Uint8Array(await new Blob(ordered).arrayBuffer());
         const digest = await sha256(bytes);
         if (digest !== m.sha256) return this.reply({ type: 'mismatch', sha256: digest });
         return this.reply({ type: 'committed', sha256: digest, file: new File([bytes], 'received') });
@@ -269,10 +277,14 @@ export class Peer {
   readonly files: FileTransfers;
   transfers: Transfer[] = [];
   readonly writers: MemoryWriter[] = [];
-  /** Byte channels this peer opened, in order. */
+  /** Byte channels this peer opened, in order, and the ones others opened to it. */
   readonly links: ByteLink[] = [];
+  readonly inbound: ByteLink[] = [];
   writerOptions: WriterOptions = {};
-  other: Peer | null = null;
+  /** Byte channels this peer opens from now on start paused (a slow uplink), until their link is resumed. */
+  holdNewLinks = false;
+  /** Everyone this peer is connected to, by key (two peers: `other`). */
+  readonly contacts = new Map<string, Peer>();
   /** Whether the control channel to the other peer is open. */
   open = true;
   /** Whether the other peer is still in the call (createChannel fails once it is not). */
@@ -285,8 +297,9 @@ export class Peer {
   constructor(readonly key: string) {
     this.files = new FileTransfers(
       {
-        send: (_peer, msg) => this.send(msg),
-        createChannel: (_peer, label) => this.createChannel(label),
+        self: key,
+        send: (peer, msg) => this.send(peer, msg),
+        createChannel: (peer, label) => this.createChannel(peer, label),
         isOpen: () => this.open,
         nameOf: (peer) => `name of ${peer}`,
         publish: (transfers) => (this.transfers = transfers),
@@ -297,6 +310,15 @@ export class Peer {
         return w;
       },
     );
+  }
+
+  get other(): Peer | null {
+    return this.contacts.values().next().value ?? null;
+  }
+
+  set other(p: Peer | null) {
+    this.contacts.clear();
+    if (p) this.contacts.set(p.key, p);
   }
 
   row(id: string): Transfer {
@@ -315,28 +337,30 @@ export class Peer {
     return this.sent.filter((m): m is Extract<PeerMessage, { type: T }> => m.type === type);
   }
 
-  /** Delivers raw text as if it came over the control channel from the other peer. */
-  deliver(text: string): void {
-    const other = this.other;
+  /** Delivers raw text as if it came over the control channel from `from` (by default the other peer). */
+  deliver(text: string, from: Peer | null = this.other): void {
     setImmediate(() => {
       const parsed = parsePeerMessage(text);
       if (!parsed.ok) this.dropped.push(parsed.error);
-      else if (isFileMessage(parsed.value) && other) this.files.message(other.key, parsed.value);
+      else if (isFileMessage(parsed.value) && from) this.files.message(from.key, parsed.value);
     });
   }
 
-  private send(msg: PeerMessage): boolean {
-    if (!this.open || !this.present || !this.other) return false;
+  private send(peer: string, msg: PeerMessage): boolean {
+    const to = this.contacts.get(peer);
+    if (!this.open || !this.present || !to || !to.present) return false;
     this.sent.push(msg);
-    this.other.deliver(JSON.stringify(msg));
+    to.deliver(JSON.stringify(msg), this);
     return true;
   }
 
-  private createChannel(label: string): RTCDataChannel | null {
-    const other = this.other;
-    if (!this.present || !other) return null;
+  private createChannel(peer: string, label: string): RTCDataChannel | null {
+    const other = this.contacts.get(peer);
+    if (!this.present || !other || !other.present) return null;
     const link = new ByteLink(label, (remote) => other.files.channel(this.key, asChannel(remote)));
+    link.paused = this.holdNewLinks;
     this.links.push(link);
+    other.inbound.push(link);
     return asChannel(link.local);
   }
 }
@@ -358,6 +382,22 @@ export function connect(): { alice: Peer; bob: Peer } {
   alice.other = bob;
   bob.other = alice;
   return { alice, bob };
+}
+
+/** `n` peers, each connected to every other (a group call's full mesh). */
+export function mesh(n: number): Peer[] {
+  const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
+  const peers = names.slice(0, n).map((name) => new Peer(`${name}-key-`.padEnd(18, '0')));
+  for (const a of peers) for (const b of peers) if (a !== b) a.contacts.set(b.key, b);
+  return peers;
+}
+
+/** `p` leaves a mesh: its links drop and everyone else learns it is gone. */
+export function leave(p: Peer, everyone: readonly Peer[]): void {
+  p.present = false;
+  p.open = false;
+  for (const link of [...p.links, ...p.inbound]) link.drop();
+  for (const q of everyone) if (q !== p) q.files.peerGone(p.key);
 }
 
 /** Both sides learn the other left: the control channel is gone and no new channel can be made. */

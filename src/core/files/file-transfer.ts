@@ -13,12 +13,16 @@
 import { Incoming, openWriterWorker, type WriterPort } from './file-receive';
 import { Outgoing } from './file-send';
 import { randomId } from '../room-link';
-import { parseFileChannelLabel, type FileMessage, type PeerMessage } from '../peer-protocol';
+import { parseFileChannelLabel, parsePieceChannelLabel, type FileMessage, type PeerMessage } from '../peer-protocol';
+import { SwarmOutgoing } from './swarm-send';
+import { SwarmIncoming } from './swarm-receive';
 import { TERMINAL, type Transfer } from './transfer-progress';
 
 export type { Transfer, TransferState, FailReason } from './transfer-progress';
 
 export interface TransferHost {
+  /** This tab's own key (a swarm's receivers forward the pieces seeded to them). */
+  readonly self: string;
   send(peer: string, msg: PeerMessage): boolean;
   createChannel(peer: string, label: string): RTCDataChannel | null;
   isOpen(peer: string): boolean;
@@ -35,6 +39,9 @@ export class FileTransfers {
   private readonly outgoing = new Map<string, Outgoing>();
   /** Keyed by `${peer}:${wireId}`: ids are chosen by senders, so only the pair is unique. */
   private readonly incoming = new Map<string, Incoming>();
+  /** Files sent to several people at once, by wire id; each recipient's row is `${wireId}>${peer}`. */
+  private readonly swarmsOut = new Map<string, SwarmOutgoing>();
+  private readonly swarmsIn = new Map<string, SwarmIncoming>();
   private order: Transfer[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastStates = '';
@@ -47,8 +54,9 @@ export class FileTransfers {
     private readonly openWriter: () => WriterPort = openWriterWorker,
   ) {}
 
-  /** One transfer per file per recipient. */
+  /** One transfer per file per recipient; a file for several recipients goes as a swarm (swarm-send.ts). */
   offer(files: readonly File[], peers: readonly string[]): void {
+    if (peers.length > 1) return this.offerSwarm(files, peers);
     for (const peer of peers) {
       for (const file of files) {
         const out = new Outgoing(randomId(16), file, peer, this.host.nameOf(peer), {
@@ -65,16 +73,19 @@ export class FileTransfers {
   }
 
   accept(id: string): Promise<void> {
-    return this.incoming.get(id)?.accept() ?? Promise.resolve();
+    return (this.incoming.get(id) ?? this.swarmsIn.get(id))?.accept() ?? Promise.resolve();
   }
 
   decline(id: string): void {
-    this.incoming.get(id)?.decline();
+    (this.incoming.get(id) ?? this.swarmsIn.get(id))?.decline();
   }
 
   cancel(id: string): void {
     this.incoming.get(id)?.cancel();
     this.outgoing.get(id)?.cancel();
+    this.swarmsIn.get(id)?.cancel();
+    const [wireId, peer] = id.split('>');
+    if (wireId && peer) this.swarmsOut.get(wireId)?.cancel(peer);
   }
 
   /** Drops finished rows (and the browser-storage copies behind their download links). */
@@ -82,25 +93,34 @@ export class FileTransfers {
     const t = this.order.find((v) => v.id === id);
     if (!t || !TERMINAL.has(t.state)) return;
     if (t.url) URL.revokeObjectURL(t.url);
-    const inc = this.incoming.get(id);
+    const inc = this.incoming.get(id) ?? this.swarmsIn.get(id);
     if (inc?.sink === 'opfs') void removeStored(this.dir, inc.wireId);
+    this.swarmsIn.get(id)?.close();
     this.order = this.order.filter((v) => v !== t);
     this.incoming.delete(id);
     this.outgoing.delete(id);
+    this.swarmsIn.delete(id);
     this.publishNow();
   }
 
   message(peer: string, m: FileMessage): void {
     if (m.type === 'file-offer') return this.offered(peer, m);
-    const inc = this.incoming.get(`${peer}:${m.id}`);
+    const inc = this.incoming.get(`${peer}:${m.id}`) ?? this.swarmsIn.get(`${peer}:${m.id}`);
     if (inc) return inc.message(m);
     const out = this.outgoing.get(m.id);
     if (out && out.view.peer === peer) return out.message(m);
+    const swarm = this.swarmsOut.get(m.id);
+    if (swarm) return swarm.message(peer, m);
     console.warn(`file-transfer: ${m.type} for a transfer never offered (${m.id})`);
   }
 
   /** A byte channel the peer opened. Handlers must be installed before this returns. */
   channel(peer: string, dc: RTCDataChannel): void {
+    const pieceId = parsePieceChannelLabel(dc.label);
+    if (pieceId !== null) {
+      const swarm = [...this.swarmsIn.values()].find((s) => s.wireId === pieceId && s.knows(peer));
+      if (swarm) return swarm.attach(peer, dc);
+    }
     const label = parseFileChannelLabel(dc.label);
     const inc = label.ok ? this.incoming.get(`${peer}:${label.value.id}`) : undefined;
     if (!label.ok || !inc) {
@@ -115,39 +135,67 @@ export class FileTransfers {
     for (const inc of this.incoming.values()) if (inc.view.peer === peer) inc.peerOpen();
     // An offer sent while the control channel was still connecting went nowhere: send it again.
     for (const out of this.outgoing.values()) if (out.view.peer === peer && out.view.state === 'waiting') out.offer();
+    for (const swarm of this.swarmsOut.values()) swarm.offer(peer);
   }
 
   peerGone(peer: string): void {
     for (const t of [...this.incoming.values(), ...this.outgoing.values()]) if (t.view.peer === peer) t.peerGone();
+    // A fellow receiver of a swarm leaving matters too: what it seeded now comes from the sender.
+    for (const t of [...this.swarmsIn.values(), ...this.swarmsOut.values()]) t.peerGone(peer);
   }
 
   /** Leaving the call: stop everything and tell whoever is still reachable. */
   close(): void {
-    for (const t of [...this.incoming.values(), ...this.outgoing.values()]) t.cancel();
+    for (const t of [...this.incoming.values(), ...this.outgoing.values(), ...this.swarmsIn.values()]) t.cancel();
+    for (const swarm of this.swarmsOut.values()) swarm.cancel();
     clearTimeout(this.timer);
     this.timer = undefined;
     // Finished files kept in browser storage can no longer be saved once the call view is gone.
     for (const t of this.order) if (t.url) URL.revokeObjectURL(t.url);
-    if ([...this.incoming.values()].some((i) => i.sink === 'opfs')) void removeStored(this.dir);
+    if ([...this.incoming.values(), ...this.swarmsIn.values()].some((i) => i.sink === 'opfs')) void removeStored(this.dir);
+  }
+
+  private offerSwarm(files: readonly File[], peers: readonly string[]): void {
+    for (const file of files) {
+      const recipients = peers.map((peer) => ({ peer, name: this.host.nameOf(peer) }));
+      const swarm = new SwarmOutgoing(randomId(16), file, recipients, {
+        send: (p, m) => this.host.send(p, m),
+        createChannel: (p, l) => this.host.createChannel(p, l),
+        changed: () => this.changed(),
+      });
+      this.swarmsOut.set(swarm.wireId, swarm);
+      this.order.push(...swarm.views);
+      swarm.offer();
+    }
+    this.publishNow();
   }
 
   private offered(peer: string, m: Extract<FileMessage, { type: 'file-offer' }>): void {
     const key = `${peer}:${m.id}`;
-    if (this.incoming.has(key)) return;
-    const pending = [...this.incoming.values()].filter((i) => i.view.peer === peer && i.view.state === 'offered').length;
+    if (this.incoming.has(key) || this.swarmsIn.has(key)) return;
+    const pending = [...this.incoming.values(), ...this.swarmsIn.values()].filter(
+      (i) => i.view.peer === peer && i.view.state === 'offered',
+    ).length;
     if (pending >= MAX_PENDING_OFFERS) {
       console.warn('file-transfer: too many unanswered offers from one peer; declined');
       this.host.send(peer, { type: 'file-decline', id: m.id });
       return;
     }
-    const inc = new Incoming(m.id, m, peer, this.host.nameOf(peer), {
-      send: (p, msg) => this.host.send(p, msg),
-      isOpen: (p) => this.host.isOpen(p),
+    const receiveHost = {
+      self: this.host.self,
+      send: (p: string, msg: PeerMessage) => this.host.send(p, msg),
+      createChannel: (p: string, l: string) => this.host.createChannel(p, l),
+      isOpen: (p: string) => this.host.isOpen(p),
       changed: () => this.changed(),
       dir: this.dir,
       openWriter: this.openWriter,
-    });
-    this.incoming.set(key, inc);
+    };
+    const inc =
+      m.piece === undefined
+        ? new Incoming(m.id, m, peer, this.host.nameOf(peer), receiveHost)
+        : new SwarmIncoming(m.id, m, m.piece, peer, this.host.nameOf(peer), receiveHost);
+    if (inc instanceof SwarmIncoming) this.swarmsIn.set(key, inc);
+    else this.incoming.set(key, inc);
     this.order.push(inc.view);
     this.publishNow();
   }

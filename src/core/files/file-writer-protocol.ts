@@ -13,8 +13,11 @@ export type WriterRequest =
   | { type: 'open'; id: string; dir: string; name: string; mime: string; size: number; picked: FileSystemFileHandle | null }
   /** `last` asks for a progress report even if less than a report's worth arrived since the previous one. */
   | { type: 'chunk'; data: ArrayBuffer; last: boolean }
+  /** A swarm's verified piece, written at `at`; answered by progress (bytes written so far, in any order). */
+  | { type: 'piece'; data: ArrayBuffer; at: number }
   | { type: 'sync' }
-  | { type: 'finish'; sha256: string }
+  /** `reread`: the bytes came out of order (a swarm), so the digest is taken by reading the finished file back. */
+  | { type: 'finish'; sha256: string; reread?: boolean }
   | { type: 'abort' };
 
 export type WriterReply =

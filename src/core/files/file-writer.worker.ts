@@ -21,6 +21,9 @@ interface Sink {
   /** Makes the file final; returns it when the page must offer a download. */
   commit(): Promise<File | null>;
   abort(): Promise<void>;
+  /** After commit: the finished file's bytes, to read back, and a way to delete it again. */
+  content(): Promise<Blob>;
+  discard(): Promise<void>;
 }
 
 /** Progress is reported at least this often (bytes): the page acks it to the sender. */
@@ -73,6 +76,8 @@ async function opfsSink(dirName: string, fileName: string, name: string, mime: s
       close();
       await dir.removeEntry(fileName).catch(() => undefined);
     },
+    content: () => handle.getFile(),
+    discard: () => dir.removeEntry(fileName).catch(() => undefined),
   };
 }
 
@@ -86,24 +91,46 @@ async function pickedSink(handle: FileSystemFileHandle): Promise<Sink> {
       return null;
     },
     abort: () => writable.abort(),
+    content: () => handle.getFile(),
+    // The user's own file: emptied rather than left holding bytes that failed the check.
+    discard: async () => (await handle.createWritable({ keepExistingData: false })).close(),
   };
 }
 
 function memorySink(name: string, mime: string): Sink {
-  let parts: Uint8Array<ArrayBuffer>[] = [];
+  // Positioned, since a swarm's pieces arrive in any order.
+  let parts: { at: number; data: Uint8Array<ArrayBuffer> }[] = [];
+  let file = new File([], name, { type: mime });
   return {
     // A copy: the received buffer is released after the write.
-    write: (data) => void parts.push(data.slice()),
+    write: (data, at) => void parts.push({ at, data: data.slice() }),
     flush: () => undefined,
     async commit() {
-      const file = new File(parts, name, { type: mime });
+      file = new File(
+        parts.sort((a, b) => a.at - b.at).map((p) => p.data),
+        name,
+        { type: mime },
+      );
       parts = [];
       return file;
     },
     async abort() {
       parts = [];
     },
+    content: async () => file,
+    discard: async () => {
+      file = new File([], name, { type: mime });
+    },
   };
+}
+
+/** SHA-256 of a whole file, read back a block at a time. */
+async function digestOf(blob: Blob): Promise<string> {
+  const h = await createSHA256();
+  h.init();
+  const BLOCK = 4 << 20;
+  for (let at = 0; at < blob.size; at += BLOCK) h.update(new Uint8Array(await blob.slice(at, at + BLOCK).arrayBuffer()));
+  return h.digest('hex');
 }
 
 async function handle(m: WriterRequest): Promise<void> {
@@ -142,12 +169,20 @@ async function handle(m: WriterRequest): Promise<void> {
       }
       return;
     }
+    case 'piece': {
+      if (!sink || aborting) return;
+      await sink.write(new Uint8Array(m.data), m.at);
+      written += m.data.byteLength;
+      release(m.data);
+      return reply({ type: 'progress', written });
+    }
     case 'sync':
       sink?.flush();
       return reply({ type: 'synced', written });
     case 'finish': {
       if (!sink || !hasher) return;
       sink.flush();
+      if (m.reread) return finishReread(sink, m.sha256);
       const sha256 = hasher.digest('hex');
       if (sha256 !== m.sha256) {
         await sink.abort();
@@ -163,6 +198,17 @@ async function handle(m: WriterRequest): Promise<void> {
       sink = null;
       return reply({ type: 'aborted' });
   }
+}
+
+async function finishReread(done: Sink, expected: string): Promise<void> {
+  sink = null;
+  const file = await done.commit();
+  const sha256 = await digestOf(await done.content());
+  if (sha256 !== expected) {
+    await done.discard();
+    return reply({ type: 'mismatch', sha256 });
+  }
+  reply({ type: 'committed', sha256, file });
 }
 
 onmessage = (ev: MessageEvent<WriterRequest>) => {
