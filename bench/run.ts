@@ -10,6 +10,7 @@ const scenarios: Record<string, () => Promise<{ run(): Promise<ScenarioResult> }
   transfer: () => import('./transfer.ts'),
   network: () => import('./network.ts'),
   ring: () => import('./ring.ts'),
+  swarm: () => import('./swarm.ts'),
 };
 
 const CEILING_MIN = 20;

@@ -12,8 +12,11 @@ import { HIGH_WATER, LOW_WATER } from './file-send';
 import { parseFrame, pieceCount, pieceDigest, pieceLength, sendPiece } from './swarm-wire';
 import { Meter, TERMINAL, type FailReason, type Transfer, type TransferState } from './transfer-progress';
 
-/** After the sender's last piece, this long without a new piece and the rest is asked of the sender. */
-export const STALL_MS = 4000;
+/**
+ * After the sender's last piece, this long without a byte from anyone and the rest is asked of the sender. Bytes,
+ * not whole pieces: a forwarder's queue behind a capped uplink can take many seconds per piece and still be alive.
+ */
+export const STALL_MS = 5000;
 
 export interface SwarmReceiveHost extends ReceiveHost {
   /** This tab's own key: the pieces seeded to it are the ones it forwards. */
@@ -53,7 +56,7 @@ export class SwarmIncoming {
   private readonly outbound = new Map<string, { dc: RTCDataChannel; queue: Promise<void> }>();
   private sha256: string | null = null;
   private finishing = false;
-  private lastPieceAt = 0;
+  private lastHeardAt = 0;
   private stallTimer: ReturnType<typeof setInterval> | undefined;
   private readonly meter = new Meter();
   private readonly mime: string;
@@ -122,7 +125,7 @@ export class SwarmIncoming {
     if (this.stateNow() !== 'active') return;
     this.sink = r.sink;
     worker.onmessage = (ev: MessageEvent<WriterReply>) => this.fromWorker(ev.data);
-    this.lastPieceAt = Date.now();
+    this.lastHeardAt = Date.now();
     this.stallTimer = setInterval(() => this.checkStall(), 1000);
     this.host.send(this.sender, { type: 'file-accept', id: this.wireId });
   }
@@ -207,6 +210,7 @@ export class SwarmIncoming {
       console.warn(`swarm-receive: a malformed piece frame from ${peer}`);
       return peer === this.sender ? this.fail('bad-data', true) : this.distrust(peer);
     }
+    this.lastHeardAt = Date.now();
     if (this.have[frame.index]) return;
     const key = `${peer}:${frame.index}`;
     let piece = this.assembling.get(key);
@@ -233,7 +237,6 @@ export class SwarmIncoming {
       return peer === this.sender ? this.fail('corrupt', true) : this.distrust(peer);
     }
     this.have[index] = 1;
-    this.lastPieceAt = Date.now();
     if (peer === this.sender && this.seeds.get(index) === this.host.self && !this.asked.has(index)) this.forward(index, buf);
     this.worker?.postMessage({ type: 'piece', data: buf.buffer, at: index * this.piece }, [buf.buffer]);
   }
@@ -285,12 +288,12 @@ export class SwarmIncoming {
 
   /** Once the sender has announced every piece, what has not come after a while is asked of it directly. */
   private checkStall(): void {
-    if (this.view.state !== 'active' || this.sha256 === null || Date.now() - this.lastPieceAt < STALL_MS) return;
+    if (this.view.state !== 'active' || this.sha256 === null || Date.now() - this.lastHeardAt < STALL_MS) return;
     const missing: number[] = [];
     for (let i = 0; i < this.count; i++) if (!this.have[i]) missing.push(i);
     // Asked before and still missing (its channel dropped, say): ask again.
     for (const i of missing) this.asked.delete(i);
-    this.lastPieceAt = Date.now();
+    this.lastHeardAt = Date.now();
     this.need(missing);
   }
 

@@ -19,6 +19,11 @@ import { Meter, TERMINAL, type FailReason, type Transfer, type TransferState } f
 
 /** Most pieces seeded beyond what the slowest receiver has written: bounds every forwarder's queue. */
 export const SWARM_WINDOW = 24;
+/**
+ * After the first Accept, seeding waits this long for the others to answer: what goes by before someone
+ * accepts must come to them from here again, which is the copy a swarm saves.
+ */
+export const ACCEPT_GRACE_MS = 4000;
 
 export interface SwarmSendHost {
   send(peer: string, msg: PeerMessage): boolean;
@@ -48,6 +53,8 @@ export class SwarmOutgoing {
   private pumping = false;
   private wake: (() => void) | null = null;
   private stopped = false;
+  private graceUntil = 0;
+  private graceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly wireId: string,
@@ -129,6 +136,10 @@ export class SwarmOutgoing {
   }
 
   private join(peer: string, member: Member): void {
+    if (this.active.length === 0 && this.next === 0) {
+      this.graceUntil = Date.now() + ACCEPT_GRACE_MS;
+      this.graceTimer = setTimeout(() => this.poke(), ACCEPT_GRACE_MS);
+    }
     this.active.push(peer);
     this.set(member, 'active');
     member.meter.reset();
@@ -172,8 +183,10 @@ export class SwarmOutgoing {
         if (this.active.includes(repair.peer)) await this.sendTo(repair.peer, repair.index);
         continue;
       }
+      const unanswered = [...this.members.values()].some((m) => m.view.state === 'waiting');
+      const waiting = this.next === 0 && unanswered && Date.now() < this.graceUntil;
       const slowest = Math.min(...this.active.map((k) => this.members.get(k)?.acked ?? 0));
-      if (this.next < this.count && this.next - Math.floor(slowest / PIECE_SIZE) < SWARM_WINDOW) {
+      if (!waiting && this.next < this.count && this.next - Math.floor(slowest / PIECE_SIZE) < SWARM_WINDOW) {
         await this.seed(this.next);
         continue;
       }
@@ -251,6 +264,7 @@ export class SwarmOutgoing {
 
   private stop(): void {
     this.stopped = true;
+    clearTimeout(this.graceTimer);
     this.wake?.();
   }
 
