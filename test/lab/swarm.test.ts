@@ -53,7 +53,9 @@ describe(`a file to everyone in a 4-person call, every uplink capped at ${UPLINK
       const person = await joinFrom(home, server, name, { url: i === 0 ? null : (people[0]?.page.url() ?? null), cameraOff: true });
       const seen: string[] = [];
       warnings.set(name, seen);
-      person.page.on('console', (m) => void (m.type() === 'warning' && seen.push(m.text())));
+      person.page.on('console', (m) => {
+        if (m.type() === 'warning') seen.push(m.text());
+      });
       people.push(person);
     }
     for (const p of people) {
