@@ -18,15 +18,9 @@ let dir: string;
 let pair: Person[] = [];
 let trio: Person[] = [];
 
-
-
-
-
 async function percent(r: Locator): Promise<number> {
   return Number(await r.getByRole('progressbar').getAttribute('value'));
 }
-
-
 
 /** Files this tab keeps in its origin-private file system (partial or finished transfers). */
 function storedFiles(page: Page): Promise<string[]> {
