@@ -156,8 +156,15 @@ export class PeerLink {
 
   send(msg: PeerMessage): boolean {
     if (this.control?.readyState !== 'open') return false;
-    this.control.send(JSON.stringify(msg));
-    return true;
+    try {
+      this.control.send(JSON.stringify(msg));
+      return true;
+    } catch (err) {
+      // Firefox can throw OperationError on an 'open' channel whose association is failing (seen under heavy
+      // load): the message is lost, which callers already handle as a closed channel.
+      console.warn('peer-link: control send failed', err);
+      return false;
+    }
   }
 
   /** An extra in-band channel (file bytes); null once closed. */

@@ -12,6 +12,7 @@ import './call-toasts';
 import type { ChatToast } from './call-toasts';
 import { modeOf, tilesOf } from './layout';
 import { CallPictureInPicture } from './picture-in-picture';
+import { AutoSave } from './auto-save';
 
 const TOAST_MS = 6_000;
 const MAX_TOASTS = 3;
@@ -33,6 +34,7 @@ export class CallView extends LocalizedElement {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   /** The call in a small window while the tab is hidden; closed when this screen goes (the call ended). */
   private readonly pip = new CallPictureInPicture(this);
+  private readonly autoSave = new AutoSave();
 
   disconnectedCallback(): void {
     for (const timer of this.timers) clearTimeout(timer);
@@ -166,6 +168,7 @@ export class CallView extends LocalizedElement {
 
   protected willUpdate(): void {
     this.toastNewMessages();
+    this.autoSave.update(this.state.transfers);
     // The bar floats over a picture that fills the screen, unless a side panel shares the screen with it.
     const { mode } = modeOf(tilesOf(this.state));
     this.toggleAttribute('fill', (mode === 'solo' || mode === 'pip') && this.panel === null);

@@ -49,9 +49,12 @@ export async function until(r: Locator, text: string, timeout: number, pages: Pa
   }
 }
 
-/** Clicks "Save" on a finished incoming transfer and hashes what the browser downloaded. */
-export async function savedSha(dir: string, page: Page, r: Locator): Promise<string> {
-  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), r.getByRole('link', { name: 'Save' }).click()]);
+/**
+ * The SHA-256 of the next file the page saves by itself (a finished file kept in browser storage downloads with
+ * no click). Call it before the transfer finishes; `name` is the file name the download must carry.
+ */
+export async function autoSavedSha(dir: string, page: Page, name: string, timeout = 300_000): Promise<string> {
+  const download = await page.waitForEvent('download', { timeout, predicate: (d) => d.suggestedFilename() === name });
   const path = join(dir, `dl-${randomBytes(4).toString('hex')}`);
   await download.saveAs(path);
   return sha256(path);

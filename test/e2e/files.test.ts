@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { closeBrowser, launchChromium, startServer, waitFor, type AppServer } from './harness.ts';
 import { callOf, leaveAll, type Person } from './room.ts';
-import { randomFile, row, savedSha, send, until } from './files-ui.ts';
+import { autoSavedSha, randomFile, row, send, until } from './files-ui.ts';
 
 const MB = 1024 * 1024;
 let server: AppServer;
@@ -55,7 +55,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("a 50 MB file arrives intact: the saved download has the sender's SHA-256", { timeout: 240_000 }, async () => {
+test("a 50 MB file arrives intact and saves itself, with the sender's SHA-256", { timeout: 240_000 }, async () => {
   pair = await callOf(browser, server.url, ['Alice', 'Bob']);
   const [alice, bob] = pair as [Person, Person];
   const file = await randomFile(dir, 'random-50.bin', 50 * MB);
@@ -63,11 +63,13 @@ test("a 50 MB file arrives intact: the saved download has the sender's SHA-256",
   const incoming = row(bob.page, 'random-50.bin', 'Alice', 'from');
   await incoming.getByText('Wants to send you this file').waitFor();
   assert.match(await incoming.innerText(), /52\.4 MB/, 'the receiver sees the size before accepting');
+  // No "Save" click: a finished file downloads by itself.
+  const saved = autoSavedSha(dir, bob.page, 'random-50.bin');
   await incoming.getByRole('button', { name: 'Accept' }).click();
   await until(incoming, 'Done, checksum verified', 180_000, [alice.page, bob.page]);
   await row(alice.page, 'random-50.bin', 'Bob', 'to').getByText('Done, checksum verified').waitFor({ timeout: 20_000 });
   assert.equal(await percent(incoming), 100);
-  assert.equal(await savedSha(dir, bob.page, incoming), file.sha);
+  assert.equal(await saved, file.sha);
 });
 
 test('a byte channel dropped mid-transfer resumes from the confirmed offset and verifies', { timeout: 240_000 }, async () => {
@@ -75,6 +77,7 @@ test('a byte channel dropped mid-transfer resumes from the confirmed offset and 
   const file = await randomFile(dir, 'resume-40.bin', 40 * MB);
   await send(alice, file.path);
   const incoming = row(bob.page, 'resume-40.bin', 'Alice', 'from');
+  const saved = autoSavedSha(dir, bob.page, 'resume-40.bin');
   await incoming.getByRole('button', { name: 'Accept' }).click();
   await waitFor(async () => (await percent(incoming)) >= 15, 120_000, 'the transfer to pass 15%', 50);
   // The blip: the receiver's byte channel goes away (an SCTP stream reset both sides see) and ICE restarts,
@@ -94,7 +97,7 @@ test('a byte channel dropped mid-transfer resumes from the confirmed offset and 
   const resumed = labels.map((l) => Number(l.split(':')[2])).filter((offset) => offset > 0);
   assert.equal(resumed.length, 1, `exactly one resumed channel: ${labels.join(', ')}`);
   assert.ok(resumed[0]! > 0 && resumed[0]! < 40 * MB && resumed[0]! % (64 * 1024) === 0, `resumed mid-file at ${resumed[0]}`);
-  assert.equal(await savedSha(dir, bob.page, incoming), file.sha, 'nothing lost, nothing duplicated');
+  assert.equal(await saved, file.sha, 'nothing lost, nothing duplicated');
 });
 
 for (const who of ['receiver', 'sender'] as const) {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { closeBrowser, waitFor, type AppServer } from '../e2e/harness.ts';
-import { randomFile, row, savedSha, send, until } from '../e2e/files-ui.ts';
+import { autoSavedSha, randomFile, row, send, until } from '../e2e/files-ui.ts';
 import { openPanel } from '../e2e/room.ts';
 import { joinFrom, leaveLab, startLabServer, tileNames, type LabPerson } from './call-lab.ts';
 import { Lab, labSupport } from './network.ts';
@@ -78,6 +78,7 @@ describe(`a file to everyone in a 4-person call, every uplink capped at ${UPLINK
     const size = 16 * MiB;
     const file = await randomFile(dir, 'for-all.bin', size);
     const before = await bytesSent(ana);
+    const saved = rest.map((p) => autoSavedSha(dir, p.page, 'for-all.bin'));
     await send(ana, file.path, 'Everyone');
     await Promise.all(rest.map((p) => row(p.page, 'for-all.bin', 'Ana', 'from').getByRole('button', { name: 'Accept' }).click()));
     const started = Date.now();
@@ -87,7 +88,7 @@ describe(`a file to everyone in a 4-person call, every uplink capped at ${UPLINK
     console.log(`16 MiB to three receivers in ${((Date.now() - started) / 1000).toFixed(1)} s; Ana sent ${(sent / MiB).toFixed(1)} MiB`);
     assert.ok(sent < 1.4 * size, `Ana's uplink carried ${(sent / MiB).toFixed(1)} MiB for three copies of 16 MiB`);
     assert.ok(sent >= size, 'and at least the file once');
-    for (const p of rest) assert.equal(await savedSha(dir, p.page, row(p.page, 'for-all.bin', 'Ana', 'from')), file.sha, p.name);
+    for (const [i, p] of rest.entries()) assert.equal(await saved[i], file.sha, `${p.name}'s file saved itself, intact`);
   });
 
   it('one receiver leaving halfway and one forwarding spoiled pieces: the others still get the file whole', async () => {
@@ -95,6 +96,7 @@ describe(`a file to everyone in a 4-person call, every uplink capped at ${UPLINK
     const file = await randomFile(dir, 'again.bin', 12 * MiB);
     // Ben's forwards are spoiled on purpose; Cleo closes her browser halfway.
     await ben.page.evaluate(() => ((globalThis as { p2pCorruptForwards?: boolean }).p2pCorruptForwards = true));
+    const saved = [ben, dev].map((p) => autoSavedSha(dir, p.page, 'again.bin'));
     await send(ana, file.path, 'Everyone');
     await Promise.all([ben, cleo, dev].map((p) => row(p.page, 'again.bin', 'Ana', 'from').getByRole('button', { name: 'Accept' }).click()));
     const cleoRow = row(cleo.page, 'again.bin', 'Ana', 'from');
@@ -106,7 +108,7 @@ describe(`a file to everyone in a 4-person call, every uplink capped at ${UPLINK
     );
     await closeBrowser(cleo.browser);
     for (const p of [ben, dev]) await until(row(p.page, 'again.bin', 'Ana', 'from'), DONE, 240_000, [ana.page, p.page]);
-    for (const p of [ben, dev]) assert.equal(await savedSha(dir, p.page, row(p.page, 'again.bin', 'Ana', 'from')), file.sha, p.name);
+    for (const [i, p] of [ben, dev].entries()) assert.equal(await saved[i], file.sha, `${p.name}'s file saved itself, intact`);
     const caught = (warnings.get('Dev') ?? []).filter((w) => /from .* does not match its SHA-256/.test(w));
     assert.ok(caught.length > 0, "Dev's page caught Ben's spoiled pieces by their hash");
     assert.equal(caught.length, 1, 'and trusted Ben no more after the first');
