@@ -3,7 +3,7 @@
 // bounds and acks. After a dropped byte channel it asks the sender to resume from what the worker confirmed.
 import type { PeerMessage } from '../peer-protocol';
 import type { SinkKind, WriterReply, WriterRequest } from './file-writer-protocol';
-import { Meter, TERMINAL, type FailReason, type Transfer, type TransferState } from './transfer-progress';
+import { Meter, TERMINAL, transferView, type FailReason, type Transfer, type TransferState } from './transfer-progress';
 
 export interface ReceiveHost {
   send(peer: string, msg: PeerMessage): boolean;
@@ -31,6 +31,33 @@ interface SaveFilePicker {
   showSaveFilePicker(options: { suggestedName: string }): Promise<FileSystemFileHandle>;
 }
 
+/**
+ * Asks where to save `name` where the browser has a save dialog (File System Access). Null: no dialog, or it
+ * failed, so the file goes to browser storage; 'cancelled': the user closed the dialog, and nothing is accepted.
+ * Call it first in the click that accepted: the dialog needs that user activation.
+ */
+export async function pickSaveFile(name: string): Promise<FileSystemFileHandle | null | 'cancelled'> {
+  const w = globalThis as typeof globalThis & Partial<SaveFilePicker>;
+  if (typeof w.showSaveFilePicker !== 'function') return null;
+  try {
+    return await w.showSaveFilePicker({ suggestedName: name });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') return 'cancelled';
+    console.warn('file-receive: save picker failed, using browser storage', err);
+    return null;
+  }
+}
+
+/** Ends a transfer's writer: at once when the file is kept, else after it deleted the partial file. */
+export function closeWriter(worker: WriterPort, kept: boolean): void {
+  if (kept) return worker.terminate();
+  // Deletes the partial file (or abandons the picked file's temporary copy) before the worker goes.
+  worker.onmessage = (ev: MessageEvent<WriterReply>) => {
+    if (ev.data.type === 'aborted' || ev.data.type === 'error') worker.terminate();
+  };
+  worker.postMessage({ type: 'abort' }, []);
+}
+
 export class Incoming {
   readonly view: Transfer;
   sink: SinkKind | null = null;
@@ -53,20 +80,15 @@ export class Incoming {
     private readonly host: ReceiveHost,
   ) {
     this.mime = offer.mime;
-    this.view = {
+    this.view = transferView({
       id: `${peer}:${wireId}`,
       direction: 'in',
       peer,
       peerName,
       name: offer.name,
       size: offer.size,
-      bytes: 0,
       state: 'offered',
-      reason: null,
-      speed: 0,
-      eta: null,
-      url: null,
-    };
+    });
   }
 
   /**
@@ -75,16 +97,8 @@ export class Incoming {
    */
   async accept(): Promise<void> {
     if (this.view.state !== 'offered') return;
-    let picked: FileSystemFileHandle | null = null;
-    const w = globalThis as typeof globalThis & Partial<SaveFilePicker>;
-    if (typeof w.showSaveFilePicker === 'function') {
-      try {
-        picked = await w.showSaveFilePicker({ suggestedName: this.view.name });
-      } catch (err) {
-        if (err instanceof DOMException && err.name === 'AbortError') return;
-        console.warn('file-receive: save picker failed, using browser storage', err);
-      }
-    }
+    const picked = await pickSaveFile(this.view.name);
+    if (picked === 'cancelled') return;
     if (this.stateNow() !== 'offered') return;
     this.set('active');
     const worker = this.host.openWriter();
@@ -243,18 +257,8 @@ export class Incoming {
     this.channel = null;
     dc?.close();
     Object.assign(this.view, { state, reason, speed: 0, eta: null });
-    const worker = this.worker;
+    if (this.worker) closeWriter(this.worker, state === 'done');
     this.worker = null;
-    if (worker) {
-      if (state === 'done') worker.terminate();
-      else {
-        // Deletes the partial file (or abandons the picked file's temporary copy) before the worker goes.
-        worker.onmessage = (ev: MessageEvent<WriterReply>) => {
-          if (ev.data.type === 'aborted' || ev.data.type === 'error') worker.terminate();
-        };
-        worker.postMessage({ type: 'abort' }, []);
-      }
-    }
     this.waiters.splice(0).forEach((w) => w({ type: 'error', reason: 'failed' }));
     this.host.changed();
   }

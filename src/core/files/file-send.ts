@@ -3,7 +3,7 @@
 // never holds more than a few MiB of it. The receiver's acks bound what is in flight end to end.
 import { createSHA256, type IHasher } from 'hash-wasm';
 import { fileChannelLabel, type FileMessage, type PeerMessage } from '../peer-protocol';
-import { Meter, TERMINAL, type FailReason, type Transfer, type TransferState } from './transfer-progress';
+import { Meter, TERMINAL, transferView, type FailReason, type Transfer, type TransferState } from './transfer-progress';
 
 /** One data-channel message. 64 KiB goes through every browser's SCTP stack unsplit. */
 export const CHUNK_SIZE = 64 * 1024;
@@ -39,20 +39,7 @@ export class Outgoing {
     peerName: string,
     private readonly host: SendHost,
   ) {
-    this.view = {
-      id: wireId,
-      direction: 'out',
-      peer,
-      peerName,
-      name: file.name,
-      size: file.size,
-      bytes: 0,
-      state: 'waiting',
-      reason: null,
-      speed: 0,
-      eta: null,
-      url: null,
-    };
+    this.view = transferView({ id: wireId, direction: 'out', peer, peerName, name: file.name, size: file.size, state: 'waiting' });
   }
 
   /** Offers the file; sent again when the control channel reopens while still unanswered. */
@@ -126,12 +113,12 @@ export class Outgoing {
 
   private async pump(round: number, dc: RTCDataChannel, from: number): Promise<void> {
     const live = (): boolean => round === this.round && dc.readyState !== 'closing' && dc.readyState !== 'closed';
-    if (dc.readyState === 'connecting') await event(dc, 'open');
+    if (dc.readyState === 'connecting') await channelEvent(dc, 'open');
     const hasher = await (this.hasher ??= createSHA256().then((h) => (h.init(), h)));
     let pos = from;
     while (pos < this.view.size && live()) {
       if (dc.bufferedAmount > HIGH_WATER) {
-        await event(dc, 'bufferedamountlow');
+        await channelEvent(dc, 'bufferedamountlow');
         continue;
       }
       if (pos - this.view.bytes > WINDOW) {
@@ -195,7 +182,7 @@ export class Outgoing {
 }
 
 /** Resolves on `name`, or when the channel closes (so no await outlives its channel). */
-function event(dc: RTCDataChannel, name: 'open' | 'bufferedamountlow'): Promise<void> {
+export function channelEvent(dc: RTCDataChannel, name: 'open' | 'bufferedamountlow'): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       dc.removeEventListener(name, done);

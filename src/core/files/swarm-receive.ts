@@ -7,10 +7,10 @@
 import type { PeerMessage } from '../peer-protocol';
 import { pieceChannelLabel } from '../peer-protocol';
 import type { WriterReply } from './file-writer-protocol';
-import type { ReceiveHost, WriterPort } from './file-receive';
+import { closeWriter, pickSaveFile, type ReceiveHost, type WriterPort } from './file-receive';
 import { HIGH_WATER, LOW_WATER } from './file-send';
 import { parseFrame, pieceCount, pieceDigest, pieceLength, sendPiece } from './swarm-wire';
-import { Meter, TERMINAL, type FailReason, type Transfer, type TransferState } from './transfer-progress';
+import { Meter, TERMINAL, transferView, type FailReason, type Transfer, type TransferState } from './transfer-progress';
 
 /**
  * After the sender's last piece, this long without a byte from anyone and the rest is asked of the sender. Bytes,
@@ -31,10 +31,6 @@ interface Assembly {
 
 /** A test hook (the lab's "receiver that serves corrupted pieces"): set on a page, its forwards are spoiled. */
 const hooks = globalThis as { p2pCorruptForwards?: boolean };
-
-interface SaveFilePicker {
-  showSaveFilePicker(options: { suggestedName: string }): Promise<FileSystemFileHandle>;
-}
 
 export class SwarmIncoming {
   readonly view: Transfer;
@@ -72,20 +68,15 @@ export class SwarmIncoming {
     this.mime = offer.mime;
     this.count = pieceCount(offer.size, piece);
     this.have = new Uint8Array(this.count);
-    this.view = {
+    this.view = transferView({
       id: `${sender}:${wireId}`,
       direction: 'in',
       peer: sender,
       peerName: senderName,
       name: offer.name,
       size: offer.size,
-      bytes: 0,
       state: 'offered',
-      reason: null,
-      speed: 0,
-      eta: null,
-      url: null,
-    };
+    });
   }
 
   /** Whether `peer` may send this transfer's pieces: the sender, or a receiver the sender named. */
@@ -96,16 +87,8 @@ export class SwarmIncoming {
   /** Must run inside the click that accepted (the save picker needs that user activation). */
   async accept(): Promise<void> {
     if (this.view.state !== 'offered') return;
-    let picked: FileSystemFileHandle | null = null;
-    const w = globalThis as typeof globalThis & Partial<SaveFilePicker>;
-    if (typeof w.showSaveFilePicker === 'function') {
-      try {
-        picked = await w.showSaveFilePicker({ suggestedName: this.view.name });
-      } catch (err) {
-        if (err instanceof DOMException && err.name === 'AbortError') return;
-        console.warn('swarm-receive: save picker failed, using browser storage', err);
-      }
-    }
+    const picked = await pickSaveFile(this.view.name);
+    if (picked === 'cancelled') return;
     if (this.stateNow() !== 'offered') return;
     this.set('active');
     const worker = this.host.openWriter();
@@ -181,8 +164,6 @@ export class SwarmIncoming {
       if (peer !== this.sender) this.seedLost(peer);
     };
   }
-
-  peerOpen(): void {}
 
   /** Someone left the call: the sender (the file is lost) or a fellow receiver (its pieces come from the sender). */
   peerGone(peer: string): void {
@@ -344,17 +325,8 @@ export class SwarmIncoming {
     this.inbound.clear();
     this.assembling.clear();
     Object.assign(this.view, { state, reason, speed: 0, eta: null });
-    const worker = this.worker;
+    if (this.worker) closeWriter(this.worker, state === 'done');
     this.worker = null;
-    if (worker) {
-      if (state === 'done') worker.terminate();
-      else {
-        worker.onmessage = (ev: MessageEvent<WriterReply>) => {
-          if (ev.data.type === 'aborted' || ev.data.type === 'error') worker.terminate();
-        };
-        worker.postMessage({ type: 'abort' }, []);
-      }
-    }
     if (state !== 'done') this.close();
     this.host.changed();
   }

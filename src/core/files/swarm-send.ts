@@ -15,7 +15,7 @@ import { createSHA256, type IHasher } from 'hash-wasm';
 import { pieceChannelLabel, type FileMessage, type PeerMessage } from '../peer-protocol';
 import { HIGH_WATER, LOW_WATER } from './file-send';
 import { PIECE_SIZE, pieceCount, pieceDigest, pieceLength, sendPiece } from './swarm-wire';
-import { Meter, TERMINAL, type FailReason, type Transfer, type TransferState } from './transfer-progress';
+import { Meter, TERMINAL, transferView, type FailReason, type Transfer, type TransferState } from './transfer-progress';
 
 /** Most pieces seeded beyond what the slowest receiver has written: bounds every forwarder's queue. */
 export const SWARM_WINDOW = 24;
@@ -64,20 +64,15 @@ export class SwarmOutgoing {
   ) {
     this.count = pieceCount(file.size, PIECE_SIZE);
     for (const { peer, name } of recipients) {
-      const view: Transfer = {
+      const view = transferView({
         id: `${wireId}>${peer}`,
         direction: 'out',
         peer,
         peerName: name,
         name: file.name,
         size: file.size,
-        bytes: 0,
         state: 'waiting',
-        reason: null,
-        speed: 0,
-        eta: null,
-        url: null,
-      };
+      });
       this.members.set(peer, { view, meter: new Meter(), channel: null, acked: 0 });
     }
   }

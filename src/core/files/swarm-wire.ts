@@ -1,6 +1,7 @@
 // What both ends of a swarm share: the piece size, and the framing of a piece channel's messages
 // (peer-protocol.ts, pieceChannelLabel): an 8-byte header, the piece's index and the part's offset inside it
 // (big-endian uint32s), then up to PART bytes.
+import { channelEvent } from './file-send';
 
 /** One piece: what a seed gets from the sender and forwards, and what is checked against its SHA-256. */
 export const PIECE_SIZE = 1024 * 1024;
@@ -40,19 +41,6 @@ export const pieceLength = (size: number, piece: number, index: number): number 
 export async function pieceDigest(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** Resolves on `name`, or when the channel closes (so no await outlives its channel). */
-export function channelEvent(dc: RTCDataChannel, name: 'open' | 'bufferedamountlow'): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      dc.removeEventListener(name, done);
-      dc.removeEventListener('close', done);
-      resolve();
-    };
-    dc.addEventListener(name, done);
-    dc.addEventListener('close', done);
-  });
 }
 
 /** Sends a piece's frames on `dc`, waiting whenever more than `high` bytes are queued. False once the channel is gone. */

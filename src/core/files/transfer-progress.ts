@@ -65,3 +65,8 @@ export class Meter {
     this.speed = 0;
   }
 }
+
+/** A new row: nothing moved yet. */
+export function transferView(row: Pick<Transfer, 'id' | 'direction' | 'peer' | 'peerName' | 'name' | 'size' | 'state'>): Transfer {
+  return { ...row, bytes: 0, reason: null, speed: 0, eta: null, url: null };
+}
